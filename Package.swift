@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "choo",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "choo", targets: ["choo"]),
+        .library(name: "ChooCore", targets: ["ChooCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "choo",
+            dependencies: [
+                "ChooCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ChooCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ChooTesting",
+            dependencies: ["ChooCore"]
+        ),
+        .testTarget(
+            name: "ChooCoreTests",
+            dependencies: ["ChooCore", "ChooTesting"]
+        ),
+        .testTarget(
+            name: "chooTests",
+            dependencies: ["choo", "ChooCore", "ChooTesting"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import ChooCore
+@main struct Main { static func main() {} }
