@@ -1,2 +1,55 @@
+import ArgumentParser
 import ChooCore
-@main struct Main { static func main() {} }
+import Logging
+
+/// The `choo` command: parses arguments, calls ChooCore, prints.
+@main
+struct Choo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "choo",
+        abstract: "Run coding agents on a spec tree in parallel, one git worktree per unit.",
+        discussion: """
+            choo reads a spec tree: units of work, each a folder with an IMPLEMENTATION_PLAN.md and task \
+            files (01-name.md, 02-name.md, ...) whose frontmatter names a `backpressure` command that proves \
+            the task is done. It validates the tree, works out which units can run in parallel, and runs an \
+            agent over each unit's tasks.
+
+            The tasks root defaults to specs/tasks at the repository root. Settings come from .choo.yaml at \
+            the repository root, then RALPH_* environment variables, then flags.
+
+            Exit codes: 0 success, 1 a unit failed or is blocked, 2 bad usage, settings or spec tree, \
+            130 interrupted.
+
+            Start with:
+              choo validate            check the spec tree; every problem at once
+              choo run --dry-run       see the plan: levels, order, critical path
+              choo status              where every unit and task stands
+              choo prompt <unit>       the exact prompt the agent would get next
+            """,
+        version: ChooVersion.current,
+        subcommands: [Validate.self, Run.self, Status.self, Prompt.self]
+    )
+
+    /// Runs the command line, turning usage errors into exit code 2 (choo's code for bad input).
+    static func main() async {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Output.error(fullMessage(for: error))
+                Self.exit(withError: ExitCode(2))
+            }
+            Self.exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,720 @@
+import Foundation
+import Yams
+
+/// Walks the composed YAML of `.choo.yaml`, applying each setting it understands and collecting every problem.
+///
+/// Strings are read as written (a plain `no` stays the string "no"); only boolean settings read `yes`/`no`. Each
+/// diagnostic carries the line of the key or value it is about. A bad value leaves the setting at its default.
+struct ConfigFileDecoder {
+    /// One `key: value` pair of a mapping, with the key path it stands for.
+    struct Entry {
+        /// The key as written.
+        var key: String
+        /// The full key path, e.g. `worktree.setup[0].command`.
+        var path: String
+        /// The key's 1-based line.
+        var line: Int?
+        /// The value.
+        var value: Node
+
+        /// The line of a scalar value; for a list or mapping value, the key's line.
+        var valueLine: Int? {
+            guard case .scalar = value else { return line }
+            return value.mark?.line ?? line
+        }
+    }
+
+    /// The settings so far.
+    var config: ChooConfig
+    /// The problems so far.
+    var diagnostics: [Diagnostic] = []
+    /// The key paths written in the file, with their lines.
+    var presentKeyLines: [String: Int] = [:]
+    /// The key paths the file set successfully, with the line of each.
+    var sources: [String: ConfigSource] = [:]
+    /// Whether keys are being read inside a list entry or a provider entry, which are not recorded one by one.
+    private var insideEntry = false
+
+    /// The keys each section accepts; used for unknown-key warnings and their suggestions.
+    static let sectionKeys: [String: [String]] = [
+        "": [
+            "target_branch", "parallelism", "github", "worktree", "claude", "baseline_checks", "merge", "review",
+            "log_level", "provider", "code_review", "feature", "backpressure_timeout", "max_attempts",
+            "agent_timeout", "agent_idle_timeout", "shutdown_timeout",
+        ],
+        "github": ["owner", "repo", "api_url", "delete_branch"],
+        "worktree": ["base_path", "setup", "teardown", "keep"],
+        "conditional command": ["command", "if"],
+        "claude": ["command", "max_turns"],
+        "baseline check": ["name", "command", "pattern"],
+        "merge": ["max_conflict_retries", "strategy", "mode", "method"],
+        "review": ["timeout", "poll_interval"],
+        "provider": ["type", "command", "providers"],
+        "provider entry": ["command", "args"],
+        "code_review": ["enabled", "provider", "max_fix_iterations", "verbose", "command"],
+        "feature": ["prd_dir", "specs_dir", "branch_prefix"],
+    ]
+
+    /// Creates a decoder that starts from `config`.
+    init(config: ChooConfig = .defaults) {
+        self.config = config
+    }
+
+    // MARK: - Top level
+
+    /// Applies the document `root` (the whole file).
+    mutating func decode(root: Node) {
+        if isNull(root) { return }
+        guard case .mapping(let mapping) = root else {
+            report(
+                .error,
+                .configType,
+                "the top level of \(ConfigLoader.fileName) must be a mapping of settings, not \(describe(root))",
+                hint: "write one `key: value` per line, e.g. `parallelism: 4`",
+                line: root.mark?.line
+            )
+            return
+        }
+        for entry in entries(of: mapping, at: "") {
+            decodeTopLevel(entry)
+        }
+    }
+
+    private mutating func decodeTopLevel(_ entry: Entry) {
+        switch entry.key {
+        case "target_branch":
+            if let value = string(entry) {
+                config.targetBranch = value.isEmpty ? nil : value
+                applied(entry)
+            }
+        case "parallelism": set(\.parallelism, int(entry, minimum: 1), entry)
+        case "github": section(entry) { $0.decodeGitHub($1) }
+        case "worktree": section(entry) { $0.decodeWorktree($1) }
+        case "claude": section(entry) { $0.decodeClaude($1) }
+        case "baseline_checks": set(\.baselineChecks, baselineChecks(entry), entry)
+        case "merge": section(entry) { $0.decodeMerge($1) }
+        case "review": section(entry) { $0.decodeReview($1) }
+        case "log_level": set(\.logLevel, choice(entry, ChooConfig.LogLevel.self), entry)
+        case "provider": section(entry) { $0.decodeProvider($1) }
+        case "code_review": section(entry) { $0.decodeCodeReview($1) }
+        case "feature": section(entry) { $0.decodeFeature($1) }
+        case "backpressure_timeout": set(\.backpressureTimeout, duration(entry), entry)
+        case "max_attempts": set(\.maxAttempts, int(entry, minimum: 1), entry)
+        case "agent_timeout": set(\.agentTimeout, duration(entry), entry)
+        case "agent_idle_timeout": set(\.agentIdleTimeout, duration(entry), entry)
+        case "shutdown_timeout": set(\.shutdownTimeout, duration(entry, allowZero: true), entry)
+        default: unknownKey(entry, section: "")
+        }
+    }
+
+    // MARK: - Sections
+
+    private mutating func decodeGitHub(_ entries: [Entry]) {
+        for entry in entries {
+            switch entry.key {
+            case "owner": set(\.github.owner, string(entry, nonEmpty: true), entry)
+            case "repo": set(\.github.repo, string(entry, nonEmpty: true), entry)
+            case "api_url": set(\.github.apiURL, url(entry), entry)
+            case "delete_branch": set(\.github.deleteBranch, bool(entry), entry)
+            default: unknownKey(entry, section: "github")
+            }
+        }
+    }
+
+    private mutating func decodeWorktree(_ entries: [Entry]) {
+        for entry in entries {
+            switch entry.key {
+            case "base_path": set(\.worktree.basePath, string(entry, nonEmpty: true), entry)
+            case "setup": set(\.worktree.setup, conditionalCommands(entry), entry)
+            case "teardown": set(\.worktree.teardown, conditionalCommands(entry), entry)
+            case "keep": set(\.worktree.keep, bool(entry), entry)
+            default: unknownKey(entry, section: "worktree")
+            }
+        }
+    }
+
+    private mutating func decodeClaude(_ entries: [Entry]) {
+        for entry in entries {
+            switch entry.key {
+            case "command": set(\.claude.command, string(entry, nonEmpty: true), entry)
+            case "max_turns": set(\.claude.maxTurns, int(entry, minimum: 0), entry)
+            default: unknownKey(entry, section: "claude")
+            }
+        }
+    }
+
+    private mutating func decodeMerge(_ entries: [Entry]) {
+        for entry in entries {
+            switch entry.key {
+            case "max_conflict_retries": set(\.merge.maxConflictRetries, int(entry, minimum: 1), entry)
+            case "strategy": set(\.merge.strategy, choice(entry, ChooConfig.MergeStrategy.self), entry)
+            case "mode": set(\.merge.mode, choice(entry, ChooConfig.MergeMode.self), entry)
+            case "method": set(\.merge.method, choice(entry, ChooConfig.MergeMethod.self), entry)
+            default: unknownKey(entry, section: "merge")
+            }
+        }
+    }
+
+    private mutating func decodeReview(_ entries: [Entry]) {
+        for entry in entries {
+            switch entry.key {
+            case "timeout": set(\.review.timeout, duration(entry), entry)
+            case "poll_interval": set(\.review.pollInterval, duration(entry), entry)
+            default: unknownKey(entry, section: "review")
+            }
+        }
+    }
+
+    private mutating func decodeProvider(_ entries: [Entry]) {
+        var typeEntry: (entry: Entry, name: String)?
+        for entry in entries {
+            switch entry.key {
+            case "type":
+                if let name = string(entry) {
+                    config.provider.type = name.isEmpty ? nil : name
+                    applied(entry)
+                    if !name.isEmpty { typeEntry = (entry, name) }
+                }
+            case "command":
+                if let command = string(entry) {
+                    config.provider.command = command.isEmpty ? nil : command
+                    applied(entry)
+                }
+            case "providers": set(\.provider.providers, providerCommands(entry), entry)
+            default: unknownKey(entry, section: "provider")
+            }
+        }
+        // Checked after the whole section, since `providers` may come after `type`.
+        if let typeEntry, !config.knownProviders.contains(typeEntry.name) {
+            config.provider.type = nil
+            sources[typeEntry.entry.path] = nil
+            report(
+                .error,
+                .configValue,
+                "`provider.type` names unknown provider `\(typeEntry.name)`",
+                hint: ConfigLoader.knownProvidersHint(config.knownProviders, unknown: typeEntry.name),
+                line: typeEntry.entry.valueLine
+            )
+        }
+    }
+
+    private mutating func decodeCodeReview(_ entries: [Entry]) {
+        var providerEntry: Entry?
+        for entry in entries {
+            switch entry.key {
+            case "enabled": set(\.codeReview.enabled, bool(entry), entry)
+            case "provider":
+                // Checked after the section: like the Go tool, a bad provider only matters when review is enabled.
+                if !isNull(entry.value) {
+                    record(entry)
+                    providerEntry = entry
+                }
+            case "max_fix_iterations": set(\.codeReview.maxFixIterations, int(entry, minimum: 0), entry)
+            case "verbose": set(\.codeReview.verbose, bool(entry), entry)
+            case "command":
+                if let command = string(entry) {
+                    config.codeReview.command = command.isEmpty ? nil : command
+                    applied(entry)
+                }
+            default: unknownKey(entry, section: "code_review")
+            }
+        }
+        guard let entry = providerEntry else { return }
+        let severity: Diagnostic.Severity = config.codeReview.enabled ? .error : .warning
+        let note = config.codeReview.enabled ? "" : " (ignored while `code_review.enabled` is false)"
+        set(\.codeReview.provider, choice(entry, ChooConfig.ReviewProvider.self, severity: severity, note: note), entry)
+    }
+
+    private mutating func decodeFeature(_ entries: [Entry]) {
+        for entry in entries {
+            switch entry.key {
+            case "prd_dir": set(\.feature.prdDir, string(entry, nonEmpty: true), entry)
+            case "specs_dir": set(\.feature.specsDir, string(entry, nonEmpty: true), entry)
+            case "branch_prefix": set(\.feature.branchPrefix, string(entry), entry)
+            default: unknownKey(entry, section: "feature")
+            }
+        }
+    }
+
+    // MARK: - Lists and maps
+
+    private mutating func conditionalCommands(_ entry: Entry) -> [ChooConfig.ConditionalCommand]? {
+        let hint = "write entries like `- command: npm install` with an optional `if: package.json` below it"
+        guard let items = list(entry, of: "commands", hint: hint) else { return nil }
+        insideEntry = true
+        defer { insideEntry = false }
+        var commands: [ChooConfig.ConditionalCommand] = []
+        for (index, item) in items.enumerated() {
+            let path = "\(entry.path)[\(index)]"
+            guard let fields = listItemFields(item, path: path, what: "a command", hint: hint) else { continue }
+            var command: String?
+            var condition: String?
+            for field in fields {
+                switch field.key {
+                case "command": command = string(field, nonEmpty: true)
+                case "if":
+                    if let value = string(field) { condition = value.isEmpty ? nil : value }
+                default: unknownKey(field, section: "conditional command")
+                }
+            }
+            if !fields.contains(where: { $0.key == "command" }) {
+                missingField("command", in: path, line: item.mark?.line, hint: hint)
+            }
+            if let command { commands.append(ChooConfig.ConditionalCommand(command: command, condition: condition)) }
+        }
+        return commands
+    }
+
+    private mutating func baselineChecks(_ entry: Entry) -> [ChooConfig.BaselineCheck]? {
+        let hint = "write entries like `- name: lint` with `command: make lint` and an optional `pattern: \"*.go\"`"
+        guard let items = list(entry, of: "checks", hint: hint) else { return nil }
+        insideEntry = true
+        defer { insideEntry = false }
+        var checks: [ChooConfig.BaselineCheck] = []
+        for (index, item) in items.enumerated() {
+            let path = "\(entry.path)[\(index)]"
+            guard let fields = listItemFields(item, path: path, what: "a check", hint: hint) else { continue }
+            var name: String?
+            var command: String?
+            var pattern: String?
+            for field in fields {
+                switch field.key {
+                case "name": name = string(field, nonEmpty: true)
+                case "command": command = string(field, nonEmpty: true)
+                case "pattern":
+                    if let value = string(field) { pattern = value.isEmpty ? nil : value }
+                default: unknownKey(field, section: "baseline check")
+                }
+            }
+            for required in ["name", "command"] where !fields.contains(where: { $0.key == required }) {
+                missingField(required, in: path, line: item.mark?.line, hint: hint)
+            }
+            if let name, let command {
+                checks.append(ChooConfig.BaselineCheck(name: name, command: command, pattern: pattern))
+            }
+        }
+        return checks
+    }
+
+    private mutating func providerCommands(_ entry: Entry) -> [String: ChooConfig.ProviderCommand]? {
+        if isNull(entry.value) { return nil }
+        guard case .mapping(let mapping) = entry.value else {
+            report(
+                .error,
+                .configType,
+                "`\(entry.path)` must be a mapping from provider name to settings, not \(describe(entry.value))",
+                hint: "write e.g. `gemini:` with `command: gemini` and `args: [\"-p\", \"{prompt}\"]` below it",
+                line: entry.line
+            )
+            return nil
+        }
+        record(entry)
+        insideEntry = true
+        defer { insideEntry = false }
+        var providers: [String: ChooConfig.ProviderCommand] = [:]
+        for named in entries(of: mapping, at: entry.path) {
+            let builtIn = ChooConfig.builtInProviders.contains(named.key)
+            var settings = ChooConfig.ProviderCommand()
+            var valid = true
+            if case .mapping(let fieldMapping) = named.value {
+                for field in entries(of: fieldMapping, at: named.path) {
+                    switch field.key {
+                    case "command":
+                        if let command = string(field) { settings.command = command.isEmpty ? nil : command }
+                    case "args":
+                        if let args = stringList(field) { settings.args = args } else { valid = false }
+                    default: unknownKey(field, section: "provider entry")
+                    }
+                }
+            } else if !isNull(named.value) {
+                report(
+                    .error,
+                    .configType,
+                    "`\(named.path)` must be a mapping with `command` and `args`, not \(describe(named.value))",
+                    hint: "write `command: \(named.key)` below `\(named.key):`",
+                    line: named.line
+                )
+                continue
+            }
+            if !builtIn && settings.command == nil {
+                valid = false
+                report(
+                    .error,
+                    .configValue,
+                    "provider `\(named.key)` in `\(entry.path)` has no `command`",
+                    hint: "only `claude` and `codex` have built-in commands; add `command:` under `\(named.path)`",
+                    line: named.line
+                )
+            }
+            if valid { providers[named.key] = settings }
+        }
+        return providers
+    }
+
+    private mutating func stringList(_ entry: Entry) -> [String]? {
+        if isNull(entry.value) { return [] }
+        guard case .sequence(let sequence) = entry.value else {
+            report(
+                .error,
+                .configType,
+                "`\(entry.path)` must be a list of strings, not \(describe(entry.value))",
+                hint: "write e.g. `args: [\"exec\", \"{prompt}\"]`",
+                line: entry.line
+            )
+            return nil
+        }
+        var strings: [String] = []
+        for (index, item) in sequence.enumerated() {
+            guard case .scalar(let scalar) = item else {
+                report(
+                    .error,
+                    .configType,
+                    "`\(entry.path)[\(index)]` must be a string, not \(describe(item))",
+                    hint: "each argument is one string; quote it if it contains `:` or `{`",
+                    line: item.mark?.line ?? entry.line
+                )
+                return nil
+            }
+            strings.append(scalar.string)
+        }
+        return strings
+    }
+
+    /// The items of a list-valued entry; records the key as present.
+    private mutating func list(_ entry: Entry, of what: String, hint: String) -> [Node]? {
+        if isNull(entry.value) { return nil }
+        guard case .sequence(let sequence) = entry.value else {
+            report(
+                .error,
+                .configType,
+                "`\(entry.path)` must be a list of \(what), not \(describe(entry.value))",
+                hint: hint,
+                line: entry.line
+            )
+            return nil
+        }
+        record(entry)
+        return Array(sequence)
+    }
+
+    private mutating func listItemFields(_ item: Node, path: String, what: String, hint: String) -> [Entry]? {
+        guard case .mapping(let mapping) = item else {
+            report(
+                .error,
+                .configType,
+                "`\(path)` must be \(what) written as a mapping, not \(describe(item))",
+                hint: hint,
+                line: item.mark?.line
+            )
+            return nil
+        }
+        return entries(of: mapping, at: path)
+    }
+
+    private mutating func missingField(_ field: String, in path: String, line: Int?, hint: String) {
+        report(.error, .configValue, "`\(path)` has no `\(field)`", hint: hint, line: line)
+    }
+
+    // MARK: - Leaves
+
+    /// A string value (any scalar, as written), or `nil` when null or not a scalar.
+    private mutating func string(_ entry: Entry, nonEmpty: Bool = false) -> String? {
+        guard let text = scalarText(entry, expected: "a string", hint: "write the value as text; quote it if needed")
+        else { return nil }
+        if nonEmpty && text.trimmingCharacters(in: .whitespaces).isEmpty {
+            report(
+                .error,
+                .configValue,
+                "`\(entry.path)` must not be empty",
+                hint: "give a value or remove the key to use the default",
+                line: entry.valueLine
+            )
+            return nil
+        }
+        return text
+    }
+
+    private mutating func int(_ entry: Entry, minimum: Int) -> Int? {
+        let hint = "write a whole number of \(minimum) or more, e.g. `\(entry.key): \(max(minimum, 1) * 4)`"
+        guard let text = scalarText(entry, expected: "a whole number", hint: hint) else { return nil }
+        let digits = text.hasPrefix("+") ? String(text.dropFirst()) : text
+        guard let value = Int(digits) else {
+            report(
+                .error,
+                .configType,
+                "`\(entry.path)` must be a whole number, not `\(text)`",
+                hint: hint,
+                line: entry.valueLine
+            )
+            return nil
+        }
+        guard value >= minimum else {
+            report(
+                .error,
+                .configValue,
+                "`\(entry.path)` must be \(minimum) or more, not \(value)",
+                hint: hint,
+                line: entry.valueLine
+            )
+            return nil
+        }
+        return value
+    }
+
+    private mutating func bool(_ entry: Entry) -> Bool? {
+        let hint = "write `true` or `false` (`yes`/`no` and `on`/`off` also work)"
+        guard let text = scalarText(entry, expected: "true or false", hint: hint) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            report(
+                .error,
+                .configType,
+                "`\(entry.path)` must be true or false, not `\(text)`",
+                hint: hint,
+                line: entry.valueLine
+            )
+            return nil
+        }
+    }
+
+    private mutating func duration(_ entry: Entry, allowZero: Bool = false) -> Duration? {
+        let hint = "write a Go-style duration such as `30s`, `5m`, `2h` or `1h30m` (units: ns, us, ms, s, m, h)"
+        guard let text = scalarText(entry, expected: "a duration", hint: hint) else { return nil }
+        do {
+            let value = try GoDuration.parse(text)
+            if value == .zero && !allowZero {
+                report(
+                    .error,
+                    .configValue,
+                    "`\(entry.path)` must be longer than 0",
+                    hint: hint,
+                    line: entry.valueLine
+                )
+                return nil
+            }
+            return value
+        } catch {
+            var specific = hint
+            if error.reason == .missingUnit, text.allSatisfy(\.isNumber) {
+                specific = "add a unit, e.g. `\(text)s` or `\(text)m`"
+            }
+            report(
+                .error,
+                .configValue,
+                "`\(entry.path)` is not a valid duration: `\(text)` (\(error))",
+                hint: specific,
+                line: entry.valueLine
+            )
+            return nil
+        }
+    }
+
+    private mutating func url(_ entry: Entry) -> URL?? {
+        guard let text = string(entry) else { return nil }
+        if text.isEmpty { return .some(nil) }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            url.host != nil
+        else {
+            report(
+                .error,
+                .configValue,
+                "`\(entry.path)` is not an http(s) URL: `\(text)`",
+                hint: "write the API root, e.g. `https://github.example.com/api/v3`",
+                line: entry.valueLine
+            )
+            return nil
+        }
+        return .some(url)
+    }
+
+    private mutating func choice<Value>(
+        _ entry: Entry,
+        _ type: Value.Type,
+        severity: Diagnostic.Severity = .error,
+        note: String = ""
+    ) -> Value? where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
+        let allowed = Value.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+        guard let text = scalarText(entry, expected: "one of \(allowed)", hint: "use one of: \(allowed)") else {
+            return nil
+        }
+        if let value = Value(rawValue: text) { return value }
+        var hint = "use one of: \(allowed)"
+        if let value = Value(rawValue: text.lowercased()) {
+            hint = "values are lower case: did you mean `\(value.rawValue)`?"
+        }
+        report(
+            severity,
+            .configValue,
+            "`\(entry.path)` has unknown value `\(text)`\(note)",
+            hint: hint,
+            line: entry.valueLine
+        )
+        return nil
+    }
+
+    /// The text of a scalar value; records the key as present. `nil` for null (not recorded) or a non-scalar.
+    private mutating func scalarText(_ entry: Entry, expected: String, hint: String) -> String? {
+        if isNull(entry.value) { return nil }
+        record(entry)
+        guard case .scalar(let scalar) = entry.value else {
+            report(
+                .error,
+                .configType,
+                "`\(entry.path)` must be \(expected), not \(describe(entry.value))",
+                hint: hint,
+                line: entry.line
+            )
+            return nil
+        }
+        return scalar.string
+    }
+
+    // MARK: - Bookkeeping
+
+    /// Decodes a section's mapping with `body`; a null section is skipped, anything else is a type error.
+    private mutating func section(_ entry: Entry, _ body: (inout ConfigFileDecoder, [Entry]) -> Void) {
+        if isNull(entry.value) { return }
+        guard case .mapping(let mapping) = entry.value else {
+            let keys = (Self.sectionKeys[entry.key] ?? []).map { "`\($0)`" }.joined(separator: ", ")
+            report(
+                .error,
+                .configType,
+                "`\(entry.path)` must be a mapping of settings, not \(describe(entry.value))",
+                hint: "put its settings on indented lines below `\(entry.key):`; it accepts \(keys)",
+                line: entry.line
+            )
+            return
+        }
+        let fields = entries(of: mapping, at: entry.path)
+        body(&self, fields)
+    }
+
+    /// Assigns a decoded value and records that the file set it.
+    private mutating func set<Value>(_ keyPath: WritableKeyPath<ChooConfig, Value>, _ value: Value?, _ entry: Entry) {
+        guard let value else { return }
+        config[keyPath: keyPath] = value
+        applied(entry)
+    }
+
+    private mutating func applied(_ entry: Entry) {
+        if let line = entry.line { sources[entry.path] = .file(line: line) }
+    }
+
+    private mutating func record(_ entry: Entry) {
+        guard !insideEntry else { return }
+        presentKeyLines[entry.path] = entry.line ?? 0
+    }
+
+    private mutating func unknownKey(_ entry: Entry, section: String) {
+        let known = Self.sectionKeys[section] ?? []
+        let hint: String
+        if let suggestion = Self.suggestion(for: entry.key, among: known, section: section) {
+            hint = "did you mean `\(suggestion)`?"
+        } else {
+            hint = "known keys here: " + known.map { "`\($0)`" }.joined(separator: ", ")
+        }
+        report(.warning, .configUnknownKey, "unknown key `\(entry.path)`", hint: hint, line: entry.line)
+    }
+
+    private mutating func report(
+        _ severity: Diagnostic.Severity,
+        _ rule: Diagnostic.Rule,
+        _ message: String,
+        hint: String?,
+        line: Int?
+    ) {
+        diagnostics.append(Diagnostic(severity, rule, message, hint: hint, file: ConfigLoader.fileName, line: line))
+    }
+
+    /// The pairs of a mapping, with `<<` merge keys expanded (explicit keys win) and non-text keys reported.
+    private mutating func entries(of mapping: Node.Mapping, at path: String) -> [Entry] {
+        var explicit: [Entry] = []
+        var merged: [Entry] = []
+        for (keyNode, value) in mapping {
+            guard case .scalar(let key) = keyNode else {
+                report(
+                    .error,
+                    .configType,
+                    "a key in `\(path.isEmpty ? ConfigLoader.fileName : path)` is \(describe(keyNode)), not a name",
+                    hint: "keys are plain words such as `parallelism`",
+                    line: keyNode.mark?.line
+                )
+                continue
+            }
+            if key.string == "<<" && key.style == .plain {
+                let sources: [Node]
+                switch value {
+                case .sequence(let sequence): sources = Array(sequence)
+                default: sources = [value]
+                }
+                for source in sources {
+                    if case .mapping(let mergedMapping) = source {
+                        merged += entries(of: mergedMapping, at: path)
+                    } else {
+                        report(
+                            .error,
+                            .configType,
+                            "a `<<` merge key must name a mapping, not \(describe(source))",
+                            hint: "merge an anchored mapping, e.g. `<<: *defaults`",
+                            line: keyNode.mark?.line
+                        )
+                    }
+                }
+                continue
+            }
+            let fullPath = path.isEmpty ? key.string : "\(path).\(key.string)"
+            explicit.append(Entry(key: key.string, path: fullPath, line: key.mark?.line, value: value))
+        }
+        var seen = Set(explicit.map(\.key))
+        let inherited = merged.filter { seen.insert($0.key).inserted }
+        return inherited + explicit
+    }
+
+    // MARK: - Helpers
+
+    private func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    private func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): "`\(scalar.string)`"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+
+    /// A known key close to `key` (edit distance 2 or less), or the full path of a key with that name elsewhere.
+    static func suggestion(for key: String, among known: [String], section: String) -> String? {
+        let scored = known.map { ($0, editDistance(key, $0)) }.filter { $0.1 <= 2 && $0.1 < max(key.count, 2) }
+        if let best = scored.min(by: { $0.1 < $1.1 }) {
+            let prefix = section.isEmpty || section.contains(" ") ? "" : "\(section)."
+            return prefix + best.0
+        }
+        guard section.isEmpty else { return nil }
+        return ConfigLoader.knownKeys.first { $0.split(separator: ".").last.map(String.init) == key }
+    }
+
+    /// The Levenshtein distance between two strings.
+    static func editDistance(_ lhs: String, _ rhs: String) -> Int {
+        let left = Array(lhs)
+        let right = Array(rhs)
+        if left.isEmpty { return right.count }
+        if right.isEmpty { return left.count }
+        var previous = Array(0 ... right.count)
+        var current = [Int](repeating: 0, count: right.count + 1)
+        for (i, leftCharacter) in left.enumerated() {
+            current[0] = i + 1
+            for (j, rightCharacter) in right.enumerated() {
+                let substitution = previous[j] + (leftCharacter == rightCharacter ? 0 : 1)
+                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[right.count]
+    }
+}

@@ -1,0 +1,137 @@
+/// Writes the prompt an agent gets for one turn on a unit: the ready tasks with their files and
+/// check commands, and the contract of the spec format (pick one, implement it, run its check,
+/// mark it complete, stop).
+public struct PromptBuilder: Sendable {
+    /// What went wrong on the previous attempt, told to the agent on a retry.
+    public struct Retry: Sendable, Hashable {
+        /// The attempt that is about to start (2 for the first retry).
+        public var attempt: Int
+        /// The attempts allowed in all.
+        public var maxAttempts: Int
+        /// What went wrong, in a sentence.
+        public var reason: String
+        /// The failing command's output, if there was one.
+        public var output: String?
+
+        /// Creates a retry note.
+        public init(attempt: Int, maxAttempts: Int, reason: String, output: String? = nil) {
+            self.attempt = attempt
+            self.maxAttempts = maxAttempts
+            self.reason = reason
+            self.output = output
+        }
+    }
+
+    /// Why no prompt can be written.
+    public enum PromptError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The unit has no task an agent could work on now.
+        case noReadyTasks(unit: String, detail: String)
+        /// `--task` named a number the unit does not have.
+        case unknownTask(unit: String, number: Int, available: [Int])
+        /// `--task` named a task that is complete or waits for other tasks.
+        case taskNotReady(unit: String, number: Int, detail: String)
+
+        public var description: String {
+            switch self {
+            case .noReadyTasks(let unit, let detail):
+                return "unit `\(unit)` has no task ready for an agent: \(detail)"
+            case .unknownTask(let unit, let number, let available):
+                let list = available.map { "#\($0)" }.joined(separator: ", ")
+                return "unit `\(unit)` has no task #\(number); its tasks are \(list)"
+            case .taskNotReady(let unit, let number, let detail):
+                return "task #\(number) of unit `\(unit)` is not ready: \(detail)"
+            }
+        }
+    }
+
+    /// The longest command output quoted back to the agent; longer output keeps its end.
+    public var outputLimit: Int
+
+    /// Creates a builder.
+    public init(outputLimit: Int = 12_000) {
+        self.outputLimit = outputLimit
+    }
+
+    /// The prompt for `unit`: all its ready tasks, or only `task` when given. File paths are relative
+    /// to the repository root, which is also the root of every unit's worktree.
+    public func prompt(for unit: Unit, task: Int? = nil, retry: Retry? = nil) throws(PromptError) -> String {
+        let offered = try offeredTasks(of: unit, only: task)
+        var text = "You are a coding agent working on one unit of a larger plan, in a git worktree of this "
+        text += "repository. Paths below are relative to the repository root (your working directory).\n\n"
+        text += "# Unit `\(unit.id)`" + (unit.title.map { ": \($0)" } ?? "") + "\n\n"
+        text += "The unit's plan is `\(unit.planFile)`. Read it for the overall design before you start.\n"
+        let done = unit.tasks.filter { $0.status == .complete }
+        if !done.isEmpty {
+            text += "Already complete: " + done.map(\.displayName).joined(separator: "; ") + ".\n"
+        }
+        text += "\n"
+        if let retry {
+            text += "# Previous attempt failed (this is attempt \(retry.attempt) of \(retry.maxAttempts))\n\n"
+            text += retry.reason + "\n"
+            if let output = retry.output, !output.isEmpty {
+                text += "\nOutput of the failing command:\n\n```\n\(clip(output))\n```\n"
+            }
+            text += "\nFix this first. Your earlier changes are still in the worktree.\n\n"
+        }
+        text += offered.count == 1 ? "# Your task\n\n" : "# Ready tasks: pick exactly one\n\n"
+        for item in offered {
+            text += "## Task #\(item.number.map(String.init) ?? "?")"
+            text += (item.title.map { ": \($0)" } ?? "") + "\n\n"
+            text += "- File: `\(item.file)` (it describes the work)\n"
+            text += "- Check: `\(item.backpressure ?? "")` (run from the repository root; it must exit 0)\n"
+            text += "- Status: \(item.status.rawValue)\n"
+            if !item.dependsOn.isEmpty {
+                text += "- Builds on: " + item.dependsOn.map { "#\($0)" }.joined(separator: ", ") + " (complete)\n"
+            }
+            text += "\n"
+        }
+        text += """
+            # How to work
+
+            1. \(offered.count == 1 ? "Read the task's file" : "Choose one ready task (the lowest number unless another is clearly better) and read its file").
+            2. Implement it in this worktree.
+            3. Run the task's check command from the repository root. Fix whatever it reports until it exits 0.
+            4. When the check passes, edit the frontmatter of that task's file: set `status: complete`. Change \
+            nothing else in the frontmatter.
+            5. Stop. Do not start another task, do not commit, and do not change any other task's status. choo runs \
+            the check itself, commits your work, and then offers the next task.
+
+            If you cannot finish, leave the status as it is and say in your last message what stopped you.
+
+            """
+        return text
+    }
+
+    /// The tasks offered: the ready ones, or the one asked for.
+    func offeredTasks(of unit: Unit, only number: Int?) throws(PromptError) -> [TaskSpec] {
+        let ready = unit.readyTasks
+        guard let number else {
+            if !ready.isEmpty { return ready }
+            throw .noReadyTasks(unit: unit.id, detail: Self.whyNothingReady(unit))
+        }
+        guard let task = unit.task(number) else {
+            throw .unknownTask(unit: unit.id, number: number, available: unit.tasks.compactMap(\.number).sorted())
+        }
+        if ready.contains(task) { return [task] }
+        if task.status == .complete { throw .taskNotReady(unit: unit.id, number: number, detail: "it is complete") }
+        if task.status == .failed { throw .taskNotReady(unit: unit.id, number: number, detail: "it is marked failed") }
+        let waiting = task.dependsOn.filter { unit.task($0)?.status != .complete }.map { "#\($0)" }
+        throw .taskNotReady(
+            unit: unit.id,
+            number: number,
+            detail: "it waits for \(waiting.joined(separator: ", ")) to be complete"
+        )
+    }
+
+    private static func whyNothingReady(_ unit: Unit) -> String {
+        if unit.tasks.allSatisfy({ $0.status == .complete }) { return "all \(unit.tasks.count) tasks are complete" }
+        let failed = unit.tasks.filter { $0.status == .failed }.map(\.displayName)
+        if !failed.isEmpty { return "failed tasks hold up the rest: \(failed.joined(separator: "; "))" }
+        return "every open task waits for another task that is not complete"
+    }
+
+    private func clip(_ output: String) -> String {
+        guard output.count > outputLimit else { return output }
+        return "[... earlier output cut ...]\n" + String(output.suffix(outputLimit))
+    }
+}

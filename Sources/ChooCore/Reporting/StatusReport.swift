@@ -1,0 +1,201 @@
+/// Where every unit and task of a spec tree stands, as `choo status` shows it.
+public struct StatusReport: Sendable, Encodable {
+    /// The tree shown.
+    public var tree: SpecTree
+
+    /// Creates a report of `tree`.
+    public init(tree: SpecTree) {
+        self.tree = tree
+    }
+
+    /// What holds a unit up: dependencies that are not complete, split by whether they can still finish.
+    public struct Blockers: Sendable, Hashable {
+        /// Dependencies still pending or in progress.
+        public var waitingFor: [String]
+        /// Dependencies that failed or are blocked themselves.
+        public var blockedBy: [String]
+    }
+
+    /// The blockers of `unit`; empty for complete units.
+    public func blockers(of unit: Unit) -> Blockers {
+        guard !unit.isComplete else { return Blockers(waitingFor: [], blockedBy: []) }
+        var waiting: [String] = []
+        var blocked: [String] = []
+        for id in unit.dependsOn {
+            guard let dependency = tree.unit(id) else { continue }
+            switch dependency.status {
+            case .complete: continue
+            case .failed, .blocked: blocked.append(id)
+            case .pending, .inProgress: waiting.append(id)
+            }
+        }
+        return Blockers(waitingFor: waiting, blockedBy: blocked)
+    }
+
+    /// The number of units with `status`.
+    public func count(_ status: UnitStatus) -> Int { tree.units.count { $0.status == status } }
+
+    /// The human-readable status: a line per unit with a progress bar, its open tasks, what blocks
+    /// it, and totals. Complete units take one line.
+    public func text(style: TextStyle) -> String {
+        let width = min(max(tree.units.map(\.id.count).max() ?? 0, 8), 40)
+        var out = ""
+        for unit in tree.units {
+            let bar = progressBar(done: unit.completedTasks, total: unit.tasks.count, style: style)
+            var line = style.bold(unit.id.padded(to: width)) + "  " + bar + "  "
+            line += "\(unit.completedTasks)/\(unit.tasks.count)".padded(to: 7) + colored(unit.status, style: style)
+            let blockers = blockers(of: unit)
+            if !blockers.blockedBy.isEmpty {
+                line += "  " + style.red("blocked by " + describe(blockers.blockedBy))
+            }
+            if !blockers.waitingFor.isEmpty {
+                line += "  " + style.dim("waits for " + describe(blockers.waitingFor))
+            }
+            out += line + "\n"
+            if unit.isComplete { continue }
+            for task in unit.tasks {
+                out += "    " + marker(task.status, style: style) + " " + task.displayName
+                let waiting = task.dependsOn.filter { unit.task($0)?.status != .complete }
+                if task.status != .complete, !waiting.isEmpty {
+                    out += style.dim("  (after " + waiting.map { "#\($0)" }.joined(separator: ", ") + ")")
+                }
+                out += "\n"
+            }
+        }
+        let tasks = tree.units.reduce(0) { $0 + $1.tasks.count }
+        let done = tree.units.reduce(0) { $0 + $1.completedTasks }
+        var totals: [String] = [plural(tree.units.count, "unit")]
+        for status in UnitStatus.allCases where count(status) > 0 {
+            totals.append("\(count(status)) \(status.rawValue.replacingFirst("_", with: " "))")
+        }
+        out += "\n" + style.bold("Total: ") + totals.joined(separator: ", ") + "; tasks \(done)/\(tasks) complete\n"
+        return out
+    }
+
+    private func describe(_ ids: [String]) -> String {
+        ids.map { id in "\(id) (\(tree.unit(id)?.status.rawValue ?? "?"))" }.joined(separator: ", ")
+    }
+
+    private func progressBar(done: Int, total: Int, style: TextStyle) -> String {
+        let cells = 10
+        let filled = total == 0 ? 0 : (done * cells + total / 2) / total
+        let bar = String(repeating: "█", count: filled)
+        let rest = String(repeating: "░", count: cells - filled)
+        return "[" + style.green(bar) + style.dim(rest) + "]"
+    }
+
+    private func colored(_ status: UnitStatus, style: TextStyle) -> String {
+        let text = status.rawValue
+        switch status {
+        case .complete: return style.green(text)
+        case .inProgress: return style.yellow(text)
+        case .failed, .blocked: return style.red(text)
+        case .pending: return text
+        }
+    }
+
+    private func marker(_ status: TaskStatus, style: TextStyle) -> String {
+        switch status {
+        case .complete: style.green("✓")
+        case .inProgress: style.yellow("▶")
+        case .pending: style.dim("·")
+        case .failed: style.red("✗")
+        }
+    }
+
+    // MARK: JSON
+
+    private struct TaskJSON: Encodable {
+        var task: TaskSpec
+
+        enum CodingKeys: String, CodingKey {
+            case number, title, file, status, backpressure
+            case dependsOn = "depends_on"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(task.number, forKey: .number)
+            try container.encode(task.title, forKey: .title)
+            try container.encode(task.file, forKey: .file)
+            try container.encode(task.status, forKey: .status)
+            try container.encode(task.backpressure, forKey: .backpressure)
+            try container.encode(task.dependsOn, forKey: .dependsOn)
+        }
+    }
+
+    private struct UnitJSON: Encodable {
+        var unit: Unit
+        var blockers: Blockers
+
+        enum CodingKeys: String, CodingKey {
+            case id, title, status, tasks, provider
+            case planFile = "plan_file"
+            case dependsOn = "depends_on"
+            case waitingFor = "waiting_for"
+            case blockedBy = "blocked_by"
+            case tasksTotal = "tasks_total"
+            case tasksComplete = "tasks_complete"
+            case branch = "orch_branch"
+            case worktree = "orch_worktree"
+            case prNumber = "orch_pr_number"
+            case startedAt = "orch_started_at"
+            case completedAt = "orch_completed_at"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(unit.id, forKey: .id)
+            try container.encode(unit.title, forKey: .title)
+            try container.encode(unit.status, forKey: .status)
+            try container.encode(unit.provider, forKey: .provider)
+            try container.encode(unit.planFile, forKey: .planFile)
+            try container.encode(unit.dependsOn, forKey: .dependsOn)
+            try container.encode(blockers.waitingFor, forKey: .waitingFor)
+            try container.encode(blockers.blockedBy, forKey: .blockedBy)
+            try container.encode(unit.tasks.count, forKey: .tasksTotal)
+            try container.encode(unit.completedTasks, forKey: .tasksComplete)
+            try container.encode(unit.orchBranch, forKey: .branch)
+            try container.encode(unit.orchWorktree, forKey: .worktree)
+            try container.encode(unit.orchPRNumber, forKey: .prNumber)
+            try container.encode(unit.orchStartedAt, forKey: .startedAt)
+            try container.encode(unit.orchCompletedAt, forKey: .completedAt)
+            try container.encode(unit.tasks.map(TaskJSON.init), forKey: .tasks)
+        }
+    }
+
+    private struct TotalsJSON: Encodable {
+        var report: StatusReport
+
+        enum CodingKeys: String, CodingKey {
+            case units, pending, failed, blocked, complete, tasks
+            case inProgress = "in_progress"
+            case tasksComplete = "tasks_complete"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(report.tree.units.count, forKey: .units)
+            try container.encode(report.count(.pending), forKey: .pending)
+            try container.encode(report.count(.inProgress), forKey: .inProgress)
+            try container.encode(report.count(.complete), forKey: .complete)
+            try container.encode(report.count(.failed), forKey: .failed)
+            try container.encode(report.count(.blocked), forKey: .blocked)
+            try container.encode(report.tree.units.reduce(0) { $0 + $1.tasks.count }, forKey: .tasks)
+            try container.encode(report.tree.units.reduce(0) { $0 + $1.completedTasks }, forKey: .tasksComplete)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case units, totals
+        case tasksDirectory = "tasks_dir"
+    }
+
+    /// Encodes the stable `--json` shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tree.tasksDirectoryDisplay, forKey: .tasksDirectory)
+        try container.encode(tree.units.map { UnitJSON(unit: $0, blockers: blockers(of: $0)) }, forKey: .units)
+        try container.encode(TotalsJSON(report: self), forKey: .totals)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+
+/// Everything a command needs about the repository it runs in: the root, the resolved settings,
+/// the spec tree, and every problem found in them, gathered in one pass.
+public struct Workspace: Sendable {
+    /// The repository root (absolute): the nearest folder above the tasks root that holds `.git`,
+    /// else the current directory.
+    public var repositoryRoot: String
+    /// The settings and what was found loading them.
+    public var configLoad: ConfigLoad
+    /// The spec tree as read.
+    public var tree: SpecTree
+    /// Every problem in the settings and the tree (not the "not used yet" notes), sorted for display.
+    public var diagnostics: [Diagnostic]
+
+    /// The effective settings.
+    public var config: ChooConfig { configLoad.config }
+
+    /// Whether any problem is an error; commands then print them and exit 2.
+    public var hasErrors: Bool { diagnostics.hasErrors }
+
+    /// The default tasks root, relative to the repository root (the Go tool's layout).
+    public static let defaultTasksDirectory = "specs/tasks"
+
+    /// Finds the repository, loads `.choo.yaml` (with `environment` and `overrides` on top), reads
+    /// the spec tree and validates it. Reads only; never writes a file or touches git.
+    ///
+    /// - Parameters:
+    ///   - tasksDirectory: the tasks root as the user gave it (relative to `currentDirectory`), or
+    ///     `nil` for `specs/tasks` at the repository root.
+    public static func open(
+        tasksDirectory: String?,
+        currentDirectory: String = FileSystem.currentDirectory(),
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        overrides: ConfigOverrides = .none
+    ) -> Workspace {
+        let tasksPath: String
+        let root: String
+        if let tasksDirectory {
+            tasksPath = FileSystem.absolute(tasksDirectory, relativeTo: currentDirectory)
+            root =
+                FileSystem.repositoryRoot(containing: tasksPath)
+                ?? FileSystem.repositoryRoot(containing: currentDirectory) ?? currentDirectory
+        } else {
+            root = FileSystem.repositoryRoot(containing: currentDirectory) ?? currentDirectory
+            tasksPath = root + "/" + defaultTasksDirectory
+        }
+        let configLoad = ConfigLoader.load(
+            repositoryRoot: URL(fileURLWithPath: root),
+            environment: environment,
+            overrides: overrides
+        )
+        var logger = Logger(label: "choo")
+        logger.logLevel = configLoad.config.logLevel.loggerLevel
+        let tree = SpecLoader.load(tasksDirectory: tasksPath, repositoryRoot: root, logger: logger)
+        let validator = SpecValidator(knownProviders: configLoad.config.knownProviders)
+        let diagnostics = (configLoad.diagnostics + validator.validate(tree)).sortedForDisplay()
+        return Workspace(repositoryRoot: root, configLoad: configLoad, tree: tree, diagnostics: diagnostics)
+    }
+
+    /// The report `choo validate` prints: every problem, plus notes for settings not used yet.
+    public var validationReport: DiagnosticsReport {
+        DiagnosticsReport(
+            diagnostics: diagnostics + configLoad.notUsedYet(),
+            tasksDirectory: tree.tasksDirectoryDisplay,
+            unitCount: tree.units.count,
+            taskCount: tree.units.reduce(0) { $0 + $1.tasks.count }
+        )
+    }
+
+    /// The report of only the problems that stop a command, for commands other than `validate`.
+    public var problemsReport: DiagnosticsReport {
+        DiagnosticsReport(
+            diagnostics: diagnostics,
+            tasksDirectory: tree.tasksDirectoryDisplay,
+            unitCount: tree.units.count,
+            taskCount: tree.units.reduce(0) { $0 + $1.tasks.count }
+        )
+    }
+
+    /// The plan of what a run would do.
+    public func plan(only unit: String? = nil) throws(Planner.PlanError) -> Plan {
+        try Planner.plan(tree, parallelism: config.parallelism, only: unit)
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import ChooCore
+
+/// The tasks root argument shared by the commands that read a whole tree.
+struct TreeOptions: ParsableArguments {
+    @Argument(
+        help: ArgumentHelp(
+            "The tasks root: the folder holding one folder per unit.",
+            discussion: "Default: specs/tasks at the repository root (the nearest folder with .git).",
+            valueName: "tasks-dir"
+        )
+    )
+    var tasksDirectory: String?
+}
+
+/// Options every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp(
+            "How much to log to stderr: debug, info, warn or error.",
+            discussion: "Overrides RALPH_LOG_LEVEL and log_level in .choo.yaml (default info).",
+            valueName: "level"
+        )
+    )
+    var logLevel: String?
+
+    @Flag(name: .shortAndLong, help: "Log everything (same as --log-level debug).")
+    var verbose = false
+
+    /// The flags as settings overrides.
+    var overrides: ConfigOverrides {
+        ConfigOverrides(logLevel: verbose ? "debug" : logLevel)
+    }
+}
+
+extension Workspace {
+    /// Opens the workspace; on any error prints every problem to stderr and exits 2.
+    static func openOrExit(tasksDirectory: String?, overrides: ConfigOverrides) throws -> Workspace {
+        let workspace = Workspace.open(tasksDirectory: tasksDirectory, overrides: overrides)
+        if workspace.hasErrors {
+            Output.error(workspace.problemsReport.text(style: Output.errorStyle), terminator: "")
+            throw ExitCode(2)
+        }
+        let warnings = workspace.diagnostics.count { $0.severity == .warning }
+        if warnings > 0 {
+            Output.error(
+                "note: the spec tree has \(warnings) warning\(warnings == 1 ? "" : "s"); "
+                    + "`choo validate` lists \(warnings == 1 ? "it" : "them")"
+            )
+        }
+        return workspace
+    }
+}
