@@ -1,0 +1,186 @@
+import Foundation
+
+/// Something that happened during a run, published once to every sink (terminal view, `--json`,
+/// the journal). Type strings are the Go tool's, so consumers written for it keep working.
+public struct Event: Sendable, Hashable {
+    /// What happened, e.g. `unit.started`.
+    public var type: EventType
+    /// When it happened.
+    public var time: Date
+    /// The unit it concerns, if any.
+    public var unit: String?
+    /// The task number it concerns, if any.
+    public var task: Int?
+    /// Details that depend on the type.
+    public var payload: [String: JSONValue]
+    /// The error message of a failure event.
+    public var error: String?
+
+    /// Creates an event.
+    public init(
+        _ type: EventType,
+        time: Date = Date(),
+        unit: String? = nil,
+        task: Int? = nil,
+        payload: [String: JSONValue] = [:],
+        error: String? = nil
+    ) {
+        self.type = type
+        self.time = time
+        self.unit = unit
+        self.task = task
+        self.payload = payload
+        self.error = error
+    }
+}
+
+/// An event's type string.
+public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    public var rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public var description: String { rawValue }
+
+    /// The run began.
+    public static let orchStarted = EventType(rawValue: "orch.started")
+    /// Every unit succeeded.
+    public static let orchCompleted = EventType(rawValue: "orch.completed")
+    /// The run ended with a unit failed, blocked or not started.
+    public static let orchFailed = EventType(rawValue: "orch.failed")
+    /// The user asked the run to stop (choo's own).
+    public static let orchInterrupted = EventType(rawValue: "orch.interrupted")
+    /// A unit is in the run and waits for its turn.
+    public static let unitQueued = EventType(rawValue: "unit.queued")
+    /// A unit's lifecycle began.
+    public static let unitStarted = EventType(rawValue: "unit.started")
+    /// A unit's worktree is ready (choo's own).
+    public static let unitWorktree = EventType(rawValue: "unit.worktree")
+    /// A unit finished with every task and check passing.
+    public static let unitCompleted = EventType(rawValue: "unit.completed")
+    /// A unit failed.
+    public static let unitFailed = EventType(rawValue: "unit.failed")
+    /// A unit will not run because a unit it depends on failed.
+    public static let unitBlocked = EventType(rawValue: "unit.blocked")
+    /// A unit stopped early because the run is shutting down (choo's own).
+    public static let unitInterrupted = EventType(rawValue: "unit.interrupted")
+    /// An agent turn on a task began.
+    public static let taskStarted = EventType(rawValue: "task.started")
+    /// The agent process was started.
+    public static let taskClaudeInvoke = EventType(rawValue: "task.claude.invoke")
+    /// The agent process ended.
+    public static let taskClaudeDone = EventType(rawValue: "task.claude.done")
+    /// A backpressure command is running.
+    public static let taskBackpressure = EventType(rawValue: "task.backpressure")
+    /// The backpressure command passed.
+    public static let taskValidationOK = EventType(rawValue: "task.validation.ok")
+    /// The backpressure command failed.
+    public static let taskValidationFail = EventType(rawValue: "task.validation.fail")
+    /// The turn failed and will be tried again.
+    public static let taskRetry = EventType(rawValue: "task.retry")
+    /// The task is done and verified.
+    public static let taskCompleted = EventType(rawValue: "task.completed")
+    /// The task's work was committed.
+    public static let taskCommitted = EventType(rawValue: "task.committed")
+    /// The task failed after every attempt.
+    public static let taskFailed = EventType(rawValue: "task.failed")
+    /// A baseline check ran (choo's own).
+    public static let unitBaseline = EventType(rawValue: "unit.baseline")
+}
+
+/// A JSON value, for event payloads.
+public enum JSONValue: Sendable, Hashable, Codable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByBooleanLiteral
+{
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case array([JSONValue])
+    case object([String: JSONValue])
+    case null
+
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+}
+
+extension Event: Codable {
+    enum CodingKeys: String, CodingKey {
+        case type, time, unit, task, payload, error
+    }
+
+    /// Encodes `type`, `time` (RFC 3339 with milliseconds), and the rest only when present.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(Self.format(time), forKey: .time)
+        try container.encodeIfPresent(unit, forKey: .unit)
+        try container.encodeIfPresent(task, forKey: .task)
+        if !payload.isEmpty { try container.encode(payload, forKey: .payload) }
+        try container.encodeIfPresent(error, forKey: .error)
+    }
+
+    /// Decodes what ``encode(to:)`` wrote.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(EventType.self, forKey: .type)
+        let text = try container.decode(String.self, forKey: .time)
+        guard let timestamp = Timestamp(rfc3339: text) else {
+            throw DecodingError.dataCorruptedError(forKey: .time, in: container, debugDescription: "not RFC 3339")
+        }
+        time = timestamp.date
+        unit = try container.decodeIfPresent(String.self, forKey: .unit)
+        task = try container.decodeIfPresent(Int.self, forKey: .task)
+        payload = try container.decodeIfPresent([String: JSONValue].self, forKey: .payload) ?? [:]
+        error = try container.decodeIfPresent(String.self, forKey: .error)
+    }
+
+    /// `2026-11-26T09:30:00.123Z`.
+    static func format(_ date: Date) -> String {
+        let whole = Timestamp(date).description
+        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
+        let text = String(milliseconds)
+        return whole.dropLast() + "." + String(repeating: "0", count: 3 - text.count) + text + "Z"
+    }
+
+    /// The event as one line of JSON, without a newline.
+    public var jsonLine: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{\"type\":\"\(type.rawValue)\"}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,188 @@
+/// The run's scheduling decisions as a pure state machine: inputs go in, actions come out.
+///
+/// It holds readiness, the parallelism cap, failure propagation (dependents of a failed unit are
+/// blocked, independent units go on), shutdown, and priority: among ready units, the one with the
+/// longest remaining critical path starts first, folder order breaking ties. It does no I/O and
+/// reads no clock, so every decision is a plain synchronous test.
+public struct SchedulerState: Sendable, Hashable {
+    /// Where one unit stands in this run.
+    public enum UnitPhase: Sendable, Hashable {
+        /// Waits for units it depends on.
+        case waiting
+        /// Could start now, when a slot is free.
+        case ready
+        /// Started and not finished.
+        case running
+        /// Finished with every task and check passing.
+        case succeeded
+        /// Finished without success, for `reason`.
+        case failed(reason: String)
+        /// Will not start because a unit it depends on failed or was blocked.
+        case blocked(by: [String])
+        /// Was not started because the run is shutting down.
+        case notStarted
+    }
+
+    /// What a unit's lifecycle reported when it ended.
+    public enum UnitResult: Sendable, Hashable {
+        case succeeded
+        case failed(reason: String)
+        /// Stopped by a shutdown before it finished; its committed work stays on its branch.
+        case interrupted
+    }
+
+    /// Something that happened, fed into the state machine.
+    public enum Input: Sendable, Hashable {
+        /// A unit's lifecycle returned.
+        case unitFinished(String, UnitResult)
+        /// The user asked to stop: start nothing new, let running units finish.
+        case shutdownRequested
+    }
+
+    /// Something the run loop must do.
+    public enum Action: Sendable, Hashable {
+        /// Start the unit's lifecycle.
+        case startUnit(String)
+        /// Record that the unit will not run, and why.
+        case blockUnit(String, by: [String])
+        /// Nothing is running and nothing more can start: end the run.
+        case finish(Summary)
+    }
+
+    /// How the run ended.
+    public struct Summary: Sendable, Hashable {
+        public var succeeded: [String]
+        public var failed: [String]
+        public var blocked: [String]
+        public var notStarted: [String]
+        /// Whether a shutdown was requested.
+        public var interrupted: Bool
+
+        /// Units in the run.
+        public var total: Int { succeeded.count + failed.count + blocked.count + notStarted.count }
+        /// True when every unit succeeded.
+        public var allSucceeded: Bool { failed.isEmpty && blocked.isEmpty && notStarted.isEmpty && !interrupted }
+    }
+
+    /// Each unit's phase.
+    public private(set) var phases: [String: UnitPhase]
+    /// The most units that run at once.
+    public let parallelism: Int
+    /// Whether a shutdown was requested.
+    public private(set) var isShuttingDown = false
+    /// Whether the finish action was emitted.
+    public private(set) var isFinished = false
+
+    private let order: [String]
+    private let dependencies: [String: [String]]
+    private let dependents: [String: [String]]
+    private let priority: [String: Int]
+    private var interruptedUnits: Set<String> = []
+
+    /// A state for `plan`: units with no dependency in the plan are ready, the rest wait.
+    public init(plan: Plan) {
+        var dependencies: [String: [String]] = [:]
+        var dependents: [String: [String]] = [:]
+        var priority: [String: Int] = [:]
+        var phases: [String: UnitPhase] = [:]
+        for entry in plan.entries {
+            dependencies[entry.id] = entry.waitsFor
+            priority[entry.id] = entry.remainingCriticalPath
+            phases[entry.id] = entry.waitsFor.isEmpty ? .ready : .waiting
+            for dependency in entry.waitsFor { dependents[dependency, default: []].append(entry.id) }
+        }
+        self.order = plan.entries.map(\.id).sorted()
+        self.dependencies = dependencies
+        self.dependents = dependents
+        self.priority = priority
+        self.phases = phases
+        self.parallelism = max(1, plan.parallelism)
+    }
+
+    /// The units running now.
+    public var running: [String] { order.filter { phases[$0] == .running } }
+
+    /// The first actions: start as many ready units as the cap allows.
+    public mutating func start() -> [Action] {
+        startReadyUnits()
+    }
+
+    /// Feeds `input` in and returns what to do next.
+    public mutating func handle(_ input: Input) -> [Action] {
+        guard !isFinished else { return [] }
+        var actions: [Action] = []
+        switch input {
+        case .shutdownRequested:
+            isShuttingDown = true
+        case .unitFinished(let id, let result):
+            guard phases[id] == .running else { return [] }
+            switch result {
+            case .succeeded:
+                phases[id] = .succeeded
+                for dependent in dependents[id] ?? [] where phases[dependent] == .waiting {
+                    let done = (dependencies[dependent] ?? []).allSatisfy { phases[$0] == .succeeded }
+                    if done { phases[dependent] = .ready }
+                }
+            case .failed(let reason):
+                phases[id] = .failed(reason: reason)
+                actions += blockDependents(of: id)
+            case .interrupted:
+                phases[id] = .notStarted
+                interruptedUnits.insert(id)
+            }
+        }
+        return actions + startReadyUnits()
+    }
+
+    /// Marks every unit that transitively depends on `failed` as blocked, naming the units in its
+    /// way, and returns the actions that record it.
+    private mutating func blockDependents(of failed: String) -> [Action] {
+        var actions: [Action] = []
+        var pending = dependents[failed] ?? []
+        while !pending.isEmpty {
+            let id = pending.removeFirst()
+            guard phases[id] == .waiting || phases[id] == .ready else { continue }
+            let blockers = (dependencies[id] ?? []).filter { dependency in
+                switch phases[dependency] {
+                case .failed?, .blocked?: true
+                default: false
+                }
+            }
+            phases[id] = .blocked(by: blockers)
+            actions.append(.blockUnit(id, by: blockers))
+            pending += dependents[id] ?? []
+        }
+        return actions
+    }
+
+    private mutating func startReadyUnits() -> [Action] {
+        var actions: [Action] = []
+        if !isShuttingDown {
+            let ready = order.filter { phases[$0] == .ready }
+                .sorted { (-(priority[$0] ?? 0), $0) < (-(priority[$1] ?? 0), $1) }
+            for id in ready.prefix(max(0, parallelism - running.count)) {
+                phases[id] = .running
+                actions.append(.startUnit(id))
+            }
+        }
+        if running.isEmpty, isShuttingDown || !phases.values.contains(where: { $0 == .ready }) {
+            isFinished = true
+            actions.append(.finish(summary))
+        }
+        return actions
+    }
+
+    /// The outcome so far; units that never started are `notStarted`.
+    public var summary: Summary {
+        var summary = Summary(succeeded: [], failed: [], blocked: [], notStarted: [], interrupted: isShuttingDown)
+        for id in order {
+            switch phases[id] {
+            case .succeeded?: summary.succeeded.append(id)
+            case .failed?: summary.failed.append(id)
+            case .blocked?: summary.blocked.append(id)
+            default: summary.notStarted.append(id)
+            }
+        }
+        return summary
+    }
+}

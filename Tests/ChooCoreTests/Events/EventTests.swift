@@ -1,0 +1,58 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ChooCore
+
+struct EventTests {
+    @Test("an event is one JSON line with type, time, unit, task, payload and error")
+    func jsonLine() throws {
+        let event = Event(
+            .taskValidationFail,
+            time: Date(timeIntervalSince1970: 1_764_149_400.25),
+            unit: "app",
+            task: 2,
+            payload: ["command": "make test", "exit": 2],
+            error: "check failed"
+        )
+        let line = event.jsonLine
+        #expect(!line.contains("\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["type"] as? String == "task.validation.fail")
+        #expect(object["time"] as? String == "2025-11-26T09:30:00.250Z")
+        #expect(object["unit"] as? String == "app")
+        #expect(object["task"] as? Int == 2)
+        #expect((object["payload"] as? [String: Any])?["exit"] as? Int == 2)
+        #expect(object["error"] as? String == "check failed")
+        let decoded = try JSONDecoder().decode(Event.self, from: Data(line.utf8))
+        #expect(decoded == event)
+    }
+
+    @Test("absent fields are left out")
+    func sparse() {
+        #expect(
+            Event(.orchStarted, time: Date(timeIntervalSince1970: 0)).jsonLine
+                == #"{"time":"1970-01-01T00:00:00.000Z","type":"orch.started"}"#
+        )
+    }
+
+    @Test("the bus delivers every event once, in order, with sequence numbers, to every sink")
+    func bus() async {
+        let first = EventRecorder()
+        let lines = Mutex<[String]>([])
+        let bus = EventBus(sinks: [first, JSONLinesSink { line in lines.withLock { $0.append(line) } }])
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0 ..< 8 {
+                group.addTask {
+                    for index in 0 ..< 250 { bus.publish(Event(.taskStarted, unit: "u\(worker)", task: index)) }
+                }
+            }
+        }
+        #expect(bus.count == 2000)
+        #expect(first.all.count == 2000)
+        #expect(lines.withLock { $0.count } == 2000)
+        for worker in 0 ..< 8 {
+            #expect(first.all.filter { $0.unit == "u\(worker)" }.compactMap(\.task) == Array(0 ..< 250))
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Testing
+
+@testable import ChooCore
+
+struct SchedulerStateTests {
+    /// A plan with `units` as (id, waits for, remaining critical path).
+    func plan(_ units: [(String, [String], Int)], parallelism: Int = 4) -> Plan {
+        Plan(
+            entries: units.map {
+                Plan.Entry(
+                    id: $0.0,
+                    title: nil,
+                    status: .pending,
+                    remainingTasks: 1,
+                    totalTasks: 1,
+                    level: 1,
+                    waitsFor: $0.1,
+                    satisfiedBy: [],
+                    remainingCriticalPath: $0.2
+                )
+            },
+            completeUnits: [],
+            parallelism: parallelism,
+            selectedUnit: nil,
+            criticalPath: [],
+            criticalPathTasks: 0
+        )
+    }
+
+    @Test("independent units start together up to the cap, longest critical path first")
+    func startsByPriority() {
+        var state = SchedulerState(
+            plan: plan([("a", [], 1), ("b", [], 5), ("c", [], 3), ("d", [], 5)], parallelism: 2)
+        )
+        #expect(state.start() == [.startUnit("b"), .startUnit("d")])
+        #expect(state.handle(.unitFinished("d", .succeeded)) == [.startUnit("c")])
+        #expect(state.handle(.unitFinished("b", .succeeded)) == [.startUnit("a")])
+        #expect(state.handle(.unitFinished("c", .succeeded)) == [])
+        let summary = SchedulerState.Summary(
+            succeeded: ["a", "b", "c", "d"],
+            failed: [],
+            blocked: [],
+            notStarted: [],
+            interrupted: false
+        )
+        #expect(state.handle(.unitFinished("a", .succeeded)) == [.finish(summary)])
+        #expect(summary.allSucceeded)
+    }
+
+    @Test("a chain runs one unit after another")
+    func chain() {
+        var state = SchedulerState(plan: plan([("a", [], 3), ("b", ["a"], 2), ("c", ["b"], 1)]))
+        #expect(state.start() == [.startUnit("a")])
+        #expect(state.handle(.unitFinished("a", .succeeded)) == [.startUnit("b")])
+        #expect(state.handle(.unitFinished("b", .succeeded)) == [.startUnit("c")])
+        #expect(state.handle(.unitFinished("c", .succeeded)).count == 1)
+        #expect(state.isFinished)
+    }
+
+    @Test("a diamond's bottom starts only when both sides succeeded")
+    func diamond() {
+        var state = SchedulerState(
+            plan: plan([("top", [], 3), ("left", ["top"], 2), ("right", ["top"], 2), ("bottom", ["left", "right"], 1)])
+        )
+        #expect(state.start() == [.startUnit("top")])
+        #expect(state.handle(.unitFinished("top", .succeeded)) == [.startUnit("left"), .startUnit("right")])
+        #expect(state.handle(.unitFinished("left", .succeeded)) == [])
+        #expect(state.handle(.unitFinished("right", .succeeded)) == [.startUnit("bottom")])
+    }
+
+    @Test("a failure blocks its dependents, transitively, naming the blocker; the rest go on")
+    func failurePropagation() {
+        var state = SchedulerState(
+            plan: plan([("a", [], 3), ("b", ["a"], 2), ("c", ["b"], 1), ("x", [], 1), ("y", ["a", "x"], 1)])
+        )
+        #expect(state.start() == [.startUnit("a"), .startUnit("x")])
+        let actions = state.handle(.unitFinished("a", .failed(reason: "check failed")))
+        #expect(actions == [.blockUnit("b", by: ["a"]), .blockUnit("y", by: ["a"]), .blockUnit("c", by: ["b"])])
+        let end = state.handle(.unitFinished("x", .succeeded))
+        let summary = SchedulerState.Summary(
+            succeeded: ["x"],
+            failed: ["a"],
+            blocked: ["b", "c", "y"],
+            notStarted: [],
+            interrupted: false
+        )
+        #expect(end == [.finish(summary)])
+        #expect(state.phases["a"] == .failed(reason: "check failed"))
+        #expect(!summary.allSucceeded)
+    }
+
+    @Test("after a shutdown request nothing new starts and the run ends when running units return")
+    func shutdown() {
+        var state = SchedulerState(plan: plan([("a", [], 2), ("b", [], 1), ("c", ["a"], 1)], parallelism: 1))
+        #expect(state.start() == [.startUnit("a")])
+        #expect(state.handle(.shutdownRequested) == [])
+        let end = state.handle(.unitFinished("a", .succeeded))
+        let summary = SchedulerState.Summary(
+            succeeded: ["a"],
+            failed: [],
+            blocked: [],
+            notStarted: ["b", "c"],
+            interrupted: true
+        )
+        #expect(end == [.finish(summary)])
+        #expect(state.handle(.unitFinished("b", .succeeded)) == [])
+    }
+
+    @Test("an interrupted unit counts as not started")
+    func interrupted() {
+        var state = SchedulerState(plan: plan([("a", [], 1)]))
+        _ = state.start()
+        _ = state.handle(.shutdownRequested)
+        let end = state.handle(.unitFinished("a", .interrupted))
+        #expect(end == [.finish(.init(succeeded: [], failed: [], blocked: [], notStarted: ["a"], interrupted: true))])
+    }
+
+    @Test("an empty plan finishes at once; a finish for a unit not running is ignored")
+    func edges() {
+        var empty = SchedulerState(plan: plan([]))
+        #expect(
+            empty.start() == [
+                .finish(.init(succeeded: [], failed: [], blocked: [], notStarted: [], interrupted: false))
+            ]
+        )
+        var state = SchedulerState(plan: plan([("a", [], 1), ("b", ["a"], 1)]))
+        _ = state.start()
+        #expect(state.handle(.unitFinished("b", .succeeded)) == [])
+        #expect(state.phases["b"] == .waiting)
+    }
+}
