@@ -1,0 +1,179 @@
+import Foundation
+import Synchronization
+
+/// A request to stop a run: the first Ctrl-C (or SIGTERM) asks for a graceful stop, the second
+/// for an immediate one.
+public enum ShutdownRequest: Sendable, Hashable {
+    /// Start nothing new; let running agent turns finish (bounded by the shutdown timeout).
+    case graceful
+    /// Stop now: cancel every running unit, which kills its process groups.
+    case immediate
+}
+
+/// Shared between the run loop and the unit lifecycles: whether a graceful stop was asked for, so
+/// a unit finishes its current agent turn, commits what passed, and starts no next task.
+public final class ShutdownFlag: Sendable {
+    private let requested = Atomic<Bool>(false)
+
+    /// A flag not yet raised.
+    public init() {}
+
+    /// Whether a stop was requested.
+    public var isRaised: Bool { requested.load(ordering: .acquiring) }
+
+    /// Raises the flag.
+    public func raise() { requested.store(true, ordering: .releasing) }
+}
+
+/// Carries out a plan: one task group, each started unit a child task whose result goes straight
+/// back into ``SchedulerState``. No polling: the loop only wakes for a unit's result, a shutdown
+/// request or the shutdown deadline.
+public struct RunLoop: Sendable {
+    /// Runs one unit's lifecycle and returns how it ended. Called at most once per unit; it
+    /// should return `.interrupted` when its task is cancelled.
+    public typealias UnitExecutor =
+        @Sendable (_ unit: String, _ shutdown: ShutdownFlag) async -> SchedulerState.UnitResult
+
+    /// Waits for `duration`; throws when cancelled. Tests pass a controllable one.
+    public typealias Sleeper = @Sendable (_ duration: Duration) async throws -> Void
+
+    private enum LoopInput: Sendable {
+        case unit(String, SchedulerState.UnitResult)
+        case shutdown(ShutdownRequest)
+        case signalsEnded
+        case deadline
+    }
+
+    /// The plan to carry out.
+    public var plan: Plan
+    /// Where events go.
+    public var bus: EventBus
+    /// How long running units get to finish after a graceful stop before they are cancelled.
+    public var shutdownTimeout: Duration
+    /// The clock's sleep, used only for the shutdown deadline.
+    public var sleep: Sleeper
+
+    /// Creates a run loop.
+    public init(
+        plan: Plan,
+        bus: EventBus,
+        shutdownTimeout: Duration,
+        sleep: @escaping Sleeper = { try await Task.sleep(for: $0) }
+    ) {
+        self.plan = plan
+        self.bus = bus
+        self.shutdownTimeout = shutdownTimeout
+        self.sleep = sleep
+    }
+
+    /// Runs the plan to the end and returns the summary. `shutdownRequests` delivers Ctrl-C.
+    public func run(
+        shutdownRequests: AsyncStream<ShutdownRequest>,
+        executeUnit: @escaping UnitExecutor
+    ) async -> SchedulerState.Summary {
+        var state = SchedulerState(plan: plan)
+        let flag = ShutdownFlag()
+        let started = ContinuousClock.now
+        bus.publish(
+            Event(
+                .orchStarted,
+                payload: [
+                    "units": .int(plan.entries.count), "parallelism": .int(plan.parallelism),
+                    "tasks": .int(plan.remainingTasks),
+                ]
+            )
+        )
+        for entry in plan.entries {
+            bus.publish(Event(.unitQueued, unit: entry.id, payload: ["level": .int(entry.level)]))
+        }
+        let summary = await withTaskGroup(of: LoopInput.self, returning: SchedulerState.Summary.self) { group in
+            var summary: SchedulerState.Summary?
+            var deadlineArmed = false
+
+            func perform(_ actions: [SchedulerState.Action]) {
+                for action in actions {
+                    switch action {
+                    case .startUnit(let id):
+                        bus.publish(Event(.unitStarted, unit: id))
+                        group.addTask { .unit(id, await executeUnit(id, flag)) }
+                    case .blockUnit(let id, let blockers):
+                        bus.publish(
+                            Event(
+                                .unitBlocked,
+                                unit: id,
+                                payload: ["blocked_by": .array(blockers.map(JSONValue.string))],
+                                error: "blocked by \(blockers.joined(separator: ", ")), which did not complete"
+                            )
+                        )
+                    case .finish(let result):
+                        summary = result
+                    }
+                }
+            }
+
+            group.addTask { await Self.nextRequest(shutdownRequests) }
+            perform(state.start())
+            while summary == nil, let input = await group.next() {
+                switch input {
+                case .unit(let id, let result):
+                    switch result {
+                    case .succeeded: bus.publish(Event(.unitCompleted, unit: id))
+                    case .failed(let reason): bus.publish(Event(.unitFailed, unit: id, error: reason))
+                    case .interrupted: bus.publish(Event(.unitInterrupted, unit: id))
+                    }
+                    perform(state.handle(.unitFinished(id, result)))
+                case .shutdown(.graceful):
+                    flag.raise()
+                    if !state.isShuttingDown {
+                        bus.publish(
+                            Event(.orchInterrupted, payload: ["running": .array(state.running.map(JSONValue.string))])
+                        )
+                    }
+                    perform(state.handle(.shutdownRequested))
+                    if summary == nil {
+                        group.addTask { await Self.nextRequest(shutdownRequests) }
+                        if !deadlineArmed {
+                            deadlineArmed = true
+                            let timeout = shutdownTimeout
+                            let sleep = self.sleep
+                            group.addTask {
+                                do {
+                                    try await sleep(timeout)
+                                    return .deadline
+                                } catch {
+                                    return .signalsEnded
+                                }
+                            }
+                        }
+                    }
+                case .shutdown(.immediate), .deadline:
+                    flag.raise()
+                    perform(state.handle(.shutdownRequested))
+                    // Cancelling the group stops every running unit; each returns `.interrupted`.
+                    group.cancelAll()
+                case .signalsEnded:
+                    continue
+                }
+            }
+            group.cancelAll()
+            return summary ?? state.summary
+        }
+        let elapsed = ContinuousClock.now - started
+        var payload: [String: JSONValue] = [
+            "total": .int(summary.total), "complete": .int(summary.succeeded.count),
+            "failed": .int(summary.failed.count), "blocked": .int(summary.blocked.count),
+            "not_started": .int(summary.notStarted.count),
+            "duration_seconds": .double(
+                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            ),
+        ]
+        payload["interrupted"] = .bool(summary.interrupted)
+        bus.publish(Event(summary.allSucceeded ? .orchCompleted : .orchFailed, payload: payload))
+        return summary
+    }
+
+    private static func nextRequest(_ requests: AsyncStream<ShutdownRequest>) async -> LoopInput {
+        for await request in requests { return .shutdown(request) }
+        return .signalsEnded
+    }
+}

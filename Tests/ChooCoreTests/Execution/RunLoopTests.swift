@@ -1,0 +1,140 @@
+import ChooTesting
+import Testing
+
+@testable import ChooCore
+
+struct RunLoopTests {
+    func plan(_ units: [(String, [String])], parallelism: Int = 4) -> Plan {
+        Plan(
+            entries: units.map {
+                Plan.Entry(
+                    id: $0.0,
+                    title: nil,
+                    status: .pending,
+                    remainingTasks: 1,
+                    totalTasks: 1,
+                    level: 1,
+                    waitsFor: $0.1,
+                    satisfiedBy: [],
+                    remainingCriticalPath: 1
+                )
+            },
+            completeUnits: [],
+            parallelism: parallelism,
+            selectedUnit: nil,
+            criticalPath: [],
+            criticalPathTasks: 0
+        )
+    }
+
+    @Test("independent units run at the same time; a dependent starts after its dependency")
+    func overlapAndOrder() async {
+        let gate = UnitGate()
+        let recorder = EventRecorder()
+        let loop = RunLoop(
+            plan: plan([("a", []), ("b", []), ("c", ["a"])]),
+            bus: EventBus(sinks: [recorder]),
+            shutdownTimeout: .seconds(30)
+        )
+        let (requests, _) = AsyncStream.makeStream(of: ShutdownRequest.self)
+        async let summary = loop.run(shutdownRequests: requests, executeUnit: gate.executor)
+        var started = gate.started.makeAsyncIterator()
+        let first = await started.next()
+        let second = await started.next()
+        // Both a and b are running before either finished: they overlap.
+        #expect(Set([first, second]) == ["a", "b"])
+        gate.finish("a", with: .succeeded)
+        #expect(await started.next() == "c")
+        gate.finish("b", with: .succeeded)
+        gate.finish("c", with: .succeeded)
+        let result = await summary
+        #expect(result.succeeded == ["a", "b", "c"])
+        #expect(result.allSucceeded)
+        let types = recorder.all.map(\.type.rawValue)
+        #expect(types.first == "orch.started")
+        #expect(types.filter { $0 == "unit.queued" }.count == 3)
+        #expect(types.last == "orch.completed")
+        let startedC = types.lastIndex(of: "unit.started")
+        let completedA = recorder.all.firstIndex { $0.type == .unitCompleted && $0.unit == "a" }
+        #expect(completedA.map { $0 < (startedC ?? 0) } == true)
+    }
+
+    @Test("a failed unit blocks its dependents, the rest complete, and the run reports failure")
+    func failure() async {
+        let gate = UnitGate()
+        let recorder = EventRecorder()
+        let loop = RunLoop(
+            plan: plan([("a", []), ("b", ["a"]), ("x", [])]),
+            bus: EventBus(sinks: [recorder]),
+            shutdownTimeout: .seconds(30)
+        )
+        let (requests, _) = AsyncStream.makeStream(of: ShutdownRequest.self)
+        gate.finish("a", with: .failed(reason: "task #1: check failed"))
+        gate.finish("x", with: .succeeded)
+        let summary = await loop.run(shutdownRequests: requests, executeUnit: gate.executor)
+        #expect(summary.failed == ["a"])
+        #expect(summary.blocked == ["b"])
+        #expect(summary.succeeded == ["x"])
+        let blocked = recorder.all.first { $0.type == .unitBlocked }
+        #expect(blocked?.unit == "b")
+        #expect(blocked?.payload["blocked_by"] == .array(["a"]))
+        #expect(recorder.all.first { $0.type == .unitFailed }?.error == "task #1: check failed")
+        #expect(recorder.all.last?.type == .orchFailed)
+    }
+
+    @Test("a graceful stop lets the running unit finish and starts nothing new")
+    func gracefulStop() async {
+        let gate = UnitGate()
+        let events = EventStream()
+        let loop = RunLoop(
+            plan: plan([("a", []), ("b", [])], parallelism: 1),
+            bus: EventBus(sinks: [events]),
+            shutdownTimeout: .seconds(3600)
+        )
+        let (requests, signal) = AsyncStream.makeStream(of: ShutdownRequest.self)
+        async let summary = loop.run(shutdownRequests: requests, executeUnit: gate.executor)
+        var started = gate.started.makeAsyncIterator()
+        #expect(await started.next() == "a")
+        signal.yield(.graceful)
+        await events.first(.orchInterrupted)
+        gate.finish("a", with: .succeeded)
+        let result = await summary
+        #expect(result.succeeded == ["a"])
+        #expect(result.notStarted == ["b"])
+        #expect(result.interrupted)
+    }
+
+    @Test("an immediate stop cancels running units")
+    func immediateStop() async {
+        let gate = UnitGate()
+        let loop = RunLoop(plan: plan([("a", []), ("b", [])]), bus: EventBus(), shutdownTimeout: .seconds(3600))
+        let (requests, signal) = AsyncStream.makeStream(of: ShutdownRequest.self)
+        async let summary = loop.run(shutdownRequests: requests, executeUnit: gate.executor)
+        var started = gate.started.makeAsyncIterator()
+        _ = await started.next()
+        _ = await started.next()
+        signal.yield(.graceful)
+        signal.yield(.immediate)
+        let result = await summary
+        #expect(result.notStarted == ["a", "b"])
+        #expect(result.interrupted)
+    }
+
+    @Test("after a graceful stop, the shutdown deadline cancels units that do not finish")
+    func deadline() async {
+        let gate = UnitGate()
+        let (deadlines, fire) = AsyncStream.makeStream(of: Void.self)
+        let loop = RunLoop(plan: plan([("a", [])]), bus: EventBus(), shutdownTimeout: .seconds(30)) { _ in
+            for await _ in deadlines { return }
+            throw CancellationError()
+        }
+        let (requests, signal) = AsyncStream.makeStream(of: ShutdownRequest.self)
+        async let summary = loop.run(shutdownRequests: requests, executeUnit: gate.executor)
+        var started = gate.started.makeAsyncIterator()
+        _ = await started.next()
+        signal.yield(.graceful)
+        fire.yield()
+        let result = await summary
+        #expect(result.notStarted == ["a"])
+    }
+}
