@@ -1,0 +1,107 @@
+import Foundation
+
+/// Shell scripts that behave like coding agents, for tests: they read choo's prompt (first
+/// argument, or stdin), pick the first offered task, and act it out.
+///
+/// "Doing the work" means writing `work/<unit>-<task file name>.done` in the worktree, so a
+/// backpressure command like `test -f work/<unit>-01-task-1.done` proves the work happened.
+/// Every prompt received is appended to `prompts.log` beside the script.
+package enum FakeAgent {
+    /// What the agent does with each prompt.
+    package enum Behaviour: Sendable {
+        /// Does the first offered task and marks it complete.
+        case completeNextTask
+        /// Marks the first offered task complete without doing the work the first time it sees
+        /// that task; does it properly the next time.
+        case markWithoutWorkingFirst
+        /// Looks around and exits 0 without marking anything.
+        case neverMarks
+        /// Prints an error and exits with `code`.
+        case crash(code: Int32)
+        /// Prints a line, then waits forever (killed by choo's timeouts).
+        case hang
+    }
+
+    /// An installed fake agent.
+    package struct Installed: Sendable {
+        /// The script's absolute path.
+        package var path: String
+        /// Where every prompt is appended, separated by `=== end of prompt ===` lines.
+        package var promptLog: String
+
+        /// The prompts received so far.
+        package var prompts: [String] {
+            let text = (try? String(contentsOfFile: promptLog, encoding: .utf8)) ?? ""
+            return text.components(separatedBy: "=== end of prompt ===\n").filter { !$0.isEmpty }
+        }
+
+        /// The `.choo.yaml` lines that make this script the agent, under the provider name `fake`.
+        package var configYAML: String {
+            """
+            provider:
+              type: fake
+              providers:
+                fake:
+                  command: \(path)
+                  args: ["{prompt}"]
+
+            """
+        }
+    }
+
+    /// Writes the script for `behaviour` into `directory` (created if needed).
+    package static func install(_ behaviour: Behaviour, in directory: String) throws -> Installed {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/fake-agent.sh"
+        let log = directory + "/prompts.log"
+        let state = directory + "/state"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        let script = header(log: log) + body(behaviour, state: state)
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        return Installed(path: path, promptLog: log)
+    }
+
+    private static func header(log: String) -> String {
+        #"""
+        #!/bin/sh
+        # A stand-in for a coding agent, written by choo's tests.
+        prompt="$1"
+        [ -n "$prompt" ] || prompt=$(cat)
+        printf '%s\n=== end of prompt ===\n' "$prompt" >> '\#(log)'
+        file=$(printf '%s\n' "$prompt" | sed -n 's/^- File: `\(.*\)` (it describes the work)$/\1/p' | head -n 1)
+        unit=$(basename "$(dirname "$file")")
+        task=$(basename "$file" .md)
+        do_work() { mkdir -p work && echo "done by the fake agent" > "work/$unit-$task.done"; }
+        mark_complete() { sed -i 's/^status:.*/status: complete/' "$file"; }
+
+        """#
+    }
+
+    private static func body(_ behaviour: Behaviour, state: String) -> String {
+        switch behaviour {
+        case .completeNextTask:
+            return #"""
+                [ -n "$file" ] || { echo "nothing offered"; exit 0; }
+                echo "working on $file"
+                do_work && mark_complete
+                echo "done"
+
+                """#
+        case .markWithoutWorkingFirst:
+            return #"""
+                [ -n "$file" ] || exit 0
+                seen='\#(state)'/"$unit-$task"
+                if [ -f "$seen" ]; then do_work; else touch "$seen"; echo "skipping the work"; fi
+                mark_complete
+
+                """#
+        case .neverMarks:
+            return "echo \"I looked around and changed nothing\"\n"
+        case .crash(let code):
+            return "echo \"fake agent: something broke\" >&2\nexit \(code)\n"
+        case .hang:
+            return "echo \"thinking...\"\nsleep 600\n"
+        }
+    }
+}
