@@ -146,7 +146,8 @@ public enum EventLine {
         case .unitStarted: body = "\(unit) started"
         case .unitWorktree: body = "\(unit) worktree \(payloadString("path") ?? "") on \(payloadString("branch") ?? "")"
         case .taskClaudeInvoke:
-            body = "\(unit)\(task): agent \(payloadString("provider") ?? "") started (attempt \(payloadInt("attempt") ?? 1))"
+            body =
+                "\(unit)\(task): agent \(payloadString("provider") ?? "") started (attempt \(payloadInt("attempt") ?? 1))"
                 + (payloadString("log_file").map { ", log \($0)" } ?? "")
         case .taskValidationFail:
             body = "\(unit)\(task): " + style.red("check failed") + (event.error.map { ": \($0)" } ?? "")
@@ -155,14 +156,17 @@ public enum EventLine {
         case .taskCommitted: body = "\(unit)\(task): " + style.green("committed") + " \(payloadString("commit") ?? "")"
         case .taskFailed: body = "\(unit)\(task): " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
         case .unitBaseline:
-            body = "\(unit): baseline check \(payloadString("name") ?? "") "
+            body =
+                "\(unit): baseline check \(payloadString("name") ?? "") "
                 + (payloadString("result") == "passed" ? "passed" : style.red("failed"))
         case .unitCompleted: body = "\(unit) " + style.green("complete")
         case .unitFailed: body = "\(unit) " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
         case .unitBlocked: body = "\(unit) " + style.yellow("blocked") + (event.error.map { ": \($0)" } ?? "")
         case .unitInterrupted: body = "\(unit) stopped; its committed work is kept on its branch"
         case .orchInterrupted:
-            body = style.yellow("stopping") + ": no new units start; running agents finish their turn (Ctrl-C again to stop now)"
+            body =
+                style.yellow("stopping")
+                + ": no new units start; running agents finish their turn (Ctrl-C again to stop now)"
         default: body = nil
         }
         guard let body else { return nil }
@@ -172,6 +176,6 @@ public enum EventLine {
     private static func time(_ date: Date) -> String {
         let text = Timestamp(date).description
         let start = text.index(text.startIndex, offsetBy: 11)
-        return String(text[start..<text.index(start, offsetBy: 8)])
+        return String(text[start ..< text.index(start, offsetBy: 8)])
     }
 }

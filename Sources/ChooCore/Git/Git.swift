@@ -1,0 +1,219 @@
+/// Typed git operations on one repository (or worktree), run as real `git` processes through a
+/// ``ProcessRunning``, never through a shell. Every call has a timeout.
+public struct Git: Sendable {
+    /// The folder git runs in: the repository, a worktree, or any folder inside one.
+    public var repository: String
+    /// Runs the `git` processes.
+    public var runner: any ProcessRunning
+    /// The longest any one git command may take.
+    public var timeout: Duration
+    /// Variables added to git's inherited environment (tests use it to hide the user's config).
+    public var environment: [String: String]
+
+    /// The identity used for commits when git has none configured.
+    public static let fallbackIdentity = (name: "choo", email: "choo@localhost")
+
+    /// Creates a client for the repository at (or containing) `repository`.
+    public init(
+        repository: String,
+        runner: any ProcessRunning = SystemProcessRunner(),
+        timeout: Duration = .seconds(120),
+        environment: [String: String] = [:]
+    ) {
+        self.repository = repository
+        self.runner = runner
+        self.timeout = timeout
+        self.environment = environment
+    }
+
+    /// Runs `git arguments` and returns its stdout without the final newline; a non-zero exit throws.
+    @discardableResult
+    public func run(_ arguments: [String]) async throws(GitError) -> String {
+        let result = try await execute(arguments)
+        guard result.outcome.termination == .exited(0) else { throw failure(result) }
+        return Self.trimmingFinalNewline(result.outcome.output)
+    }
+
+    /// The absolute path of the top folder of the working tree.
+    public func topLevel() async throws(GitError) -> String {
+        try await run(["rev-parse", "--show-toplevel"])
+    }
+
+    /// The absolute path of the git folder shared by all worktrees (`.git` of the main checkout).
+    public func commonDirectory() async throws(GitError) -> String {
+        let directory = try await run(["rev-parse", "--git-common-dir"])
+        return FileSystem.absolute(directory, relativeTo: absoluteRepository)
+    }
+
+    /// The branch checked out, or `nil` when HEAD is detached.
+    public func currentBranch() async throws(GitError) -> String? {
+        let result = try await execute(["symbolic-ref", "--quiet", "--short", "HEAD"])
+        switch result.outcome.termination {
+        case .exited(0): return Self.trimmingFinalNewline(result.outcome.output)
+        case .exited(1): return nil
+        default: throw failure(result)
+        }
+    }
+
+    /// The commit `revision` names, or `nil` when it names none.
+    public func resolve(_ revision: String) async throws(GitError) -> String? {
+        let result = try await execute(["rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"])
+        switch result.outcome.termination {
+        case .exited(0): return Self.trimmingFinalNewline(result.outcome.output)
+        case .exited(1): return nil
+        default: throw failure(result)
+        }
+    }
+
+    /// Whether the local branch `name` exists.
+    public func branchExists(_ name: String) async throws(GitError) -> Bool {
+        let result = try await execute(["show-ref", "--verify", "--quiet", "refs/heads/" + name])
+        switch result.outcome.termination {
+        case .exited(0): return true
+        case .exited(1): return false
+        default: throw failure(result)
+        }
+    }
+
+    /// Whether `commit` is an ancestor of (or the same as) `other`.
+    public func isAncestor(_ commit: String, of other: String) async throws(GitError) -> Bool {
+        let result = try await execute(["merge-base", "--is-ancestor", commit, other])
+        switch result.outcome.termination {
+        case .exited(0): return true
+        case .exited(1): return false
+        default: throw failure(result)
+        }
+    }
+
+    /// Tracked files that are modified or staged (untracked files are not listed).
+    public func dirtyTrackedFiles() async throws(GitError) -> [String] {
+        let output = try await run(["status", "--porcelain=v1", "-z", "--untracked-files=no"])
+        return Self.parseStatus(output)
+    }
+
+    /// Whether anything differs from HEAD: modified, staged or untracked files (ignored ones don't count).
+    public func hasUncommittedChanges() async throws(GitError) -> Bool {
+        try await !run(["status", "--porcelain=v1", "-z", "--untracked-files=normal"]).isEmpty
+    }
+
+    /// Stages everything (`add -A`) and commits it; the new commit's hash, or `nil` if nothing changed.
+    /// When git has no identity configured, commits as ``fallbackIdentity``.
+    public func commitAll(message: String) async throws(GitError) -> String? {
+        try await run(["add", "-A"])
+        let staged = try await execute(["diff", "--cached", "--quiet"])
+        switch staged.outcome.termination {
+        case .exited(0): return nil
+        case .exited(1): break
+        default: throw failure(staged)
+        }
+        let identity = try await identityOverrides()
+        try await run(identity + ["commit", "--quiet", "--message", message])
+        return try await run(["rev-parse", "HEAD"])
+    }
+
+    /// The commits in `range` (e.g. `main..feature`), oldest first.
+    public func log(_ range: String) async throws(GitError) -> [Commit] {
+        let command = ["log", "--reverse", "-z", "--format=%H%x1f%s", "--end-of-options", range, "--"]
+        let output = try await run(command)
+        return try output.split(separator: "\0").map { record throws(GitError) in
+            let parts = record.split(separator: "\u{1f}", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                throw .unexpectedOutput(command: ["git"] + command, output: String(record))
+            }
+            return Commit(sha: String(parts[0]), subject: String(parts[1]))
+        }
+    }
+
+    /// `-c` options giving git an identity for the parts it has none configured for.
+    private func identityOverrides() async throws(GitError) -> [String] {
+        let result = try await execute(["config", "--get-regexp", "^user\\.(name|email)$"])
+        guard result.outcome.termination == .exited(0) || result.outcome.termination == .exited(1) else {
+            throw failure(result)
+        }
+        var configured: Set<String> = []
+        for line in result.outcome.output.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 && !parts[1].trimmingCharacters(in: .whitespaces).isEmpty {
+                configured.insert(String(parts[0]))
+            }
+        }
+        var overrides: [String] = []
+        if !configured.contains("user.name") { overrides += ["-c", "user.name=" + Self.fallbackIdentity.name] }
+        if !configured.contains("user.email") { overrides += ["-c", "user.email=" + Self.fallbackIdentity.email] }
+        return overrides
+    }
+}
+
+extension Git {
+    /// A finished git command and what it printed.
+    struct Execution {
+        /// The command line, starting with `git`.
+        var command: [String]
+        /// How it ended and what it printed.
+        var outcome: ProcessOutcome
+    }
+
+    /// Runs `git arguments` to its end; only a launch failure, a timeout or cancellation throws.
+    func execute(_ arguments: [String]) async throws(GitError) -> Execution {
+        let command = ["git"] + arguments
+        let spec = ProcessSpec(
+            executable: "git",
+            arguments: arguments,
+            workingDirectory: repository,
+            environment: environment.merging(["GIT_TERMINAL_PROMPT": "0"]) { current, _ in current },
+            timeout: timeout,
+            outputTailLimit: 256 * 1024 * 1024,
+            separatesErrorOutput: true
+        )
+        let outcome: ProcessOutcome
+        do {
+            outcome = try await runner.run(spec)
+        } catch {
+            throw .launch(error)
+        }
+        switch outcome.stoppedBecause {
+        case .timeout, .idle: throw .timedOut(command: command, timeout: timeout)
+        case .cancelled: throw .cancelled(command: command)
+        case nil: return Execution(command: command, outcome: outcome)
+        }
+    }
+
+    /// The error for a command that ended badly: git's message from stderr (stdout if stderr is empty).
+    func failure(_ execution: Execution) -> GitError {
+        let exitCode: Int32
+        switch execution.outcome.termination {
+        case .exited(let code): exitCode = code
+        case .signaled(let signal): exitCode = 128 + signal
+        }
+        let error = execution.outcome.errorOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = error.isEmpty ? execution.outcome.output.trimmingCharacters(in: .whitespacesAndNewlines) : error
+        return .failed(command: execution.command, exitCode: exitCode, output: output)
+    }
+
+    /// ``repository`` as an absolute path.
+    var absoluteRepository: String {
+        FileSystem.absolute(repository, relativeTo: FileSystem.currentDirectory())
+    }
+
+    /// `text` without one final newline.
+    static func trimmingFinalNewline(_ text: String) -> String {
+        text.hasSuffix("\n") ? String(text.dropLast()) : text
+    }
+
+    /// The paths in `git status --porcelain=v1 -z` output (renames list the new path only).
+    static func parseStatus(_ output: String) -> [String] {
+        var paths: [String] = []
+        var skipNext = false
+        for record in output.split(separator: "\0") {
+            if skipNext {
+                skipNext = false
+                continue
+            }
+            let bytes = record.utf8
+            guard bytes.count > 3, let status = bytes.first else { continue }
+            paths.append(String(Substring(bytes.dropFirst(3))))
+            if status == UInt8(ascii: "R") || status == UInt8(ascii: "C") { skipNext = true }
+        }
+        return paths
+    }
+}
