@@ -1,4 +1,10 @@
+import ChooCore
 import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built `choo` executable, as a user would, for end-to-end tests.
 package enum ChooBinary {
@@ -75,5 +81,83 @@ extension ChooBinary {
             environment: environment.merging(["TERM": "xterm"]) { $1 },
             executable: "/usr/bin/script"
         ).stdout
+    }
+}
+
+/// The built `choo` running in the background, for tests that act while it runs (Ctrl-C). Its
+/// `--json` events are parsed as they arrive into ``events``.
+package final class RunningChoo: Sendable {
+    /// The events printed so far; await the one you need.
+    package let events = EventStream()
+    private final class Shared: Sendable {
+        let processIdentifier = Mutex<Int32?>(nil)
+        let partialLine = Mutex("")
+    }
+
+    private let shared = Shared()
+    private let started: AsyncStream<Int32>
+    private let outcome: Task<ProcessOutcome, any Error>
+
+    /// Starts `choo arguments` in `directory`; it is stopped after `timeout` if still running.
+    package init(
+        _ arguments: [String],
+        in directory: String,
+        environment: [String: String] = [:],
+        timeout: Duration = .seconds(120)
+    ) {
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Int32.self)
+        self.started = started
+        let events = self.events
+        let shared = self.shared
+        var base = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RALPH_") }
+        base["NO_COLOR"] = "1"
+        let spec = ProcessSpec(
+            executable: ChooBinary.path,
+            arguments: arguments,
+            workingDirectory: directory,
+            environment: environment,
+            timeout: timeout,
+            separatesErrorOutput: true
+        )
+        outcome = Task {
+            try await SystemProcessRunner(environment: base).run(
+                spec,
+                onStart: { identifier in
+                    shared.processIdentifier.withLock { $0 = identifier }
+                    startedContinuation.yield(identifier)
+                    startedContinuation.finish()
+                },
+                onOutput: { chunk in
+                    let lines = shared.partialLine.withLock { text -> [Substring] in
+                        text += chunk
+                        var complete = text.split(separator: "\n", omittingEmptySubsequences: false)
+                        text = String(complete.removeLast())
+                        return complete
+                    }
+                    for line in lines where line.hasPrefix("{") {
+                        if let event = try? JSONDecoder().decode(Event.self, from: Data(line.utf8)) {
+                            events.receive(event, sequence: 0)
+                        }
+                    }
+                }
+            )
+        }
+    }
+
+    /// Sends `signal` to choo (not to its children: they run in sessions of their own).
+    package func send(_ signal: Int32) async {
+        var target = shared.processIdentifier.withLock { $0 }
+        if target == nil {
+            for await identifier in started {
+                target = identifier
+                break
+            }
+        }
+        if let target { kill(target, signal) }
+    }
+
+    /// Waits for choo to exit.
+    package func wait() async throws -> ProcessOutcome {
+        try await outcome.value
     }
 }

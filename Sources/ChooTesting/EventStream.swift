@@ -1,12 +1,17 @@
 import ChooCore
 import Synchronization
 
-/// An event sink a test can await: every event is kept, and `first(_:)` returns once an event of
-/// that type has arrived (at once if it already has).
+/// An event sink a test can await: every event is kept, and `first(where:)` returns once a
+/// matching event has arrived (at once if it already has).
 package final class EventStream: EventSink {
+    private struct Waiter {
+        var matches: @Sendable (Event) -> Bool
+        var continuation: CheckedContinuation<Event, Never>
+    }
+
     private struct State {
         var events: [Event] = []
-        var waiters: [(EventType, CheckedContinuation<Event, Never>)] = []
+        var waiters: [Waiter] = []
     }
 
     private let state = Mutex(State())
@@ -17,23 +22,31 @@ package final class EventStream: EventSink {
     package func receive(_ event: Event, sequence: Int) {
         let ready = state.withLock { state -> [CheckedContinuation<Event, Never>] in
             state.events.append(event)
-            let matching = state.waiters.filter { $0.0 == event.type }.map(\.1)
-            state.waiters.removeAll { $0.0 == event.type }
+            let matching = state.waiters.filter { $0.matches(event) }.map(\.continuation)
+            state.waiters.removeAll { $0.matches(event) }
             return matching
         }
         for continuation in ready { continuation.resume(returning: event) }
     }
 
-    /// The first event of `type`, awaiting it if it has not arrived yet.
+    /// The first event matching `matches`, awaiting it if it has not arrived yet.
     @discardableResult
-    package func first(_ type: EventType) async -> Event {
+    package func first(where matches: @escaping @Sendable (Event) -> Bool) async -> Event {
         await withCheckedContinuation { continuation in
             let found = state.withLock { state -> Event? in
-                if let event = state.events.first(where: { $0.type == type }) { return event }
-                state.waiters.append((type, continuation))
+                if let event = state.events.first(where: matches) { return event }
+                state.waiters.append(Waiter(matches: matches, continuation: continuation))
                 return nil
             }
             if let found { continuation.resume(returning: found) }
+        }
+    }
+
+    /// The first event of `type` (for `unit` and `task`, when given).
+    @discardableResult
+    package func first(_ type: EventType, unit: String? = nil, task: Int? = nil) async -> Event {
+        await first { event in
+            event.type == type && (unit == nil || event.unit == unit) && (task == nil || event.task == task)
         }
     }
 

@@ -20,6 +20,13 @@ package enum FakeAgent {
         case crash(code: Int32)
         /// Prints a line, then waits forever (killed by choo's timeouts).
         case hang
+        /// Meets every other unit's agent first: writes to each other FIFO in `directory` and reads
+        /// its own (`directory/<unit>`), then does the task. Agents that do not run at the same time
+        /// never meet, and wait until choo's timeout stops them.
+        case rendezvous(directory: String)
+        /// Like `completeNextTask`, but before the task whose file name is `task` (e.g.
+        /// `02-task-2`) it waits until a line can be read from the FIFO `gate`, if it exists.
+        case waitAtGate(task: String, gate: String)
     }
 
     /// An installed fake agent.
@@ -28,6 +35,13 @@ package enum FakeAgent {
         package var path: String
         /// Where every prompt is appended, separated by `=== end of prompt ===` lines.
         package var promptLog: String
+
+        /// The process ids of every agent started, in order.
+        package var processIdentifiers: [Int32] {
+            let folder = (promptLog as NSString).deletingLastPathComponent
+            let text = (try? String(contentsOfFile: folder + "/pids.log", encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { Int32($0) }
+        }
 
         /// The prompts received so far.
         package var prompts: [String] {
@@ -49,23 +63,38 @@ package enum FakeAgent {
         }
     }
 
-    /// Writes the script for `behaviour` into `directory` (created if needed).
-    package static func install(_ behaviour: Behaviour, in directory: String) throws -> Installed {
+    /// Writes the script into `directory` (created if needed): `behaviour` for every unit except
+    /// those named in `overrides`.
+    package static func install(
+        _ behaviour: Behaviour,
+        overrides: [String: Behaviour] = [:],
+        in directory: String
+    ) throws -> Installed {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/fake-agent.sh"
         let log = directory + "/prompts.log"
         let state = directory + "/state"
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        let script = header(log: log) + body(behaviour, state: state)
+        var script = header(log: log, pids: directory + "/pids.log")
+        if overrides.isEmpty {
+            script += body(behaviour, state: state)
+        } else {
+            script += "case \"$unit\" in\n"
+            for (unit, special) in overrides.sorted(by: { $0.key < $1.key }) {
+                script += "'\(unit)')\n" + body(special, state: state) + ";;\n"
+            }
+            script += "*)\n" + body(behaviour, state: state) + ";;\nesac\n"
+        }
         try script.write(toFile: path, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
         return Installed(path: path, promptLog: log)
     }
 
-    private static func header(log: String) -> String {
+    private static func header(log: String, pids: String) -> String {
         #"""
         #!/bin/sh
         # A stand-in for a coding agent, written by choo's tests.
+        echo $$ >> '\#(pids)'
         prompt="$1"
         [ -n "$prompt" ] || prompt=$(cat)
         printf '%s\n=== end of prompt ===\n' "$prompt" >> '\#(log)'
@@ -102,6 +131,23 @@ package enum FakeAgent {
             return "echo \"fake agent: something broke\" >&2\nexit \(code)\n"
         case .hang:
             return "echo \"thinking...\"\nsleep 600\n"
+        case .rendezvous(let directory):
+            return #"""
+                for peer in '\#(directory)'/*; do
+                    [ "$peer" = '\#(directory)'/"$unit" ] || { echo "$unit" > "$peer" & }
+                done
+                read line < '\#(directory)'/"$unit"
+                echo "met $line"
+                do_work && mark_complete
+
+                """#
+        case .waitAtGate(let task, let gate):
+            return #"""
+                [ -n "$file" ] || exit 0
+                if [ "$task" = '\#(task)' ] && [ -p '\#(gate)' ]; then echo "waiting at the gate"; read line < '\#(gate)'; fi
+                do_work && mark_complete
+
+                """#
         }
     }
 }

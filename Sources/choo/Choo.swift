@@ -32,6 +32,7 @@ struct Choo: AsyncParsableCommand {
 
     /// Runs the command line, turning usage errors into exit code 2 (choo's code for bad input).
     static func main() async {
+        Output.ignoreBrokenPipes()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info

@@ -1,18 +1,33 @@
 import ArgumentParser
 import ChooCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension Choo {
-    /// `choo run`: plan the units and (with --dry-run) show the plan.
+    /// `choo run`: carry out the plan, or show it with --dry-run.
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the units of the spec tree; with --dry-run, show the plan only.",
+            abstract: "Run the units of the spec tree in parallel worktrees; with --dry-run, show the plan only.",
             discussion: """
-                The plan holds every unit that is not complete. Complete units are left out; they satisfy the \
-                units that depend on them. Units are grouped into levels: level 1 can start at once, level n \
-                waits for units of lower levels. Among ready units the one with the longest remaining critical \
-                path starts first, folder order breaking ties.
+                Each unit runs in its own git worktree (<worktree base>/<unit>, default .ralph/worktrees) on the \
+                branch ralph/<unit>, created from the target branch. An agent is offered the unit's ready tasks; \
+                when it marks one complete, choo runs the task's backpressure command and commits on success, \
+                retrying with the failure's output otherwise (max_attempts, default 3). A failed unit blocks the \
+                units that depend on it; independent units go on.
 
-                --dry-run never touches git or any file.
+                The plan holds every unit that is not complete. Among ready units the one with the longest \
+                remaining critical path starts first, folder order breaking ties.
+
+                Ctrl-C once: start nothing new, let running agents finish their turn (shutdown_timeout), commit \
+                what passed, exit 130. Twice: stop now. Running the same command again resumes.
+
+                --dry-run never touches git or any file. Exit codes: 0 all units complete, 1 a unit failed or is \
+                blocked, 2 bad usage or input, 130 interrupted.
                 """
         )
 
@@ -42,6 +57,16 @@ extension Choo {
 
         @Option(
             help: ArgumentHelp(
+                "The branch units start from.",
+                discussion: "Default: target_branch in .choo.yaml, else the "
+                    + "current branch.",
+                valueName: "branch"
+            )
+        )
+        var target: String?
+
+        @Option(
+            help: ArgumentHelp(
                 "The agent for units that do not name one (claude, codex, or a provider in .choo.yaml).",
                 discussion: "Overrides RALPH_PROVIDER and provider.type.",
                 valueName: "name"
@@ -57,7 +82,12 @@ extension Choo {
         )
         var forceTaskProvider: String?
 
-        @Flag(help: "Print the plan as one JSON object on stdout.")
+        @Flag(
+            help: ArgumentHelp(
+                "Print events as JSON, one object per line, and nothing else on stdout.",
+                discussion: "With --dry-run, print the plan as one JSON object."
+            )
+        )
         var json = false
 
         func run() async throws {
@@ -65,6 +95,7 @@ extension Choo {
             overrides.parallelism = parallelism
             overrides.provider = provider
             overrides.forceTaskProvider = forceTaskProvider
+            overrides.targetBranch = target
             let workspace = try Workspace.openOrExit(tasksDirectory: tree.tasksDirectory, overrides: overrides)
             let plan: Plan
             do {
@@ -73,19 +104,58 @@ extension Choo {
                 Output.error("error: \(error)")
                 throw ExitCode(2)
             }
-            guard dryRun else {
-                Output.error(
-                    "error: this version of choo can only plan. Add --dry-run to see the plan; running agents "
-                        + "comes with the next release."
-                )
+            if dryRun {
+                let report = PlanReport(plan: plan, tasksDirectory: workspace.tree.tasksDirectoryDisplay)
+                Output.print(json ? JSONOutput.encode(report) : report.text(style: Output.style), terminator: "")
+                return
+            }
+            try await execute(plan: plan, workspace: workspace)
+        }
+
+        private func execute(plan: Plan, workspace: Workspace) async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let orchestrator = Orchestrator(
+                workspace: workspace,
+                plan: plan,
+                runner: SystemProcessRunner(),
+                environment: environment
+            )
+            let bus = EventBus()
+            let isTerminal = isatty(STDOUT_FILENO) == 1
+            let view = LiveView(style: Output.style, isTerminal: isTerminal && !json)
+            if json {
+                bus.add(JSONLinesSink { Output.print($0, terminator: "") })
+            } else {
+                bus.add(view)
+            }
+            let context: UnitLifecycle.Context
+            do {
+                context = try await orchestrator.prepare(bus: bus)
+            } catch {
+                Output.error("error: \(error)")
                 throw ExitCode(2)
             }
-            let report = PlanReport(plan: plan, tasksDirectory: workspace.tree.tasksDirectoryDisplay)
-            if json {
-                Output.print(JSONOutput.encode(report), terminator: "")
-            } else {
-                Output.print(report.text(style: Output.style), terminator: "")
+            let signals = ShutdownSignals()
+            defer { signals.stop() }
+            let outcome = await withTaskGroup(of: Orchestrator.Outcome?.self) { group in
+                group.addTask {
+                    await view.redrawUntilCancelled()
+                    return nil
+                }
+                group.addTask { await orchestrator.run(context: context, shutdownRequests: signals.requests) }
+                var result: Orchestrator.Outcome?
+                while let next = await group.next() {
+                    if let next {
+                        result = next
+                        group.cancelAll()
+                    }
+                }
+                return result
             }
+            view.clear()
+            guard let outcome else { throw ExitCode(1) }
+            if !json { Output.print(outcome.text(style: Output.style), terminator: "") }
+            if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
         }
     }
 }

@@ -65,12 +65,14 @@ struct CLITests {
         #expect(FileTreeSnapshot.take(directory.path) == before)
     }
 
-    @Test("run without --dry-run says it only plans, exit 2")
-    func runNeedsDryRun() throws {
+    @Test("run where there is no git repository exits 2 saying so, and creates nothing")
+    func runNeedsGit() throws {
         try fixture.unit("a")
+        let before = FileTreeSnapshot.take(directory.path)
         let result = try choo("run")
         #expect(result.exitCode == 2)
-        #expect(result.stderr.contains("--dry-run"))
+        #expect(result.stderr.contains("is not inside a git repository"), "\(result.stderr)")
+        #expect(FileTreeSnapshot.take(directory.path) == before)
     }
 
     @Test("the tasks root can be named, relative to the current folder")

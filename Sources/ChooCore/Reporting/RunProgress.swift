@@ -153,7 +153,9 @@ public enum EventLine {
             body = "\(unit)\(task): " + style.red("check failed") + (event.error.map { ": \($0)" } ?? "")
         case .taskRetry:
             body = "\(unit)\(task): retrying (attempt \(payloadInt("attempt") ?? 0)): \(event.error ?? "")"
-        case .taskCommitted: body = "\(unit)\(task): " + style.green("committed") + " \(payloadString("commit") ?? "")"
+        case .taskCommitted:
+            body =
+                "\(unit)\(task): " + style.green("committed") + " \(String((payloadString("commit") ?? "").prefix(8)))"
         case .taskFailed: body = "\(unit)\(task): " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
         case .unitBaseline:
             body =

@@ -1,0 +1,207 @@
+import Foundation
+import Synchronization
+
+/// What `choo run` does once the tree is valid and planned: checks that everything needed is
+/// there before anything is created, then carries out the plan and summarises.
+public struct Orchestrator: Sendable {
+    /// A reason the run cannot start; nothing was created. Exit code 2.
+    public enum SetupError: Error, Sendable, Hashable, CustomStringConvertible {
+        case notAGitRepository(String)
+        case detachedHead
+        case unknownTargetBranch(String)
+        case specTreeNotCommitted(directory: String, files: [String])
+        case missingAgents([MissingAgent])
+        case unknownProvider(name: String, units: [String])
+        case git(String)
+
+        /// An agent binary that is not on PATH.
+        public struct MissingAgent: Sendable, Hashable {
+            public var provider: String
+            public var executable: String
+            public var searched: [String]
+            public var units: [String]
+        }
+
+        public var description: String {
+            switch self {
+            case .notAGitRepository(let path):
+                return "`\(path)` is not inside a git repository; choo runs units in git worktrees. Run `git init` "
+                    + "and commit the spec tree first."
+            case .detachedHead:
+                return "HEAD is detached, so there is no current branch to start units from; check out a branch or "
+                    + "name one with --target"
+            case .unknownTargetBranch(let name):
+                return "the target branch `\(name)` does not exist; create it or name another with --target"
+            case .specTreeNotCommitted(let directory, let files):
+                let list = files.prefix(20).map { "  \($0)" }.joined(separator: "\n")
+                return "the spec tree in `\(directory)` has changes that are not committed; unit worktrees start "
+                    + "from the target branch and would not see them. Commit them first:\n\(list)"
+            case .missingAgents(let missing):
+                return missing.map { agent in
+                    "the agent `\(agent.executable)` (provider \(agent.provider), needed by "
+                        + "\(agent.units.joined(separator: ", "))) was not found; looked in: "
+                        + agent.searched.joined(separator: ":")
+                        + ". Install it, point the provider's command at it in .choo.yaml, or choose another "
+                        + "provider with --provider."
+                }.joined(separator: "\n")
+            case .unknownProvider(let name, let units):
+                return "provider `\(name)` (for \(units.joined(separator: ", "))) is not configured"
+            case .git(let message):
+                return message
+            }
+        }
+    }
+
+    /// How the run ended.
+    public struct Outcome: Sendable {
+        public var summary: SchedulerState.Summary
+        public var duration: Duration
+        public var failureReasons: [String: String]
+        public var blockers: [String: [String]]
+        public var logFolder: String
+
+        /// 0 when every unit completed, 130 when interrupted, else 1.
+        public var exitCode: Int32 {
+            if summary.interrupted { return 130 }
+            return summary.allSucceeded ? 0 : 1
+        }
+    }
+
+    public var workspace: Workspace
+    public var plan: Plan
+    public var runner: any ProcessRunning
+    public var environment: [String: String]
+
+    /// Creates an orchestrator for `plan` of `workspace`.
+    public init(workspace: Workspace, plan: Plan, runner: any ProcessRunning, environment: [String: String]) {
+        self.workspace = workspace
+        self.plan = plan
+        self.runner = runner
+        self.environment = environment
+    }
+
+    /// Checks git, the target branch, the spec tree and every agent binary; returns the shared
+    /// context for the units. Creates nothing except the exclude entry for the worktree folder.
+    public func prepare(bus: EventBus) async throws(SetupError) -> UnitLifecycle.Context {
+        let root = workspace.repositoryRoot
+        let git = Git(repository: root, runner: runner)
+        guard FileSystem.exists(root + "/.git"), (try? await git.topLevel()) != nil else {
+            throw .notAGitRepository(root)
+        }
+        let config = workspace.config
+        let target: String
+        do {
+            if let configured = config.targetBranch {
+                target = configured
+            } else {
+                guard let current = try await git.currentBranch() else { throw SetupError.detachedHead }
+                target = current
+            }
+            guard try await git.resolve("refs/heads/" + target) != nil else {
+                throw SetupError.unknownTargetBranch(target)
+            }
+            let tasks = workspace.tree.tasksDirectoryDisplay
+            let status = try await git.run(["status", "--porcelain", "--untracked-files=all", "--", tasks])
+            let files = status.split(separator: "\n").map { String($0.dropFirst(3)) }.filter { !$0.isEmpty }
+            if !files.isEmpty { throw SetupError.specTreeNotCommitted(directory: tasks, files: files) }
+        } catch let error as SetupError {
+            throw error
+        } catch {
+            throw .git("\(error)")
+        }
+
+        var providers: [String: AgentProvider] = [:]
+        var missing: [String: SetupError.MissingAgent] = [:]
+        for entry in plan.entries {
+            let unit = workspace.tree.unit(entry.id)
+            let name = config.provider(forUnit: unit?.provider)
+            guard var provider = AgentProvider.named(name, config: config) else {
+                throw .unknownProvider(name: name, units: [entry.id])
+            }
+            if let found = ExecutableLookup.find(provider.executable, environment: environment) {
+                provider.executable = found
+                providers[entry.id] = provider
+            } else {
+                missing[
+                    provider.executable,
+                    default: .init(
+                        provider: name,
+                        executable: provider.executable,
+                        searched: ExecutableLookup.searchPath(environment: environment),
+                        units: []
+                    )
+                ].units.append(entry.id)
+            }
+        }
+        if !missing.isEmpty { throw .missingAgents(missing.values.sorted { $0.executable < $1.executable }) }
+
+        let base = FileSystem.absolute(config.worktree.basePath, relativeTo: root)
+        let relativeBase = FileSystem.relative(base, to: root)
+        if relativeBase != base, relativeBase != "." {
+            do {
+                try await git.addToInfoExclude("/" + relativeBase + "/")
+            } catch {
+                throw .git("\(error)")
+            }
+        }
+        return UnitLifecycle.Context(
+            repositoryRoot: root,
+            tasksDirectory: workspace.tree.tasksDirectoryDisplay,
+            worktreeBase: base,
+            logFolder: base + "/logs",
+            targetBranch: target,
+            config: config,
+            runner: runner,
+            bus: bus,
+            providers: providers,
+            environment: [:]
+        )
+    }
+
+    /// Carries out the plan with `context` and returns how it ended.
+    public func run(
+        context: UnitLifecycle.Context,
+        shutdownRequests: AsyncStream<ShutdownRequest>
+    ) async -> Outcome {
+        let reasons = FailureCollector()
+        context.bus.add(reasons)
+        let lifecycle = UnitLifecycle(context: context)
+        let loop = RunLoop(plan: plan, bus: context.bus, shutdownTimeout: workspace.config.shutdownTimeout)
+        let started = ContinuousClock.now
+        let summary = await loop.run(shutdownRequests: shutdownRequests) { unit, flag in
+            await lifecycle.run(unit: unit, shutdown: flag)
+        }
+        return Outcome(
+            summary: summary,
+            duration: ContinuousClock.now - started,
+            failureReasons: reasons.reasons,
+            blockers: reasons.blockers,
+            logFolder: context.logFolder
+        )
+    }
+}
+
+/// Collects why units failed or were blocked, for the closing summary.
+final class FailureCollector: EventSink {
+    private struct State {
+        var reasons: [String: String] = [:]
+        var blockers: [String: [String]] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    func receive(_ event: Event, sequence: Int) {
+        guard let unit = event.unit else { return }
+        if event.type == .unitFailed { state.withLock { $0.reasons[unit] = event.error ?? "failed" } }
+        if event.type == .unitBlocked, case .array(let values)? = event.payload["blocked_by"] {
+            let names = values.compactMap { value -> String? in
+                if case .string(let name) = value { return name }
+                return nil
+            }
+            state.withLock { $0.blockers[unit] = names }
+        }
+    }
+
+    var reasons: [String: String] { state.withLock { $0.reasons } }
+    var blockers: [String: [String]] { state.withLock { $0.blockers } }
+}

@@ -1,0 +1,411 @@
+import Foundation
+
+/// One unit's whole run: its worktree and branch, setup commands, the agent task loop gated by
+/// backpressure, baseline checks with fix rounds, and teardown. Returns how it ended; every step
+/// is also published as an event.
+public struct UnitLifecycle: Sendable {
+    /// What every unit of a run shares.
+    public struct Context: Sendable {
+        /// The repository root (absolute).
+        public var repositoryRoot: String
+        /// The tasks root relative to the repository root; the same path inside every worktree.
+        public var tasksDirectory: String
+        /// Where worktrees are created (absolute).
+        public var worktreeBase: String
+        /// Where agent logs go (absolute): `<worktree base>/logs`.
+        public var logFolder: String
+        /// The branch new unit branches start from.
+        public var targetBranch: String
+        /// The run's settings.
+        public var config: ChooConfig
+        /// Runs processes (agents, checks, git).
+        public var runner: any ProcessRunning
+        /// Where events go.
+        public var bus: EventBus
+        /// The agent for each unit.
+        public var providers: [String: AgentProvider]
+        /// Extra environment for agents and checks.
+        public var environment: [String: String]
+
+        /// Creates a context.
+        public init(
+            repositoryRoot: String,
+            tasksDirectory: String,
+            worktreeBase: String,
+            logFolder: String,
+            targetBranch: String,
+            config: ChooConfig,
+            runner: any ProcessRunning,
+            bus: EventBus,
+            providers: [String: AgentProvider],
+            environment: [String: String] = [:]
+        ) {
+            self.repositoryRoot = repositoryRoot
+            self.tasksDirectory = tasksDirectory
+            self.worktreeBase = worktreeBase
+            self.logFolder = logFolder
+            self.targetBranch = targetBranch
+            self.config = config
+            self.runner = runner
+            self.bus = bus
+            self.providers = providers
+            self.environment = environment
+        }
+    }
+
+    /// The branch a unit runs on.
+    public static func branch(for unit: String) -> String { "ralph/\(unit)" }
+
+    /// The shared context.
+    public var context: Context
+
+    /// A lifecycle over `context`.
+    public init(context: Context) {
+        self.context = context
+    }
+
+    /// Why a unit stopped early.
+    private enum Stop: Error {
+        case failed(String)
+        case interrupted
+    }
+
+    /// Runs `unit` to the end. Cancellation (an immediate stop) returns `.interrupted`.
+    public func run(unit: String, shutdown: ShutdownFlag) async -> SchedulerState.UnitResult {
+        let worktree = context.worktreeBase + "/" + unit
+        do {
+            try await prepareWorktree(unit: unit, path: worktree)
+            try await runSetup(unit: unit, worktree: worktree)
+            try await runTasks(unit: unit, worktree: worktree, shutdown: shutdown)
+            try await runBaselineChecks(unit: unit, worktree: worktree, shutdown: shutdown)
+            await runTeardown(unit: unit, worktree: worktree)
+            return .succeeded
+        } catch Stop.interrupted {
+            return .interrupted
+        } catch Stop.failed(let reason) {
+            return .failed(reason: reason)
+        } catch {
+            return Task.isCancelled ? .interrupted : .failed(reason: "\(error)")
+        }
+    }
+
+    // MARK: Worktree and commands
+
+    private func prepareWorktree(unit: String, path: String) async throws {
+        let git = Git(repository: context.repositoryRoot, runner: context.runner)
+        let branch = Self.branch(for: unit)
+        let resumed = try await git.branchExists(branch)
+        try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch)
+        context.bus.publish(
+            Event(
+                .unitWorktree,
+                unit: unit,
+                payload: ["path": .string(path), "branch": .string(branch), "resumed": .bool(resumed)]
+            )
+        )
+    }
+
+    private func runSetup(unit: String, worktree: String) async throws {
+        for command in context.config.worktree.setup {
+            if let condition = command.condition, !FileSystem.exists(worktree + "/" + condition) { continue }
+            let outcome = try await shell(command.command, in: worktree)
+            guard outcome.succeeded else {
+                throw Stop.failed("setup command `\(command.command)` \(Self.describe(outcome))\n\(outcome.output)")
+            }
+        }
+    }
+
+    private func runTeardown(unit: String, worktree: String) async {
+        for command in context.config.worktree.teardown {
+            if let condition = command.condition, !FileSystem.exists(worktree + "/" + condition) { continue }
+            _ = try? await shell(command.command, in: worktree)
+        }
+    }
+
+    private func shell(_ command: String, in directory: String) async throws -> ProcessOutcome {
+        var spec = ProcessSpec.shell(command, in: directory, timeout: context.config.backpressureTimeout)
+        spec.environment = context.environment
+        let outcome = try await context.runner.run(spec)
+        if outcome.stoppedBecause == .cancelled { throw Stop.interrupted }
+        return outcome
+    }
+
+    // MARK: The task loop
+
+    /// The unit as it is now in its worktree.
+    private func reload(unit: String, worktree: String) throws -> Unit {
+        let tasksRoot = worktree + "/" + context.tasksDirectory
+        let load = SpecLoader.loadUnit(folder: unit, tasksDirectory: tasksRoot, repositoryRoot: worktree)
+        guard let value = load.unit, !load.diagnostics.contains(where: { $0.severity == .error }) else {
+            let problems = load.diagnostics.filter { $0.severity == .error }.map(\.description)
+            throw Stop.failed("the unit's spec files no longer read cleanly: " + problems.joined(separator: "; "))
+        }
+        return value
+    }
+
+    private func runTasks(unit: String, worktree: String, shutdown: ShutdownFlag) async throws {
+        let git = Git(repository: worktree, runner: context.runner)
+        let maxAttempts = max(1, context.config.maxAttempts)
+        var attempt = 0
+        var retry: PromptBuilder.Retry?
+        var turn = 0
+        while true {
+            if Task.isCancelled { throw Stop.interrupted }
+            let before = try reload(unit: unit, worktree: worktree)
+            if before.tasks.allSatisfy({ $0.status == .complete }) { return }
+            if shutdown.isRaised { throw Stop.interrupted }
+            let ready = before.readyTasks
+            guard let focus = ready.first?.number else {
+                throw Stop.failed("no task is ready: open tasks wait for tasks that failed or are not complete")
+            }
+            attempt += 1
+            turn += 1
+            let prompt = try PromptBuilder().prompt(for: before, retry: retry)
+            context.bus.publish(
+                Event(
+                    .taskStarted,
+                    unit: unit,
+                    task: focus,
+                    payload: [
+                        "attempt": .int(attempt), "offered": .array(ready.compactMap(\.number).map(JSONValue.int)),
+                    ]
+                )
+            )
+            let outcome = try await invokeAgent(
+                unit: unit,
+                task: focus,
+                attempt: attempt,
+                turn: turn,
+                prompt: prompt,
+                worktree: worktree
+            )
+
+            let after = try reload(unit: unit, worktree: worktree)
+            let previouslyComplete = Set(before.tasks.filter { $0.status == .complete }.compactMap(\.number))
+            let marked = after.tasks.filter { $0.status == .complete && !previouslyComplete.contains($0.number ?? -1) }
+            var failure: (reason: String, output: String?)?
+            if outcome.stoppedBecause == .cancelled {
+                throw Stop.interrupted
+            } else if !outcome.succeeded {
+                failure = ("The agent \(Self.describe(outcome)).", outcome.output)
+            } else if marked.isEmpty {
+                failure = (
+                    "The agent finished without marking any task `status: complete`. Implement one task, run its "
+                        + "check, then set its status.", nil
+                )
+            } else {
+                for task in marked {
+                    if let problem = try await verify(task: task, unit: unit, worktree: worktree) {
+                        failure = problem
+                        break
+                    }
+                }
+            }
+            if let failure {
+                try revert(marked, in: worktree)
+                let subject = marked.first?.number ?? focus
+                if attempt >= maxAttempts {
+                    let reason = "task #\(subject): \(failure.reason) (after \(attempt) attempts)"
+                    context.bus.publish(Event(.taskFailed, unit: unit, task: subject, error: failure.reason))
+                    throw Stop.failed(reason)
+                }
+                context.bus.publish(
+                    Event(
+                        .taskRetry,
+                        unit: unit,
+                        task: subject,
+                        payload: ["attempt": .int(attempt + 1)],
+                        error: failure.reason
+                    )
+                )
+                retry = PromptBuilder.Retry(
+                    attempt: attempt + 1,
+                    maxAttempts: maxAttempts,
+                    reason: failure.reason,
+                    output: failure.output
+                )
+                continue
+            }
+            let first = marked[0]
+            for task in marked { context.bus.publish(Event(.taskCompleted, unit: unit, task: task.number)) }
+            var message = "feat(\(unit)): complete task #\(first.number ?? 0) - \(first.title ?? first.fileName)"
+            if marked.count > 1 {
+                message += "\n\nAlso completes " + marked.dropFirst().map(\.displayName).joined(separator: ", ") + "."
+            }
+            let commit = try await git.commitAll(message: message)
+            context.bus.publish(
+                Event(.taskCommitted, unit: unit, task: first.number, payload: ["commit": .string(commit ?? "")])
+            )
+            attempt = 0
+            retry = nil
+        }
+    }
+
+    /// Runs `task`'s backpressure command; the failure to tell the agent, or `nil` when it passed.
+    private func verify(task: TaskSpec, unit: String, worktree: String) async throws -> (String, String?)? {
+        let command = task.backpressure ?? ""
+        context.bus.publish(
+            Event(.taskBackpressure, unit: unit, task: task.number, payload: ["command": .string(command)])
+        )
+        let outcome = try await shell(command, in: worktree)
+        if outcome.succeeded {
+            context.bus.publish(
+                Event(.taskValidationOK, unit: unit, task: task.number, payload: ["command": .string(command)])
+            )
+            return nil
+        }
+        let reason = "The check `\(command)` for task #\(task.number ?? 0) \(Self.describe(outcome))."
+        context.bus.publish(
+            Event(
+                .taskValidationFail,
+                unit: unit,
+                task: task.number,
+                payload: ["command": .string(command), "output": .string(outcome.output)],
+                error: reason
+            )
+        )
+        return (reason, outcome.output)
+    }
+
+    /// Sets the status of tasks the agent marked complete, whose turn failed, back to in progress.
+    private func revert(_ tasks: [TaskSpec], in worktree: String) throws {
+        for task in tasks {
+            let path = worktree + "/" + task.file
+            let text = try FileSystem.readText(path)
+            let edited = try FrontmatterEditor.set([("status", TaskStatus.inProgress.rawValue)], in: text)
+            try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+    }
+
+    private func invokeAgent(
+        unit: String,
+        task: Int?,
+        attempt: Int,
+        turn: Int,
+        prompt: String,
+        worktree: String
+    ) async throws -> ProcessOutcome {
+        guard let provider = context.providers[unit] else { throw Stop.failed("no agent configured for the unit") }
+        let (arguments, input) = provider.invocation(prompt: prompt)
+        let logFile = context.logFolder + "/" + unit + "/" + Self.logName(turn: turn, task: task, attempt: attempt)
+        try FileManager.default.createDirectory(
+            atPath: (logFile as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        let header =
+            "# choo agent log\n# unit: \(unit)\n# task: \(task.map(String.init) ?? "-")\n# attempt: \(attempt)\n"
+            + "# command: \(([provider.executable] + arguments.map { $0 == prompt ? "<prompt>" : $0 }).joined(separator: " "))\n"
+            + "\n## prompt\n\n\(prompt)\n\n## output\n\n"
+        try header.write(toFile: logFile, atomically: true, encoding: .utf8)
+        var spec = ProcessSpec(executable: provider.executable, arguments: arguments, workingDirectory: worktree)
+        spec.environment = context.environment
+        spec.standardInput = input
+        spec.timeout = context.config.agentTimeout
+        spec.idleTimeout = context.config.agentIdleTimeout
+        spec.logFile = logFile
+        context.bus.publish(
+            Event(
+                .taskClaudeInvoke,
+                unit: unit,
+                task: task,
+                payload: ["provider": .string(provider.name), "attempt": .int(attempt), "log_file": .string(logFile)]
+            )
+        )
+        let outcome = try await context.runner.run(spec)
+        let footer = "\n## exit\n\n\(Self.describe(outcome)) after \(Self.seconds(outcome.duration))\n"
+        if let handle = FileHandle(forWritingAtPath: logFile) {
+            handle.seekToEndOfFile()
+            handle.write(Data(footer.utf8))
+            try? handle.close()
+        }
+        context.bus.publish(
+            Event(
+                .taskClaudeDone,
+                unit: unit,
+                task: task,
+                payload: ["exit": .string(Self.describe(outcome)), "log_file": .string(logFile)],
+                error: outcome.succeeded ? nil : "agent \(Self.describe(outcome))"
+            )
+        )
+        return outcome
+    }
+
+    // MARK: Baseline checks
+
+    private func runBaselineChecks(unit: String, worktree: String, shutdown: ShutdownFlag) async throws {
+        let checks = context.config.baselineChecks
+        guard !checks.isEmpty else { return }
+        let git = Git(repository: worktree, runner: context.runner)
+        let rounds = 3
+        for round in 0 ... rounds {
+            var failures: [(name: String, command: String, output: String, status: String)] = []
+            for check in checks {
+                let outcome = try await shell(check.command, in: worktree)
+                context.bus.publish(
+                    Event(
+                        .unitBaseline,
+                        unit: unit,
+                        payload: [
+                            "name": .string(check.name), "result": .string(outcome.succeeded ? "passed" : "failed"),
+                        ],
+                        error: outcome.succeeded ? nil : Self.describe(outcome)
+                    )
+                )
+                if !outcome.succeeded {
+                    failures.append((check.name, check.command, outcome.output, Self.describe(outcome)))
+                }
+            }
+            if failures.isEmpty { return }
+            if round == rounds || shutdown.isRaised {
+                throw Stop.failed(
+                    "baseline checks failed: "
+                        + failures.map { "\($0.name) (`\($0.command)` \($0.status))" }.joined(separator: ", ")
+                )
+            }
+            let report = failures.map { "## \($0.name): `\($0.command)` \($0.status)\n\n```\n\($0.output)\n```" }
+                .joined(separator: "\n\n")
+            let prompt = """
+                You are a coding agent working in a git worktree of this repository, on unit `\(unit)`. All its tasks \
+                are done, but these project-wide checks fail. Fix the code so that every check passes, running each \
+                command from the repository root. Do not change task files. Stop when they pass.
+
+                \(report)
+
+                """
+            let outcome = try await invokeAgent(
+                unit: unit,
+                task: nil,
+                attempt: round + 1,
+                turn: 1000 + round,
+                prompt: prompt,
+                worktree: worktree
+            )
+            if outcome.stoppedBecause == .cancelled { throw Stop.interrupted }
+            _ = try await git.commitAll(message: "fix(\(unit)): make baseline checks pass (round \(round + 1))")
+        }
+    }
+
+    // MARK: Helpers
+
+    static func describe(_ outcome: ProcessOutcome) -> String {
+        switch (outcome.stoppedBecause, outcome.termination) {
+        case (.timeout?, _): "was stopped: it ran past its time limit"
+        case (.idle?, _): "was stopped: it printed nothing for too long"
+        case (.cancelled?, _): "was stopped by Ctrl-C"
+        case (nil, .exited(let code)): "exited \(code)"
+        case (nil, .signaled(let signal)): "was killed by signal \(signal)"
+        }
+    }
+
+    /// `12.3 s`.
+    static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return String(format: "%.1f s", value)
+    }
+
+    static func logName(turn: Int, task: Int?, attempt: Int) -> String {
+        let number = String(turn)
+        let padded = String(repeating: "0", count: max(0, 3 - number.count)) + number
+        return "\(padded)-" + (task.map { "task\($0)" } ?? "baseline") + "-attempt\(attempt).log"
+    }
+}

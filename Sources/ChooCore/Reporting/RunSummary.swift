@@ -1,0 +1,38 @@
+extension Orchestrator.Outcome {
+    /// The closing summary: counts, duration, why units failed, what blocked the others, and where
+    /// the agent logs are.
+    public func text(style: TextStyle) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        var out = "\n"
+        let verdict: String
+        if summary.interrupted {
+            verdict = style.yellow("Interrupted")
+        } else if summary.allSucceeded {
+            verdict = style.green("Done")
+        } else {
+            verdict = style.red("Finished with failures")
+        }
+        out += style.bold(verdict) + " in " + RunProgress.clock(seconds) + ": "
+        out += "\(plural(summary.total, "unit")), \(summary.succeeded.count) complete, "
+        out += "\(summary.failed.count) failed, \(summary.blocked.count) blocked"
+        if !summary.notStarted.isEmpty { out += ", \(summary.notStarted.count) not started" }
+        out += "\n"
+        for unit in summary.failed {
+            out += "  " + style.red("✗") + " \(unit): \(failureReasons[unit] ?? "failed")\n"
+        }
+        for unit in summary.blocked {
+            out += "  " + style.yellow("-") + " \(unit): blocked by \((blockers[unit] ?? []).joined(separator: ", "))\n"
+        }
+        if !summary.notStarted.isEmpty {
+            out += "  not started: \(summary.notStarted.joined(separator: ", "))\n"
+        }
+        if !summary.succeeded.isEmpty {
+            out += "Completed units stay on their branches (ralph/<unit>) until they are merged.\n"
+        }
+        out += "Agent logs: \(logFolder)\n"
+        if summary.interrupted || !summary.allSucceeded {
+            out += "Run the same command again to resume: committed tasks are not redone.\n"
+        }
+        return out
+    }
+}

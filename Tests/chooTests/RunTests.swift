@@ -1,0 +1,295 @@
+import ChooCore
+import ChooTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A repository with a committed spec tree and a fake agent configured in `.choo.yaml`.
+struct RunFixture {
+    let directory: TemporaryDirectory
+    let repository: GitRepository
+    let specs: SpecFixture
+    let agent: FakeAgent.Installed
+
+    init(
+        _ behaviour: FakeAgent.Behaviour,
+        overrides: [String: FakeAgent.Behaviour] = [:],
+        settings: String = "",
+        units: (SpecFixture) throws -> Void
+    ) async throws {
+        directory = TemporaryDirectory.current
+        repository = try await GitRepository(at: directory("repo"))
+        specs = SpecFixture(root: repository.path)
+        agent = try FakeAgent.install(behaviour, overrides: overrides, in: directory("agent"))
+        try units(specs)
+        try specs.write(".choo.yaml", agent.configYAML + "agent_timeout: 60s\nshutdown_timeout: 30s\n" + settings)
+        try await repository.git("add", "-A")
+        try await repository.git("commit", "--quiet", "-m", "Add the spec tree")
+    }
+
+    /// Runs `choo arguments` in the repository.
+    func choo(_ arguments: String...) throws -> ChooBinary.Result {
+        try ChooBinary.run(arguments, in: repository.path)
+    }
+
+    /// The JSON events `choo run --json` printed.
+    func events(_ result: ChooBinary.Result) throws -> [Event] {
+        try result.stdout.split(separator: "\n").map { try JSONDecoder().decode(Event.self, from: Data($0.utf8)) }
+    }
+
+    /// Subjects of the commits on `branch` that are not on main, oldest first.
+    func commits(on branch: String) async throws -> [String] {
+        let log = try await repository.git("log", "--format=%s", "--reverse", "main..\(branch)")
+        return log.split(separator: "\n").map(String.init)
+    }
+}
+
+/// A check that passes only when the fake agent did the task's work.
+func workCheck(_ unit: String, _ task: Int) -> String {
+    "test -f work/\(unit)-\(String(format: "%02d", task))-task-\(task).done || { echo \(unit)-\(task) work is missing; exit 1; }"
+}
+
+@Suite(.temporaryDirectory)
+struct RunTests {
+    @Test("independent units run at the same time (their agents must meet to finish)")
+    func parallelUnitsOverlap() async throws {
+        let barrier = TemporaryDirectory.current("barrier")
+        try FileManager.default.createDirectory(atPath: barrier, withIntermediateDirectories: true)
+        for unit in ["a", "b"] { #expect(mkfifo(barrier + "/" + unit, 0o600) == 0) }
+        let fixture = try await RunFixture(.rendezvous(directory: barrier)) { specs in
+            try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            try specs.unit("b", tasks: [.init(1, backpressure: workCheck("b", 1))])
+        }
+        let result = try fixture.choo("run", "-p", "2")
+        #expect(result.exitCode == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(try await fixture.commits(on: "ralph/a") == ["feat(a): complete task #1 - Task 1"])
+        #expect(try await fixture.commits(on: "ralph/b") == ["feat(b): complete task #1 - Task 1"])
+        #expect(result.stdout.contains("Done in"))
+    }
+
+    @Test("a diamond runs in dependency order and every unit commits its tasks")
+    func diamond() async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            try specs.unit("top", tasks: [.init(1, backpressure: workCheck("top", 1))])
+            try specs.unit("left", dependsOn: ["top"], tasks: [.init(1, backpressure: workCheck("left", 1))])
+            try specs.unit("right", dependsOn: ["top"], tasks: [.init(1, backpressure: workCheck("right", 1))])
+            try specs.unit(
+                "bottom",
+                dependsOn: ["left", "right"],
+                tasks: [.init(1, backpressure: workCheck("bottom", 1)), .init(2, backpressure: workCheck("bottom", 2))]
+            )
+        }
+        let result = try fixture.choo("run", "--json", "-p", "4")
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let events = try fixture.events(result)
+        func index(_ type: EventType, _ unit: String) -> Int {
+            events.firstIndex { $0.type == type && $0.unit == unit } ?? -1
+        }
+        #expect(index(.unitCompleted, "top") < index(.unitStarted, "left"))
+        #expect(index(.unitCompleted, "top") < index(.unitStarted, "right"))
+        #expect(index(.unitCompleted, "left") < index(.unitStarted, "bottom"))
+        #expect(index(.unitCompleted, "right") < index(.unitStarted, "bottom"))
+        #expect(
+            try await fixture.commits(on: "ralph/bottom") == [
+                "feat(bottom): complete task #1 - Task 1", "feat(bottom): complete task #2 - Task 2",
+            ]
+        )
+        // The status change is part of the task's commit.
+        let plan = try await fixture.repository.git("show", "ralph/bottom:specs/tasks/bottom/02-task-2.md")
+        #expect(plan.contains("status: complete"))
+        #expect(try await fixture.repository.git("status", "--porcelain").isEmpty, "the user's checkout stays clean")
+    }
+
+    @Test("a failing check is retried with its output in the next prompt")
+    func retryWithCheckOutput() async throws {
+        let fixture = try await RunFixture(.markWithoutWorkingFirst) { specs in
+            try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
+        }
+        let result = try fixture.choo("run", "--json")
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let prompts = fixture.agent.prompts
+        #expect(prompts.count == 2)
+        #expect(!prompts[0].contains("Previous attempt failed"))
+        #expect(prompts[1].contains("Previous attempt failed (this is attempt 2 of 3)"))
+        #expect(prompts[1].contains("u-1 work is missing"), "the check's output reaches the agent")
+        let events = try fixture.events(result)
+        #expect(events.contains { $0.type == .taskValidationFail && $0.task == 1 })
+        #expect(events.contains { $0.type == .taskRetry && $0.task == 1 })
+        #expect(try await fixture.commits(on: "ralph/u") == ["feat(u): complete task #1 - Task 1"])
+    }
+
+    @Test("an agent that never marks a task fails the unit after max_attempts")
+    func neverMarks() async throws {
+        let fixture = try await RunFixture(.neverMarks, settings: "max_attempts: 2\n") { specs in
+            try specs.unit("u")
+        }
+        let result = try fixture.choo("run", "--json")
+        #expect(result.exitCode == 1)
+        #expect(fixture.agent.prompts.count == 2)
+        let failed = try fixture.events(result).first { $0.type == .unitFailed }
+        #expect(failed?.error?.contains("without marking any task") == true, "\(String(describing: failed))")
+        #expect(failed?.error?.contains("after 2 attempts") == true)
+    }
+
+    @Test("an agent that crashes fails the unit with its exit code")
+    func crash() async throws {
+        let fixture = try await RunFixture(.crash(code: 7), settings: "max_attempts: 1\n") { specs in
+            try specs.unit("u")
+        }
+        let result = try fixture.choo("run")
+        #expect(result.exitCode == 1)
+        #expect(result.stdout.contains("u: task #1: The agent exited 7."), "\(result.stdout)")
+        let log = try String(
+            contentsOfFile: fixture.repository("/.ralph/worktrees/logs/u/001-task1-attempt1.log"),
+            encoding: .utf8
+        )
+        #expect(log.contains("## prompt"))
+        #expect(log.contains("fake agent: something broke"))
+        #expect(log.contains("exited 7"))
+    }
+
+    @Test("an agent that hangs is stopped by the timeouts, its process group with it")
+    func hang() async throws {
+        let fixture = try await RunFixture(
+            .hang,
+            settings: "max_attempts: 1\nagent_idle_timeout: 300ms\n"
+        ) { specs in
+            try specs.unit("u")
+        }
+        let result = try fixture.choo("run", "--json")
+        #expect(result.exitCode == 1)
+        let failed = try fixture.events(result).first { $0.type == .unitFailed }
+        #expect(failed?.error?.contains("printed nothing for too long") == true, "\(String(describing: failed))")
+        for pid in fixture.agent.processIdentifiers {
+            #expect(!ProcessTable.isRunning(pid), "agent \(pid) still running")
+        }
+    }
+
+    @Test("a failed unit blocks its dependent while an independent unit completes; exit 1")
+    func failCompleteBlock() async throws {
+        let fixture = try await RunFixture(
+            .completeNextTask,
+            overrides: ["broken": .crash(code: 1)],
+            settings: "max_attempts: 1\n"
+        ) {
+            specs in
+            try specs.unit("broken")
+            try specs.unit("fine", tasks: [.init(1, backpressure: workCheck("fine", 1))])
+            try specs.unit("after", dependsOn: ["broken"])
+        }
+        let result = try fixture.choo("run", "--json")
+        #expect(result.exitCode == 1)
+        let events = try fixture.events(result)
+        #expect(events.contains { $0.type == .unitCompleted && $0.unit == "fine" })
+        #expect(events.contains { $0.type == .unitFailed && $0.unit == "broken" })
+        let blocked = events.first { $0.type == .unitBlocked }
+        #expect(blocked?.unit == "after")
+        #expect(blocked?.payload["blocked_by"] == .array(["broken"]))
+        #expect(!events.contains { $0.type == .unitStarted && $0.unit == "after" })
+        let summary = try fixture.choo("run")
+        #expect(summary.stdout.contains("after: blocked by broken"))
+    }
+
+    @Test("a missing agent binary exits 2 before anything is created")
+    func missingAgent() async throws {
+        let fixture = try await RunFixture(.completeNextTask, settings: "") { specs in
+            try specs.unit("u")
+        }
+        try fixture.specs.write(
+            ".choo.yaml",
+            "provider:\n  type: ghost\n  providers:\n    ghost:\n      command: ghost-agent-cli\n"
+        )
+        try await fixture.repository.git("commit", "--quiet", "-am", "ghost agent")
+        let before = FileTreeSnapshot.take(fixture.repository.path)
+        let result = try fixture.choo("run")
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("the agent `ghost-agent-cli` (provider ghost, needed by u) was not found"))
+        #expect(result.stderr.contains("looked in: /"))
+        #expect(FileTreeSnapshot.take(fixture.repository.path) == before)
+        #expect(try await fixture.repository.git("branch", "--list", "ralph/*").isEmpty)
+    }
+
+    @Test("--json prints only events, one JSON object per line, in order")
+    func jsonLines() async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
+        }
+        let result = try fixture.choo("run", "--json")
+        #expect(result.exitCode == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["type"] is String && object?["time"] is String, "\(line)")
+        }
+        #expect(
+            try fixture.events(result).map(\.type.rawValue) == [
+                "orch.started", "unit.queued", "unit.started", "unit.worktree", "task.started", "task.claude.invoke",
+                "task.claude.done", "task.backpressure", "task.validation.ok", "task.completed", "task.committed",
+                "unit.completed", "orch.completed",
+            ]
+        )
+    }
+
+    @Test("Ctrl-C lets the running agent finish and commit, exits 130; the rerun does not redo committed tasks")
+    func interruptAndResume() async throws {
+        let gate = TemporaryDirectory.current("gate")
+        #expect(mkfifo(gate, 0o600) == 0)
+        let fixture = try await RunFixture(.waitAtGate(task: "02-task-2", gate: gate)) { specs in
+            try specs.unit("u", tasks: (1 ... 3).map { .init($0, backpressure: workCheck("u", $0)) })
+        }
+        let run = RunningChoo(["run", "--json"], in: fixture.repository.path)
+        await run.events.first(.taskCommitted, unit: "u", task: 1)
+        await run.events.first(.taskClaudeInvoke, unit: "u", task: 2)
+        await run.send(SIGINT)
+        await run.events.first(.orchInterrupted)
+        // Let the agent finish its turn now that the stop was requested.
+        let handle = try #require(FileHandle(forWritingAtPath: gate))
+        handle.write(Data("go\n".utf8))
+        try handle.close()
+        let outcome = try await run.wait()
+        #expect(outcome.termination == .exited(130), "\(outcome.output)")
+        #expect(
+            try await fixture.commits(on: "ralph/u") == [
+                "feat(u): complete task #1 - Task 1", "feat(u): complete task #2 - Task 2",
+            ]
+        )
+        try FileManager.default.removeItem(atPath: gate)
+
+        let promptsBefore = fixture.agent.prompts.count
+        let again = try fixture.choo("run")
+        #expect(again.exitCode == 0, "\(again.stdout)\(again.stderr)")
+        #expect(
+            try await fixture.commits(on: "ralph/u") == [
+                "feat(u): complete task #1 - Task 1", "feat(u): complete task #2 - Task 2",
+                "feat(u): complete task #3 - Task 3",
+            ]
+        )
+        let newPrompts = fixture.agent.prompts.dropFirst(promptsBefore)
+        #expect(newPrompts.count == 1)
+        #expect(newPrompts.allSatisfy { !$0.contains("## Task #1") && !$0.contains("## Task #2") })
+    }
+
+    @Test("a second Ctrl-C stops the agent at once")
+    func secondInterrupt() async throws {
+        let gate = TemporaryDirectory.current("gate")
+        #expect(mkfifo(gate, 0o600) == 0)
+        let fixture = try await RunFixture(.waitAtGate(task: "01-task-1", gate: gate)) { specs in
+            try specs.unit("u")
+        }
+        let run = RunningChoo(["run", "--json"], in: fixture.repository.path)
+        await run.events.first(.taskClaudeInvoke, unit: "u", task: 1)
+        await run.send(SIGINT)
+        await run.events.first(.orchInterrupted)
+        await run.send(SIGINT)
+        let outcome = try await run.wait()
+        #expect(outcome.termination == .exited(130), "\(outcome.output)")
+        #expect(run.events.all.contains { $0.type == .unitInterrupted && $0.unit == "u" })
+        for pid in fixture.agent.processIdentifiers {
+            #expect(!ProcessTable.isRunning(pid), "agent \(pid) still running")
+        }
+        #expect(try await fixture.commits(on: "ralph/u").isEmpty)
+    }
+}
