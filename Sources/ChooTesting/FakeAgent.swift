@@ -102,6 +102,8 @@ package enum FakeAgent {
         unit=$(basename "$(dirname "$file")")
         task=$(basename "$file" .md)
         do_work() { mkdir -p work && echo "done by the fake agent" > "work/$unit-$task.done"; }
+        # Asked to fix failing baseline checks: leave the marker the tests' checks look for.
+        case "$prompt" in *"project-wide checks fail"*) mkdir -p work && touch work/baseline-fixed; exit 0;; esac
         mark_complete() { sed -i 's/^status:.*/status: complete/' "$file"; }
 
         """#

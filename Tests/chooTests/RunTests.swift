@@ -121,6 +121,33 @@ struct RunTests {
         #expect(try await fixture.commits(on: "ralph/u") == ["feat(u): complete task #1 - Task 1"])
     }
 
+    @Test("failing baseline checks get an agent fix round; checks whose pattern matches no change are skipped")
+    func baselineChecks() async throws {
+        let settings = """
+            baseline_checks:
+              - name: lint
+                command: "test -f work/baseline-fixed || { echo lint found problems; exit 1; }"
+              - name: docs-only
+                command: "false"
+                pattern: "*.rst"
+
+            """
+        let fixture = try await RunFixture(.completeNextTask, settings: settings) { specs in
+            try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
+        }
+        let result = try fixture.choo("run", "--json")
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let baseline = try fixture.events(result).filter { $0.type == .unitBaseline }
+        #expect(baseline.map { $0.payload["name"] } == [.string("lint"), .string("lint")])
+        #expect(baseline.map { $0.payload["result"] } == [.string("failed"), .string("passed")])
+        #expect(fixture.agent.prompts.last?.contains("lint found problems") == true)
+        #expect(
+            try await fixture.commits(on: "ralph/u") == [
+                "feat(u): complete task #1 - Task 1", "fix(u): make baseline checks pass (round 1)",
+            ]
+        )
+    }
+
     @Test("an agent that never marks a task fails the unit after max_attempts")
     func neverMarks() async throws {
         let fixture = try await RunFixture(.neverMarks, settings: "max_attempts: 2\n") { specs in

@@ -10,7 +10,14 @@ public enum ConfigLoader {
     public static let fileName = ".choo.yaml"
 
     /// The key paths the code acts on today; other keys present in the file get a `configNotUsedYet` note.
-    public static let usedKeys: Set<String> = ["parallelism", "log_level", "provider.type", "provider.providers"]
+    public static let usedKeys: Set<String> = [
+        "target_branch", "parallelism", "log_level",
+        "worktree.base_path", "worktree.setup", "worktree.teardown",
+        "claude.command", "claude.max_turns",
+        "baseline_checks",
+        "provider.type", "provider.command", "provider.providers",
+        "backpressure_timeout", "max_attempts", "agent_timeout", "agent_idle_timeout", "shutdown_timeout",
+    ]
 
     /// Every key path `.choo.yaml` accepts, at the granularity a person writes them (a section's leaves; lists and
     /// the `provider.providers` map count as one key each).

@@ -333,9 +333,17 @@ public struct UnitLifecycle: Sendable {
     // MARK: Baseline checks
 
     private func runBaselineChecks(unit: String, worktree: String, shutdown: ShutdownFlag) async throws {
-        let checks = context.config.baselineChecks
-        guard !checks.isEmpty else { return }
         let git = Git(repository: worktree, runner: context.runner)
+        var checks = context.config.baselineChecks
+        if checks.contains(where: { $0.pattern != nil }) {
+            let changed = try await git.run(["diff", "--name-only", context.targetBranch + "...HEAD"])
+                .split(separator: "\n").map(String.init)
+            checks = checks.filter { check in
+                guard let pattern = check.pattern else { return true }
+                return changed.contains { Self.matches(pattern, path: $0) }
+            }
+        }
+        guard !checks.isEmpty else { return }
         let rounds = 3
         for round in 0 ... rounds {
             var failures: [(name: String, command: String, output: String, status: String)] = []
@@ -395,6 +403,14 @@ public struct UnitLifecycle: Sendable {
         case (nil, .exited(let code)): "exited \(code)"
         case (nil, .signaled(let signal)): "was killed by signal \(signal)"
         }
+    }
+
+    /// Whether `path` matches the glob `pattern`: against the file name when the pattern has no `/`,
+    /// else against the whole repository-relative path (`*` does not cross folders).
+    static func matches(_ pattern: String, path: String) -> Bool {
+        if pattern.contains("/") { return fnmatch(pattern, path, FNM_PATHNAME) == 0 }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return fnmatch(pattern, name, 0) == 0
     }
 
     /// `12.3 s`.

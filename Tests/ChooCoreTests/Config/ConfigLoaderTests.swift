@@ -510,19 +510,20 @@ extension ConfigTests {
                 ]
             )
             let notes = load.notUsedYet()
-            #expect(notes.map(\.severity) == [.note, .note, .note])
-            #expect(notes.map(\.rule) == [.configNotUsedYet, .configNotUsedYet, .configNotUsedYet])
-            #expect(notes.map(\.line) == [4, 6, 10])
-            #expect(notes.map(\.file) == [".choo.yaml", ".choo.yaml", ".choo.yaml"])
+            #expect(notes.map(\.severity) == [.note, .note])
+            #expect(notes.map(\.rule) == [.configNotUsedYet, .configNotUsedYet])
+            #expect(notes.map(\.line) == [4, 10])
+            #expect(notes.map(\.file) == [".choo.yaml", ".choo.yaml"])
             #expect(notes.first?.message == "`merge.strategy` is accepted but not used yet by this version of choo")
-            #expect(notes.map { $0.message.contains("`worktree.setup`") } == [false, true, false])
+            #expect(!notes.contains { $0.message.contains("`worktree.setup`") }, "worktree.setup is used by choo run")
             #expect(notes.last?.message.contains("`review.timeout`") == true)
         }
 
         @Test("the set of used keys decides which keys get notes")
         func notUsedYetFollowsUsedKeys() throws {
             let load = try loadConfig("parallelism: 2\nmerge:\n  strategy: merge\n")
-            #expect(ConfigLoader.usedKeys == ["parallelism", "log_level", "provider.type", "provider.providers"])
+            #expect(ConfigLoader.usedKeys.contains("parallelism"))
+            #expect(!ConfigLoader.usedKeys.contains("merge.strategy"))
             #expect(load.notUsedYet(usedKeys: ["parallelism", "merge.strategy"]).isEmpty)
             #expect(load.notUsedYet(usedKeys: []).map(\.line) == [1, 3])
         }
