@@ -14,6 +14,7 @@ final class LiveView: EventSink {
     private let state = Mutex(State())
     private let style: TextStyle
     private let isTerminal: Bool
+    private let folder = FileSystem.currentDirectory()
 
     init(style: TextStyle, isTerminal: Bool) {
         self.style = style
@@ -21,7 +22,7 @@ final class LiveView: EventSink {
     }
 
     func receive(_ event: Event, sequence: Int) {
-        let line = EventLine.text(for: event, style: style)
+        let line = EventLine.text(for: event, style: style, relativeTo: folder)
         state.withLock { state in
             state.progress.apply(event)
             state.dirty = true
@@ -29,7 +30,7 @@ final class LiveView: EventSink {
             if isTerminal {
                 Output.print(Self.erase(state.drawnLines) + line)
                 state.drawnLines = 0
-                Output.print(Self.block(state.progress, style: style, into: &state.drawnLines), terminator: "")
+                Output.print(self.block(state.progress, into: &state.drawnLines), terminator: "")
             } else {
                 Output.print(line)
             }
@@ -43,7 +44,7 @@ final class LiveView: EventSink {
             state.withLock { state in
                 Output.print(Self.erase(state.drawnLines), terminator: "")
                 state.drawnLines = 0
-                Output.print(Self.block(state.progress, style: style, into: &state.drawnLines), terminator: "")
+                Output.print(self.block(state.progress, into: &state.drawnLines), terminator: "")
             }
             try? await Task.sleep(for: .seconds(1))
         }
@@ -58,8 +59,8 @@ final class LiveView: EventSink {
         }
     }
 
-    private static func block(_ progress: RunProgress, style: TextStyle, into count: inout Int) -> String {
-        let lines = progress.liveLines(now: Date(), style: style)
+    private func block(_ progress: RunProgress, into count: inout Int) -> String {
+        let lines = progress.liveLines(now: Date(), style: style, relativeTo: folder)
         count = lines.count
         return lines.map { $0 + "\n" }.joined()
     }

@@ -166,7 +166,15 @@ public struct Orchestrator: Sendable {
         let reasons = FailureCollector()
         context.bus.add(reasons)
         let lifecycle = UnitLifecycle(context: context)
-        let loop = RunLoop(plan: plan, bus: context.bus, shutdownTimeout: workspace.config.shutdownTimeout)
+        let loop = RunLoop(
+            plan: plan,
+            bus: context.bus,
+            shutdownTimeout: workspace.config.shutdownTimeout,
+            startDetails: [
+                "log_folder": .string(context.logFolder), "target_branch": .string(context.targetBranch),
+                "worktree_base": .string(context.worktreeBase),
+            ]
+        )
         let started = ContinuousClock.now
         let summary = await loop.run(shutdownRequests: shutdownRequests) { unit, flag in
             await lifecycle.run(unit: unit, shutdown: flag)

@@ -52,17 +52,21 @@ public struct RunLoop: Sendable {
     public var shutdownTimeout: Duration
     /// The clock's sleep, used only for the shutdown deadline.
     public var sleep: Sleeper
+    /// Extra details for the `orch.started` event (e.g. where agent logs go).
+    public var startDetails: [String: JSONValue]
 
     /// Creates a run loop.
     public init(
         plan: Plan,
         bus: EventBus,
         shutdownTimeout: Duration,
+        startDetails: [String: JSONValue] = [:],
         sleep: @escaping Sleeper = { try await Task.sleep(for: $0) }
     ) {
         self.plan = plan
         self.bus = bus
         self.shutdownTimeout = shutdownTimeout
+        self.startDetails = startDetails
         self.sleep = sleep
     }
 

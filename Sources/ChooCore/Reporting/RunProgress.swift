@@ -90,7 +90,7 @@ public struct RunProgress: Sendable, Hashable {
     }
 
     /// The live block redrawn in place on a terminal: a status line, then one line per running unit.
-    public func liveLines(now: Date, style: TextStyle) -> [String] {
+    public func liveLines(now: Date, style: TextStyle, relativeTo folder: String? = nil) -> [String] {
         let elapsed = startedAt.map { Self.clock(now.timeIntervalSince($0)) } ?? "00:00"
         var header = style.bold("choo") + "  \(count(.running)) running · "
         header += style.green("\(count(.complete)) done") + " · "
@@ -108,7 +108,7 @@ public struct RunProgress: Sendable, Hashable {
             if unit.step == "check" { line += " (check)" }
             let since = unit.startedAt.map { Self.clock(now.timeIntervalSince($0)) } ?? ""
             line += "  " + style.dim(since)
-            if let log = unit.logFile { line += "  " + style.dim(log) }
+            if let log = unit.logFile { line += "  " + style.dim(EventLine.shorten(log, relativeTo: folder)) }
             lines.append(line)
         }
         return lines
@@ -126,11 +126,11 @@ public struct RunProgress: Sendable, Hashable {
 /// The one-line rendering of notable events, for output that is not a terminal.
 public enum EventLine {
     /// The line for `event`, or `nil` when the event is not worth a line of its own.
-    public static func text(for event: Event, style: TextStyle = .plain) -> String? {
+    public static func text(for event: Event, style: TextStyle = .plain, relativeTo folder: String? = nil) -> String? {
         let unit = event.unit.map { style.bold($0) } ?? ""
         let task = event.task.map { " task #\($0)" } ?? ""
         func payloadString(_ key: String) -> String? {
-            if case .string(let value)? = event.payload[key] { return value }
+            if case .string(let value)? = event.payload[key] { return shorten(value, relativeTo: folder) }
             return nil
         }
         func payloadInt(_ key: String) -> Int? {
@@ -173,6 +173,12 @@ public enum EventLine {
         }
         guard let body else { return nil }
         return style.dim(Self.time(event.time)) + " " + body
+    }
+
+    /// `path` relative to `folder` when it lies inside it; other text is returned unchanged.
+    public static func shorten(_ path: String, relativeTo folder: String?) -> String {
+        guard let folder, path.hasPrefix("/") else { return path }
+        return FileSystem.relative(path, to: folder)
     }
 
     private static func time(_ date: Date) -> String {

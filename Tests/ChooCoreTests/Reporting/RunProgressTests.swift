@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import ChooCore
+
+struct RunProgressTests {
+    let start = Date(timeIntervalSince1970: 1_000)
+
+    func progress() -> RunProgress {
+        var progress = RunProgress()
+        progress.apply(Event(.orchStarted, time: start, payload: ["log_folder": "/repo/.ralph/worktrees/logs"]))
+        for unit in ["a", "b", "c", "d"] { progress.apply(Event(.unitQueued, time: start, unit: unit)) }
+        progress.apply(Event(.unitStarted, time: start, unit: "a"))
+        progress.apply(Event(.taskStarted, time: start, unit: "a", task: 2, payload: ["attempt": 2]))
+        progress.apply(
+            Event(
+                .taskClaudeInvoke,
+                time: start,
+                unit: "a",
+                task: 2,
+                payload: ["log_file": "/repo/.ralph/worktrees/logs/a/002-task2-attempt2.log"]
+            )
+        )
+        progress.apply(Event(.unitStarted, time: start, unit: "b"))
+        progress.apply(Event(.unitFailed, time: start, unit: "b", error: "task #1: crashed"))
+        progress.apply(Event(.unitBlocked, time: start, unit: "c", error: "blocked by b"))
+        return progress
+    }
+
+    @Test("events drive each unit's state, task, attempt and log file")
+    func applies() throws {
+        let view = progress()
+        #expect(view.count(.running) == 1)
+        #expect(view.count(.failed) == 1)
+        #expect(view.count(.blocked) == 1)
+        #expect(view.count(.queued) == 1)
+        let a = try #require(view.units.first { $0.id == "a" })
+        #expect(a.task == 2)
+        #expect(a.attempt == 2)
+        #expect(a.logFile == "/repo/.ralph/worktrees/logs/a/002-task2-attempt2.log")
+        #expect(view.units.first { $0.id == "b" }?.error == "task #1: crashed")
+    }
+
+    @Test("the live block shows counts, elapsed time and each running unit")
+    func liveLines() {
+        let lines = progress().liveLines(now: start.addingTimeInterval(75), style: .plain, relativeTo: "/repo")
+        #expect(lines.count == 2)
+        #expect(lines[0] == "choo  1 running · 0 done · 1 failed · 1 blocked · 1 queued   01:15")
+        #expect(lines[1] == "  ▶ a         task #2 attempt 2  01:15  .ralph/worktrees/logs/a/002-task2-attempt2.log")
+    }
+
+    @Test("notable events get one line; chatter gets none")
+    func eventLines() {
+        let failed = EventLine.text(for: Event(.unitFailed, time: start, unit: "b", error: "task #1: crashed"))
+        #expect(failed == "00:16:40 b failed: task #1: crashed")
+        let committed = EventLine.text(
+            for: Event(.taskCommitted, time: start, unit: "a", task: 1, payload: ["commit": "0123456789abcdef"])
+        )
+        #expect(committed == "00:16:40 a task #1: committed 01234567")
+        #expect(EventLine.text(for: Event(.unitQueued, time: start, unit: "a")) == nil)
+        #expect(EventLine.text(for: Event(.taskValidationOK, time: start, unit: "a")) == nil)
+        let started = EventLine.text(
+            for: Event(.orchStarted, time: start, payload: ["units": 3, "parallelism": 2, "log_folder": "/r/logs"]),
+            relativeTo: "/r"
+        )
+        #expect(started == "00:16:40 run started: 3 units, parallelism 2; agent logs in logs")
+    }
+
+    @Test("clock text", arguments: [(0.0, "00:00"), (59.9, "00:59"), (61, "01:01"), (3725, "1:02:05")])
+    func clock(_ seconds: Double, _ text: String) {
+        #expect(RunProgress.clock(seconds) == text)
+    }
+}
