@@ -56,6 +56,16 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let unitStarted = EventType(rawValue: "unit.started")
     /// A unit's worktree is ready (choo's own).
     public static let unitWorktree = EventType(rawValue: "unit.worktree")
+    /// A unit's work is done; it waits for the merge slot (choo's own).
+    public static let unitMergeQueued = EventType(rawValue: "unit.merge.queued")
+    /// A unit is being landed on the target branch (choo's own).
+    public static let unitMergeStarted = EventType(rawValue: "unit.merge.started")
+    /// A unit's branch was brought up to date with the target (choo's own).
+    public static let unitMergeUpdated = EventType(rawValue: "unit.merge.updated")
+    /// A merge conflict is being resolved by the agent (choo's own).
+    public static let unitMergeConflict = EventType(rawValue: "unit.merge.conflict")
+    /// A unit landed on the target branch.
+    public static let unitMerged = EventType(rawValue: "unit.merged")
     /// A unit finished with every task and check passing.
     public static let unitCompleted = EventType(rawValue: "unit.completed")
     /// A unit failed.

@@ -34,11 +34,17 @@ public struct RunLoop: Sendable {
     public typealias UnitExecutor =
         @Sendable (_ unit: String, _ shutdown: ShutdownFlag) async -> SchedulerState.UnitResult
 
+    /// Lands one unit whose work is done on the target branch; called one unit at a time. It
+    /// should return `.interrupted` when its task is cancelled.
+    public typealias MergeExecutor =
+        @Sendable (_ unit: String, _ shutdown: ShutdownFlag) async -> SchedulerState.MergeResult
+
     /// Waits for `duration`; throws when cancelled. Tests pass a controllable one.
     public typealias Sleeper = @Sendable (_ duration: Duration) async throws -> Void
 
     private enum LoopInput: Sendable {
         case unit(String, SchedulerState.UnitResult)
+        case merge(String, SchedulerState.MergeResult)
         case shutdown(ShutdownRequest)
         case signalsEnded
         case deadline
@@ -70,12 +76,15 @@ public struct RunLoop: Sendable {
         self.sleep = sleep
     }
 
-    /// Runs the plan to the end and returns the summary. `shutdownRequests` delivers Ctrl-C.
+    /// Runs the plan to the end and returns the summary. `shutdownRequests` delivers Ctrl-C. With
+    /// `mergeUnit`, a unit whose work is done is landed through the single merge slot before its
+    /// dependents start; without it, it counts as done at once.
     public func run(
         shutdownRequests: AsyncStream<ShutdownRequest>,
-        executeUnit: @escaping UnitExecutor
+        executeUnit: @escaping UnitExecutor,
+        mergeUnit: MergeExecutor? = nil
     ) async -> SchedulerState.Summary {
-        var state = SchedulerState(plan: plan)
+        var state = SchedulerState(plan: plan, landsUnits: mergeUnit != nil)
         let flag = ShutdownFlag()
         let started = ContinuousClock.now
         bus.publish(
@@ -100,6 +109,11 @@ public struct RunLoop: Sendable {
                     case .startUnit(let id):
                         bus.publish(Event(.unitStarted, unit: id))
                         group.addTask { .unit(id, await executeUnit(id, flag)) }
+                    case .startMerge(let id):
+                        bus.publish(Event(.unitMergeStarted, unit: id))
+                        if let mergeUnit {
+                            group.addTask { .merge(id, await mergeUnit(id, flag)) }
+                        }
                     case .blockUnit(let id, let blockers):
                         bus.publish(
                             Event(
@@ -121,11 +135,22 @@ public struct RunLoop: Sendable {
                 switch input {
                 case .unit(let id, let result):
                     switch result {
+                    case .succeeded where mergeUnit != nil:
+                        bus.publish(Event(.unitMergeQueued, unit: id))
                     case .succeeded: bus.publish(Event(.unitCompleted, unit: id))
                     case .failed(let reason): bus.publish(Event(.unitFailed, unit: id, error: reason))
                     case .interrupted: bus.publish(Event(.unitInterrupted, unit: id))
                     }
                     perform(state.handle(.unitFinished(id, result)))
+                case .merge(let id, let result):
+                    switch result {
+                    case .merged:
+                        bus.publish(Event(.unitMerged, unit: id))
+                        bus.publish(Event(.unitCompleted, unit: id))
+                    case .failed(let reason): bus.publish(Event(.unitFailed, unit: id, error: reason))
+                    case .interrupted: bus.publish(Event(.unitInterrupted, unit: id))
+                    }
+                    perform(state.handle(.mergeFinished(id, result)))
                 case .shutdown(.graceful):
                     flag.raise()
                     if !state.isShuttingDown {

@@ -1,9 +1,11 @@
 /// The run's scheduling decisions as a pure state machine: inputs go in, actions come out.
 ///
-/// It holds readiness, the parallelism cap, failure propagation (dependents of a failed unit are
-/// blocked, independent units go on), shutdown, and priority: among ready units, the one with the
-/// longest remaining critical path starts first, folder order breaking ties. It does no I/O and
-/// reads no clock, so every decision is a plain synchronous test.
+/// It holds readiness, the parallelism cap, the single merge slot (a unit whose work is done waits
+/// in a first-in first-out queue until it is landed; its dependents start only after that), failure
+/// propagation (dependents of a failed unit are blocked, independent units go on), shutdown, and
+/// priority: among ready units, the one with the longest remaining critical path starts first,
+/// folder order breaking ties. It does no I/O and reads no clock, so every decision is a plain
+/// synchronous test.
 public struct SchedulerState: Sendable, Hashable {
     /// Where one unit stands in this run.
     public enum UnitPhase: Sendable, Hashable {
@@ -13,7 +15,11 @@ public struct SchedulerState: Sendable, Hashable {
         case ready
         /// Started and not finished.
         case running
-        /// Finished with every task and check passing.
+        /// Its work is done; it waits for the merge slot.
+        case awaitingMerge
+        /// Being landed on the target branch.
+        case merging
+        /// Landed (or finished, when nothing is landed): its dependents may start.
         case succeeded
         /// Finished without success, for `reason`.
         case failed(reason: String)
@@ -31,10 +37,20 @@ public struct SchedulerState: Sendable, Hashable {
         case interrupted
     }
 
+    /// How landing a unit ended.
+    public enum MergeResult: Sendable, Hashable {
+        case merged
+        case failed(reason: String)
+        /// Stopped by a shutdown before it finished; the unit's work stays on its branch.
+        case interrupted
+    }
+
     /// Something that happened, fed into the state machine.
     public enum Input: Sendable, Hashable {
         /// A unit's lifecycle returned.
         case unitFinished(String, UnitResult)
+        /// Landing a unit returned.
+        case mergeFinished(String, MergeResult)
         /// The user asked to stop: start nothing new, let running units finish.
         case shutdownRequested
     }
@@ -43,6 +59,8 @@ public struct SchedulerState: Sendable, Hashable {
     public enum Action: Sendable, Hashable {
         /// Start the unit's lifecycle.
         case startUnit(String)
+        /// Land the unit on the target branch (one at a time).
+        case startMerge(String)
         /// Record that the unit will not run, and why.
         case blockUnit(String, by: [String])
         /// Nothing is running and nothing more can start: end the run.
@@ -78,9 +96,14 @@ public struct SchedulerState: Sendable, Hashable {
     private let dependents: [String: [String]]
     private let priority: [String: Int]
     private var interruptedUnits: Set<String> = []
+    private var mergeQueue: [String] = []
+    /// Whether finished units are landed through the merge slot; without it they count as done at once.
+    public let landsUnits: Bool
 
-    /// A state for `plan`: units with no dependency in the plan are ready, the rest wait.
-    public init(plan: Plan) {
+    /// A state for `plan`: units with no dependency in the plan are ready, the rest wait. With
+    /// `landsUnits`, a unit whose work is done goes through the merge slot before it counts as done.
+    public init(plan: Plan, landsUnits: Bool = true) {
+        self.landsUnits = landsUnits
         var dependencies: [String: [String]] = [:]
         var dependents: [String: [String]] = [:]
         var priority: [String: Int] = [:]
@@ -102,6 +125,12 @@ public struct SchedulerState: Sendable, Hashable {
     /// The units running now.
     public var running: [String] { order.filter { phases[$0] == .running } }
 
+    /// The unit being landed now, if any.
+    public var merging: String? { order.first { phases[$0] == .merging } }
+
+    /// Units waiting for the merge slot, first in line first.
+    public var waitingToMerge: [String] { mergeQueue }
+
     /// The first actions: start as many ready units as the cap allows.
     public mutating func start() -> [Action] {
         startReadyUnits()
@@ -118,11 +147,24 @@ public struct SchedulerState: Sendable, Hashable {
             guard phases[id] == .running else { return [] }
             switch result {
             case .succeeded:
-                phases[id] = .succeeded
-                for dependent in dependents[id] ?? [] where phases[dependent] == .waiting {
-                    let done = (dependencies[dependent] ?? []).allSatisfy { phases[$0] == .succeeded }
-                    if done { phases[dependent] = .ready }
+                if landsUnits {
+                    phases[id] = .awaitingMerge
+                    mergeQueue.append(id)
+                } else {
+                    markSucceeded(id)
                 }
+            case .failed(let reason):
+                phases[id] = .failed(reason: reason)
+                actions += blockDependents(of: id)
+            case .interrupted:
+                phases[id] = .notStarted
+                interruptedUnits.insert(id)
+            }
+        case .mergeFinished(let id, let result):
+            guard phases[id] == .merging else { return [] }
+            switch result {
+            case .merged:
+                markSucceeded(id)
             case .failed(let reason):
                 phases[id] = .failed(reason: reason)
                 actions += blockDependents(of: id)
@@ -132,6 +174,14 @@ public struct SchedulerState: Sendable, Hashable {
             }
         }
         return actions + startReadyUnits()
+    }
+
+    private mutating func markSucceeded(_ id: String) {
+        phases[id] = .succeeded
+        for dependent in dependents[id] ?? [] where phases[dependent] == .waiting {
+            let done = (dependencies[dependent] ?? []).allSatisfy { phases[$0] == .succeeded }
+            if done { phases[dependent] = .ready }
+        }
     }
 
     /// Marks every unit that transitively depends on `failed` as blocked, naming the units in its
@@ -157,6 +207,11 @@ public struct SchedulerState: Sendable, Hashable {
 
     private mutating func startReadyUnits() -> [Action] {
         var actions: [Action] = []
+        if !isShuttingDown, merging == nil, !mergeQueue.isEmpty {
+            let next = mergeQueue.removeFirst()
+            phases[next] = .merging
+            actions.append(.startMerge(next))
+        }
         if !isShuttingDown {
             let ready = order.filter { phases[$0] == .ready }
                 .sorted { (-(priority[$0] ?? 0), $0) < (-(priority[$1] ?? 0), $1) }
@@ -165,7 +220,8 @@ public struct SchedulerState: Sendable, Hashable {
                 actions.append(.startUnit(id))
             }
         }
-        if running.isEmpty, isShuttingDown || !phases.values.contains(where: { $0 == .ready }) {
+        let busy = !running.isEmpty || merging != nil || (!isShuttingDown && !mergeQueue.isEmpty)
+        if !busy, isShuttingDown || !phases.values.contains(where: { $0 == .ready }) {
             isFinished = true
             actions.append(.finish(summary))
         }

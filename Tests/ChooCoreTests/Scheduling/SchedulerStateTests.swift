@@ -30,7 +30,8 @@ struct SchedulerStateTests {
     @Test("independent units start together up to the cap, longest critical path first")
     func startsByPriority() {
         var state = SchedulerState(
-            plan: plan([("a", [], 1), ("b", [], 5), ("c", [], 3), ("d", [], 5)], parallelism: 2)
+            plan: plan([("a", [], 1), ("b", [], 5), ("c", [], 3), ("d", [], 5)], parallelism: 2),
+            landsUnits: false
         )
         #expect(state.start() == [.startUnit("b"), .startUnit("d")])
         #expect(state.handle(.unitFinished("d", .succeeded)) == [.startUnit("c")])
@@ -49,7 +50,7 @@ struct SchedulerStateTests {
 
     @Test("a chain runs one unit after another")
     func chain() {
-        var state = SchedulerState(plan: plan([("a", [], 3), ("b", ["a"], 2), ("c", ["b"], 1)]))
+        var state = SchedulerState(plan: plan([("a", [], 3), ("b", ["a"], 2), ("c", ["b"], 1)]), landsUnits: false)
         #expect(state.start() == [.startUnit("a")])
         #expect(state.handle(.unitFinished("a", .succeeded)) == [.startUnit("b")])
         #expect(state.handle(.unitFinished("b", .succeeded)) == [.startUnit("c")])
@@ -60,7 +61,8 @@ struct SchedulerStateTests {
     @Test("a diamond's bottom starts only when both sides succeeded")
     func diamond() {
         var state = SchedulerState(
-            plan: plan([("top", [], 3), ("left", ["top"], 2), ("right", ["top"], 2), ("bottom", ["left", "right"], 1)])
+            plan: plan([("top", [], 3), ("left", ["top"], 2), ("right", ["top"], 2), ("bottom", ["left", "right"], 1)]),
+            landsUnits: false
         )
         #expect(state.start() == [.startUnit("top")])
         #expect(state.handle(.unitFinished("top", .succeeded)) == [.startUnit("left"), .startUnit("right")])
@@ -71,7 +73,8 @@ struct SchedulerStateTests {
     @Test("a failure blocks its dependents, transitively, naming the blocker; the rest go on")
     func failurePropagation() {
         var state = SchedulerState(
-            plan: plan([("a", [], 3), ("b", ["a"], 2), ("c", ["b"], 1), ("x", [], 1), ("y", ["a", "x"], 1)])
+            plan: plan([("a", [], 3), ("b", ["a"], 2), ("c", ["b"], 1), ("x", [], 1), ("y", ["a", "x"], 1)]),
+            landsUnits: false
         )
         #expect(state.start() == [.startUnit("a"), .startUnit("x")])
         let actions = state.handle(.unitFinished("a", .failed(reason: "check failed")))
@@ -91,7 +94,10 @@ struct SchedulerStateTests {
 
     @Test("after a shutdown request nothing new starts and the run ends when running units return")
     func shutdown() {
-        var state = SchedulerState(plan: plan([("a", [], 2), ("b", [], 1), ("c", ["a"], 1)], parallelism: 1))
+        var state = SchedulerState(
+            plan: plan([("a", [], 2), ("b", [], 1), ("c", ["a"], 1)], parallelism: 1),
+            landsUnits: false
+        )
         #expect(state.start() == [.startUnit("a")])
         #expect(state.handle(.shutdownRequested) == [])
         let end = state.handle(.unitFinished("a", .succeeded))
@@ -108,7 +114,7 @@ struct SchedulerStateTests {
 
     @Test("an interrupted unit counts as not started")
     func interrupted() {
-        var state = SchedulerState(plan: plan([("a", [], 1)]))
+        var state = SchedulerState(plan: plan([("a", [], 1)]), landsUnits: false)
         _ = state.start()
         _ = state.handle(.shutdownRequested)
         let end = state.handle(.unitFinished("a", .interrupted))
@@ -117,15 +123,59 @@ struct SchedulerStateTests {
 
     @Test("an empty plan finishes at once; a finish for a unit not running is ignored")
     func edges() {
-        var empty = SchedulerState(plan: plan([]))
+        var empty = SchedulerState(plan: plan([]), landsUnits: false)
         #expect(
             empty.start() == [
                 .finish(.init(succeeded: [], failed: [], blocked: [], notStarted: [], interrupted: false))
             ]
         )
-        var state = SchedulerState(plan: plan([("a", [], 1), ("b", ["a"], 1)]))
+        var state = SchedulerState(plan: plan([("a", [], 1), ("b", ["a"], 1)]), landsUnits: false)
         _ = state.start()
         #expect(state.handle(.unitFinished("b", .succeeded)) == [])
         #expect(state.phases["b"] == .waiting)
+    }
+
+    @Test("finished work waits for the single merge slot; dependents start only once it landed")
+    func mergeSlot() {
+        var state = SchedulerState(plan: plan([("a", [], 3), ("b", [], 2), ("c", ["a"], 1)]))
+        #expect(state.start() == [.startUnit("a"), .startUnit("b")])
+        #expect(state.handle(.unitFinished("b", .succeeded)) == [.startMerge("b")])
+        #expect(state.handle(.unitFinished("a", .succeeded)) == [], "a waits: the slot is taken by b")
+        #expect(state.waitingToMerge == ["a"])
+        #expect(state.handle(.mergeFinished("b", .merged)) == [.startMerge("a")])
+        #expect(state.phases["c"] == .waiting, "c waits until a has landed")
+        #expect(state.handle(.mergeFinished("a", .merged)) == [.startUnit("c")])
+        #expect(state.handle(.unitFinished("c", .succeeded)) == [.startMerge("c")])
+        let end = state.handle(.mergeFinished("c", .merged))
+        #expect(
+            end == [
+                .finish(.init(succeeded: ["a", "b", "c"], failed: [], blocked: [], notStarted: [], interrupted: false))
+            ]
+        )
+    }
+
+    @Test("a failed merge fails the unit and blocks its dependents")
+    func failedMerge() {
+        var state = SchedulerState(plan: plan([("a", [], 2), ("b", ["a"], 1)]))
+        _ = state.start()
+        #expect(state.handle(.unitFinished("a", .succeeded)) == [.startMerge("a")])
+        let actions = state.handle(.mergeFinished("a", .failed(reason: "conflicts in x.txt")))
+        #expect(actions.first == .blockUnit("b", by: ["a"]))
+        #expect(state.phases["a"] == .failed(reason: "conflicts in x.txt"))
+        #expect(state.isFinished)
+    }
+
+    @Test("a graceful stop lets the merge in progress finish but starts no queued merge")
+    func shutdownWithMerges() {
+        var state = SchedulerState(plan: plan([("a", [], 2), ("b", [], 1)]))
+        _ = state.start()
+        _ = state.handle(.unitFinished("a", .succeeded))
+        _ = state.handle(.unitFinished("b", .succeeded))
+        #expect(state.merging == "a")
+        #expect(state.handle(.shutdownRequested) == [])
+        let end = state.handle(.mergeFinished("a", .merged))
+        #expect(
+            end == [.finish(.init(succeeded: ["a"], failed: [], blocked: [], notStarted: ["b"], interrupted: true))]
+        )
     }
 }
