@@ -28,41 +28,32 @@ package enum ChooBinary {
     }
 
     /// Runs `choo arguments` in `directory` with `environment` added to a clean, colourless one.
-    /// Output goes through files, so neither stream can fill a pipe and stall the child.
+    /// It awaits the child without blocking a thread of the cooperative pool, so tests running
+    /// side by side cannot starve each other's timers.
     package static func run(
         _ arguments: [String],
         in directory: String,
         environment: [String: String] = [:],
         executable: String? = nil
-    ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable ?? path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    ) async throws -> Result {
         var base = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RALPH_") }
         base["NO_COLOR"] = nil
-        process.environment = base.merging(environment) { $1 }
-        let outputFolder = FileManager.default.temporaryDirectory.appendingPathComponent("choo-out-\(UUID())")
-        try FileManager.default.createDirectory(at: outputFolder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: outputFolder) }
-        let outURL = outputFolder.appendingPathComponent("stdout")
-        let errURL = outputFolder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Result(
-            exitCode: process.terminationStatus,
-            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        let spec = ProcessSpec(
+            executable: executable ?? path,
+            arguments: arguments,
+            workingDirectory: directory,
+            environment: environment,
+            timeout: .seconds(300),
+            outputTailLimit: 64 << 20,
+            separatesErrorOutput: true
         )
+        let outcome = try await SystemProcessRunner(environment: base).run(spec)
+        let code: Int32
+        switch outcome.termination {
+        case .exited(let value): code = value
+        case .signaled(let signal): code = 128 + signal
+        }
+        return Result(exitCode: code, stdout: outcome.output, stderr: outcome.errorOutput)
     }
 }
 
@@ -73,9 +64,9 @@ extension ChooBinary {
         _ arguments: [String],
         in directory: String,
         environment: [String: String] = [:]
-    ) throws -> String {
+    ) async throws -> String {
         let command = ([path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        return try run(
+        return try await run(
             ["-q", "-e", "-c", command.joined(separator: " "), "/dev/null"],
             in: directory,
             environment: environment.merging(["TERM": "xterm"]) { $1 },

@@ -24,6 +24,10 @@ package enum FakeAgent {
         /// its own (`directory/<unit>`), then does the task. Agents that do not run at the same time
         /// never meet, and wait until choo's timeout stops them.
         case rendezvous(directory: String)
+        /// Like `completeNextTask`, and also appends the unit's name as a line of `file` (relative to
+        /// the worktree), so units running side by side conflict there. Asked to resolve a conflict,
+        /// it keeps both sides (drops the markers) when `resolves`, else changes nothing.
+        case appendToShared(file: String, resolves: Bool)
         /// Like `completeNextTask`, but before the task whose file name is `task` (e.g.
         /// `02-task-2`) it waits until a line can be read from the FIFO `gate`, if it exists.
         case waitAtGate(task: String, gate: String)
@@ -140,6 +144,25 @@ package enum FakeAgent {
                 done
                 read line < '\#(directory)'/"$unit"
                 echo "met $line"
+                do_work && mark_complete
+
+                """#
+        case .appendToShared(let shared, let resolves):
+            let resolution =
+                resolves
+                ? #"""
+                for f in $(printf '%s\n' "$prompt" | sed -n 's/^- `\(.*\)`$/\1/p'); do
+                    sed -i '/^<<<<<<< /d;/^=======$/d;/^>>>>>>> /d' "$f"
+                done
+                """#
+                : "echo \"I cannot resolve this\""
+            return #"""
+                case "$prompt" in *"These files have conflicts"*)
+                \#(resolution)
+                exit 0;;
+                esac
+                [ -n "$file" ] || exit 0
+                echo "$unit" >> '\#(shared)'
                 do_work && mark_complete
 
                 """#

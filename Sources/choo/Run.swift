@@ -82,6 +82,9 @@ extension Choo {
         )
         var forceTaskProvider: String?
 
+        @Flag(help: "Start even if the checkout has uncommitted changes to tracked files.")
+        var force = false
+
         @Flag(
             help: ArgumentHelp(
                 "Print events as JSON, one object per line, and nothing else on stdout.",
@@ -118,7 +121,8 @@ extension Choo {
                 workspace: workspace,
                 plan: plan,
                 runner: SystemProcessRunner(),
-                environment: environment
+                environment: environment,
+                force: force
             )
             let bus = EventBus()
             let isTerminal = isatty(STDOUT_FILENO) == 1

@@ -12,82 +12,82 @@ struct CLITests {
         try fixture.markRepositoryRoot()
     }
 
-    func choo(_ arguments: String..., environment: [String: String] = [:]) throws -> ChooBinary.Result {
-        try ChooBinary.run(arguments, in: directory.path, environment: environment)
+    func choo(_ arguments: String..., environment: [String: String] = [:]) async throws -> ChooBinary.Result {
+        try await ChooBinary.run(arguments, in: directory.path, environment: environment)
     }
 
     @Test("(a) one unit with one task is discovered")
-    func oneUnit() throws {
+    func oneUnit() async throws {
         try fixture.unit("solo", tasks: [.init(1, backpressure: "make check")])
-        let validate = try choo("validate")
+        let validate = try await choo("validate")
         #expect(validate.exitCode == 0)
         #expect(validate.stdout.contains("specs/tasks: 1 unit, 1 task; 0 errors, 0 warnings: valid"))
-        let plan = try choo("run", "--dry-run", "--json")
+        let plan = try await choo("run", "--dry-run", "--json")
         #expect(plan.exitCode == 0, "\(plan.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
         #expect(object["order"] as? [String] == ["solo"])
     }
 
     @Test("(b) --unit unit-b plans unit-b and unit-a, which it depends on")
-    func unitWithDependency() throws {
+    func unitWithDependency() async throws {
         try fixture.unit("unit-a")
         try fixture.unit("unit-b", dependsOn: ["unit-a"])
         try fixture.unit("unit-c")
-        let result = try choo("run", "--dry-run", "--unit", "unit-b")
+        let result = try await choo("run", "--dry-run", "--unit", "unit-b")
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Plan for unit unit-b and the units it needs: 2 units to run"))
         #expect(result.stdout.contains("Order: unit-a, unit-b"))
         #expect(!result.stdout.contains("unit-c"))
-        let json = try choo("run", "--dry-run", "--unit", "unit-b", "--json")
+        let json = try await choo("run", "--dry-run", "--unit", "unit-b", "--json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((object["units"] as? [Any])?.count == 2)
     }
 
     @Test("(c) --unit nonexistent fails naming it and the units that exist")
-    func unknownUnit() throws {
+    func unknownUnit() async throws {
         try fixture.unit("unit-a")
         try fixture.unit("unit-b")
         let before = FileTreeSnapshot.take(directory.path)
-        let result = try choo("run", "--dry-run", "--unit", "nonexistent")
+        let result = try await choo("run", "--dry-run", "--unit", "nonexistent")
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("there is no unit `nonexistent`. The units are: unit-a, unit-b"))
         #expect(FileTreeSnapshot.take(directory.path) == before)
     }
 
     @Test("a dry run changes no file")
-    func dryRunTouchesNothing() throws {
+    func dryRunTouchesNothing() async throws {
         try fixture.unit("a")
         try fixture.unit("b", dependsOn: ["a"])
         let before = FileTreeSnapshot.take(directory.path)
-        #expect(try choo("run", "--dry-run", "-p", "2").exitCode == 0)
-        #expect(try choo("status").exitCode == 0)
-        #expect(try choo("prompt", "a").exitCode == 0)
+        #expect(try await choo("run", "--dry-run", "-p", "2").exitCode == 0)
+        #expect(try await choo("status").exitCode == 0)
+        #expect(try await choo("prompt", "a").exitCode == 0)
         #expect(FileTreeSnapshot.take(directory.path) == before)
     }
 
     @Test("run where there is no git repository exits 2 saying so, and creates nothing")
-    func runNeedsGit() throws {
+    func runNeedsGit() async throws {
         try fixture.unit("a")
         let before = FileTreeSnapshot.take(directory.path)
-        let result = try choo("run")
+        let result = try await choo("run")
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("is not inside a git repository"), "\(result.stderr)")
         #expect(FileTreeSnapshot.take(directory.path) == before)
     }
 
     @Test("the tasks root can be named, relative to the current folder")
-    func namedTasksRoot() throws {
+    func namedTasksRoot() async throws {
         let other = SpecFixture(root: directory.path, tasksDirectory: "plans/work")
         try other.unit("x")
-        let result = try choo("status", "plans/work", "--json")
+        let result = try await choo("status", "plans/work", "--json")
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"tasks_dir\" : \"plans/work\""))
     }
 
     @Test("validate --json is one parseable object with every diagnostic")
-    func validateJSON() throws {
+    func validateJSON() async throws {
         try fixture.unit("a", dependsOn: ["ghost"], tasks: [.init(1, backpressure: nil)])
-        let result = try choo("validate", "--json")
+        let result = try await choo("validate", "--json")
         #expect(result.exitCode == 2)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["valid"] as? Bool == false)
@@ -102,44 +102,44 @@ struct CLITests {
     }
 
     @Test("status is plain when piped or NO_COLOR is set, coloured on a terminal")
-    func statusColour() throws {
+    func statusColour() async throws {
         try fixture.unit("a", tasks: [.init(1, status: "complete"), .init(2)])
-        let piped = try choo("status")
+        let piped = try await choo("status")
         #expect(piped.exitCode == 0)
         #expect(piped.stdout.contains("[█████░░░░░]  1/2"))
         #expect(!piped.stdout.contains("\u{1B}["))
         // `script` gives choo a real terminal.
-        let onTerminal = try ChooBinary.runOnTerminal(["status"], in: directory.path)
+        let onTerminal = try await ChooBinary.runOnTerminal(["status"], in: directory.path)
         #expect(onTerminal.contains("\u{1B}[32m"), "\(onTerminal)")
-        let noColor = try ChooBinary.runOnTerminal(["status"], in: directory.path, environment: ["NO_COLOR": "1"])
+        let noColor = try await ChooBinary.runOnTerminal(["status"], in: directory.path, environment: ["NO_COLOR": "1"])
         #expect(noColor.contains("1/2"))
         #expect(!noColor.contains("\u{1B}["))
     }
 
     @Test("prompt prints the ready tasks with repository-relative paths")
-    func prompt() throws {
+    func prompt() async throws {
         try fixture.unit(
             "a",
             tasks: [.init(1, status: "complete"), .init(2, backpressure: "make test", dependsOn: [1])]
         )
-        let result = try choo("prompt", "a")
+        let result = try await choo("prompt", "a")
         #expect(result.exitCode == 0)
         #expect(result.stdout.contains("- File: `specs/tasks/a/02-task-2.md`"))
         #expect(result.stdout.contains("- Check: `make test`"))
-        let unknown = try choo("prompt", "zzz")
+        let unknown = try await choo("prompt", "zzz")
         #expect(unknown.exitCode == 2)
         #expect(unknown.stderr.contains("there is no unit `zzz`. The units are: a"))
-        let done = try choo("prompt", "a", "--task", "1")
+        let done = try await choo("prompt", "a", "--task", "1")
         #expect(done.exitCode == 2)
         #expect(done.stderr.contains("task #1 of unit `a` is not ready: it is complete"))
     }
 
     @Test("--version and --help")
-    func versionAndHelp() throws {
-        let version = try choo("--version")
+    func versionAndHelp() async throws {
+        let version = try await choo("--version")
         #expect(version.exitCode == 0)
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
-        let help = try choo("run", "--help")
+        let help = try await choo("run", "--help")
         #expect(help.exitCode == 0)
         for option in ["--dry-run", "--parallelism", "--unit", "--json", "--provider", "--log-level"] {
             #expect(help.stdout.contains(option), "help lacks \(option)")
@@ -147,12 +147,12 @@ struct CLITests {
     }
 
     @Test("a bad flag value exits 2 with a message naming the flag")
-    func badFlag() throws {
+    func badFlag() async throws {
         try fixture.unit("a")
-        let result = try choo("run", "--dry-run", "-p", "zero")
+        let result = try await choo("run", "--dry-run", "-p", "zero")
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("-p") || result.stderr.contains("--parallelism"))
-        let zero = try choo("run", "--dry-run", "-p", "0")
+        let zero = try await choo("run", "--dry-run", "-p", "0")
         #expect(zero.exitCode == 2)
         #expect(zero.stderr.contains("--parallelism"))
     }
@@ -293,12 +293,12 @@ struct BadInputTests {
     ]
 
     @Test("bad input exits 2, names where and what, and changes nothing", arguments: cases)
-    func badInput(_ example: Case) throws {
+    func badInput(_ example: Case) async throws {
         try fixture.markRepositoryRoot()
         try example.setUp(fixture)
         let before = FileTreeSnapshot.take(directory.path)
         for command in [["validate"], ["run", "--dry-run"], ["status"], ["prompt", "u"]] {
-            let result = try ChooBinary.run(command, in: directory.path)
+            let result = try await ChooBinary.run(command, in: directory.path)
             #expect(result.exitCode == 2, "\(command) exited \(result.exitCode): \(result.stdout) \(result.stderr)")
             let output = result.stdout + result.stderr
             for fragment in example.expected {

@@ -13,6 +13,8 @@ struct RunFixture {
     let repository: GitRepository
     let specs: SpecFixture
     let agent: FakeAgent.Installed
+    /// The commit that added the spec tree: where `main` stood when the run began.
+    let start: String
 
     init(
         _ behaviour: FakeAgent.Behaviour,
@@ -28,11 +30,18 @@ struct RunFixture {
         try specs.write(".choo.yaml", agent.configYAML + "agent_timeout: 60s\nshutdown_timeout: 30s\n" + settings)
         try await repository.git("add", "-A")
         try await repository.git("commit", "--quiet", "-m", "Add the spec tree")
+        start = try await repository.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Subjects of the commits that landed on `branch` since the run began, oldest first.
+    func landed(on branch: String = "main") async throws -> [String] {
+        let log = try await repository.git("log", "--format=%s", "--reverse", "\(start)..\(branch)")
+        return log.split(separator: "\n").map(String.init)
     }
 
     /// Runs `choo arguments` in the repository.
-    func choo(_ arguments: String...) throws -> ChooBinary.Result {
-        try ChooBinary.run(arguments, in: repository.path)
+    func choo(_ arguments: String...) async throws -> ChooBinary.Result {
+        try await ChooBinary.run(arguments, in: repository.path)
     }
 
     /// The JSON events `choo run --json` printed.
@@ -63,11 +72,25 @@ struct RunTests {
             try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
             try specs.unit("b", tasks: [.init(1, backpressure: workCheck("b", 1))])
         }
-        let result = try fixture.choo("run", "-p", "2")
+        let result = try await fixture.choo("run", "-p", "2")
         #expect(result.exitCode == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(try await fixture.commits(on: "ralph/a") == ["feat(a): complete task #1 - Task 1"])
-        #expect(try await fixture.commits(on: "ralph/b") == ["feat(b): complete task #1 - Task 1"])
+        #expect(
+            Set(try await fixture.landed()) == [
+                "feat(a): complete task #1 - Task 1", "feat(b): complete task #1 - Task 1",
+            ]
+        )
         #expect(result.stdout.contains("Done in"))
+    }
+
+    @Test("eight units starting at once all get worktrees and land (worktree creation is serialised)")
+    func manyAtOnce() async throws {
+        let names = (1 ... 8).map { "unit-\($0)" }
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            for name in names { try specs.unit(name, tasks: [.init(1, backpressure: workCheck(name, 1))]) }
+        }
+        let result = try await fixture.choo("run", "-p", "8")
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        #expect(try await fixture.landed().count == 8)
     }
 
     @Test("a diamond runs in dependency order and every unit commits its tasks")
@@ -82,7 +105,7 @@ struct RunTests {
                 tasks: [.init(1, backpressure: workCheck("bottom", 1)), .init(2, backpressure: workCheck("bottom", 2))]
             )
         }
-        let result = try fixture.choo("run", "--json", "-p", "4")
+        let result = try await fixture.choo("run", "--json", "-p", "4")
         #expect(result.exitCode == 0, "\(result.stderr)")
         let events = try fixture.events(result)
         func index(_ type: EventType, _ unit: String) -> Int {
@@ -92,13 +115,15 @@ struct RunTests {
         #expect(index(.unitCompleted, "top") < index(.unitStarted, "right"))
         #expect(index(.unitCompleted, "left") < index(.unitStarted, "bottom"))
         #expect(index(.unitCompleted, "right") < index(.unitStarted, "bottom"))
+        let landed = try await fixture.landed()
+        #expect(landed.first == "feat(top): complete task #1 - Task 1")
         #expect(
-            try await fixture.commits(on: "ralph/bottom") == [
+            Array(landed.suffix(2)) == [
                 "feat(bottom): complete task #1 - Task 1", "feat(bottom): complete task #2 - Task 2",
             ]
         )
-        // The status change is part of the task's commit.
-        let plan = try await fixture.repository.git("show", "ralph/bottom:specs/tasks/bottom/02-task-2.md")
+        // The status change is part of the task's commit, so the target records the unit complete.
+        let plan = try await fixture.repository.git("show", "main:specs/tasks/bottom/02-task-2.md")
         #expect(plan.contains("status: complete"))
         #expect(try await fixture.repository.git("status", "--porcelain").isEmpty, "the user's checkout stays clean")
     }
@@ -108,7 +133,7 @@ struct RunTests {
         let fixture = try await RunFixture(.markWithoutWorkingFirst) { specs in
             try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
         }
-        let result = try fixture.choo("run", "--json")
+        let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 0, "\(result.stderr)")
         let prompts = fixture.agent.prompts
         #expect(prompts.count == 2)
@@ -118,7 +143,7 @@ struct RunTests {
         let events = try fixture.events(result)
         #expect(events.contains { $0.type == .taskValidationFail && $0.task == 1 })
         #expect(events.contains { $0.type == .taskRetry && $0.task == 1 })
-        #expect(try await fixture.commits(on: "ralph/u") == ["feat(u): complete task #1 - Task 1"])
+        #expect(try await fixture.landed() == ["feat(u): complete task #1 - Task 1"])
     }
 
     @Test("failing baseline checks get an agent fix round; checks whose pattern matches no change are skipped")
@@ -135,14 +160,15 @@ struct RunTests {
         let fixture = try await RunFixture(.completeNextTask, settings: settings) { specs in
             try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
         }
-        let result = try fixture.choo("run", "--json")
+        let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 0, "\(result.stderr)")
         let baseline = try fixture.events(result).filter { $0.type == .unitBaseline }
-        #expect(baseline.map { $0.payload["name"] } == [.string("lint"), .string("lint")])
-        #expect(baseline.map { $0.payload["result"] } == [.string("failed"), .string("passed")])
+        // Failed, passed after the fix round, passed again when re-checked for landing; docs-only never ran.
+        #expect(baseline.map { $0.payload["name"] } == [.string("lint"), .string("lint"), .string("lint")])
+        #expect(baseline.map { $0.payload["result"] } == [.string("failed"), .string("passed"), .string("passed")])
         #expect(fixture.agent.prompts.last?.contains("lint found problems") == true)
         #expect(
-            try await fixture.commits(on: "ralph/u") == [
+            try await fixture.landed() == [
                 "feat(u): complete task #1 - Task 1", "fix(u): make baseline checks pass (round 1)",
             ]
         )
@@ -153,7 +179,7 @@ struct RunTests {
         let fixture = try await RunFixture(.neverMarks, settings: "max_attempts: 2\n") { specs in
             try specs.unit("u")
         }
-        let result = try fixture.choo("run", "--json")
+        let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 1)
         #expect(fixture.agent.prompts.count == 2)
         let failed = try fixture.events(result).first { $0.type == .unitFailed }
@@ -166,7 +192,7 @@ struct RunTests {
         let fixture = try await RunFixture(.crash(code: 7), settings: "max_attempts: 1\n") { specs in
             try specs.unit("u")
         }
-        let result = try fixture.choo("run")
+        let result = try await fixture.choo("run")
         #expect(result.exitCode == 1)
         #expect(result.stdout.contains("u: task #1: The agent exited 7."), "\(result.stdout)")
         let log = try String(
@@ -186,7 +212,7 @@ struct RunTests {
         ) { specs in
             try specs.unit("u")
         }
-        let result = try fixture.choo("run", "--json")
+        let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 1)
         let failed = try fixture.events(result).first { $0.type == .unitFailed }
         #expect(failed?.error?.contains("printed nothing for too long") == true, "\(String(describing: failed))")
@@ -207,7 +233,7 @@ struct RunTests {
             try specs.unit("fine", tasks: [.init(1, backpressure: workCheck("fine", 1))])
             try specs.unit("after", dependsOn: ["broken"])
         }
-        let result = try fixture.choo("run", "--json")
+        let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 1)
         let events = try fixture.events(result)
         #expect(events.contains { $0.type == .unitCompleted && $0.unit == "fine" })
@@ -216,7 +242,7 @@ struct RunTests {
         #expect(blocked?.unit == "after")
         #expect(blocked?.payload["blocked_by"] == .array(["broken"]))
         #expect(!events.contains { $0.type == .unitStarted && $0.unit == "after" })
-        let summary = try fixture.choo("run")
+        let summary = try await fixture.choo("run")
         #expect(summary.stdout.contains("after: blocked by broken"))
     }
 
@@ -231,7 +257,7 @@ struct RunTests {
         )
         try await fixture.repository.git("commit", "--quiet", "-am", "ghost agent")
         let before = FileTreeSnapshot.take(fixture.repository.path)
-        let result = try fixture.choo("run")
+        let result = try await fixture.choo("run")
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("the agent `ghost-agent-cli` (provider ghost, needed by u) was not found"))
         #expect(result.stderr.contains("looked in: /"))
@@ -244,7 +270,7 @@ struct RunTests {
         let fixture = try await RunFixture(.completeNextTask) { specs in
             try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
         }
-        let result = try fixture.choo("run", "--json")
+        let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 0)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         for line in lines {
@@ -255,7 +281,7 @@ struct RunTests {
             try fixture.events(result).map(\.type.rawValue) == [
                 "orch.started", "unit.queued", "unit.started", "unit.worktree", "task.started", "task.claude.invoke",
                 "task.claude.done", "task.backpressure", "task.validation.ok", "task.completed", "task.committed",
-                "unit.completed", "orch.completed",
+                "unit.merge.queued", "unit.merge.started", "unit.merged", "unit.completed", "orch.completed",
             ]
         )
     }
@@ -286,10 +312,10 @@ struct RunTests {
         try FileManager.default.removeItem(atPath: gate)
 
         let promptsBefore = fixture.agent.prompts.count
-        let again = try fixture.choo("run")
+        let again = try await fixture.choo("run")
         #expect(again.exitCode == 0, "\(again.stdout)\(again.stderr)")
         #expect(
-            try await fixture.commits(on: "ralph/u") == [
+            try await fixture.landed() == [
                 "feat(u): complete task #1 - Task 1", "feat(u): complete task #2 - Task 2",
                 "feat(u): complete task #3 - Task 3",
             ]

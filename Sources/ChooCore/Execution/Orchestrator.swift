@@ -10,6 +10,7 @@ public struct Orchestrator: Sendable {
         case detachedHead
         case unknownTargetBranch(String)
         case specTreeNotCommitted(directory: String, files: [String])
+        case dirtyCheckout(path: String, files: [String])
         case missingAgents([MissingAgent])
         case unknownProvider(name: String, units: [String])
         case git(String)
@@ -36,6 +37,11 @@ public struct Orchestrator: Sendable {
                 let list = files.prefix(20).map { "  \($0)" }.joined(separator: "\n")
                 return "the spec tree in `\(directory)` has changes that are not committed; unit worktrees start "
                     + "from the target branch and would not see them. Commit them first:\n\(list)"
+            case .dirtyCheckout(let path, let files):
+                let list = files.prefix(20).map { "  \($0)" }.joined(separator: "\n")
+                let more = files.count > 20 ? "\n  ... and \(files.count - 20) more" : ""
+                return "the checkout at \(path) has uncommitted changes to tracked files; landing units updates it, "
+                    + "so commit or stash them first (or pass --force):\n\(list)\(more)"
             case .missingAgents(let missing):
                 return missing.map { agent in
                     "the agent `\(agent.executable)` (provider \(agent.provider), needed by "
@@ -59,6 +65,7 @@ public struct Orchestrator: Sendable {
         public var failureReasons: [String: String]
         public var blockers: [String: [String]]
         public var logFolder: String
+        public var targetBranch: String
 
         /// 0 when every unit completed, 130 when interrupted, else 1.
         public var exitCode: Int32 {
@@ -71,13 +78,22 @@ public struct Orchestrator: Sendable {
     public var plan: Plan
     public var runner: any ProcessRunning
     public var environment: [String: String]
+    /// Start even when the user's checkout has uncommitted changes to tracked files.
+    public var force: Bool
 
     /// Creates an orchestrator for `plan` of `workspace`.
-    public init(workspace: Workspace, plan: Plan, runner: any ProcessRunning, environment: [String: String]) {
+    public init(
+        workspace: Workspace,
+        plan: Plan,
+        runner: any ProcessRunning,
+        environment: [String: String],
+        force: Bool = false
+    ) {
         self.workspace = workspace
         self.plan = plan
         self.runner = runner
         self.environment = environment
+        self.force = force
     }
 
     /// Checks git, the target branch, the spec tree and every agent binary; returns the shared
@@ -104,6 +120,8 @@ public struct Orchestrator: Sendable {
             let status = try await git.run(["status", "--porcelain", "--untracked-files=all", "--", tasks])
             let files = status.split(separator: "\n").map { String($0.dropFirst(3)) }.filter { !$0.isEmpty }
             if !files.isEmpty { throw SetupError.specTreeNotCommitted(directory: tasks, files: files) }
+            let dirty = try await git.dirtyTrackedFiles()
+            if !dirty.isEmpty, !force { throw SetupError.dirtyCheckout(path: root, files: dirty) }
         } catch let error as SetupError {
             throw error
         } catch {
@@ -176,15 +194,18 @@ public struct Orchestrator: Sendable {
             ]
         )
         let started = ContinuousClock.now
-        let summary = await loop.run(shutdownRequests: shutdownRequests) { unit, flag in
-            await lifecycle.run(unit: unit, shutdown: flag)
-        }
+        let summary = await loop.run(
+            shutdownRequests: shutdownRequests,
+            executeUnit: { unit, flag in await lifecycle.run(unit: unit, shutdown: flag) },
+            mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) }
+        )
         return Outcome(
             summary: summary,
             duration: ContinuousClock.now - started,
             failureReasons: reasons.reasons,
             blockers: reasons.blockers,
-            logFolder: context.logFolder
+            logFolder: context.logFolder,
+            targetBranch: context.targetBranch
         )
     }
 }

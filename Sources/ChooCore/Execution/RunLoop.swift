@@ -145,7 +145,6 @@ public struct RunLoop: Sendable {
                 case .merge(let id, let result):
                     switch result {
                     case .merged:
-                        bus.publish(Event(.unitMerged, unit: id))
                         bus.publish(Event(.unitCompleted, unit: id))
                     case .failed(let reason): bus.publish(Event(.unitFailed, unit: id, error: reason))
                     case .interrupted: bus.publish(Event(.unitInterrupted, unit: id))

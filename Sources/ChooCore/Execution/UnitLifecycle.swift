@@ -26,6 +26,9 @@ public struct UnitLifecycle: Sendable {
         public var providers: [String: AgentProvider]
         /// Extra environment for agents and checks.
         public var environment: [String: String]
+        /// Serialises worktree administration: git cannot add or remove two worktrees of one
+        /// repository at the same time.
+        public var repositoryLock = AsyncLock()
 
         /// Creates a context.
         public init(
@@ -65,7 +68,7 @@ public struct UnitLifecycle: Sendable {
     }
 
     /// Why a unit stopped early.
-    private enum Stop: Error {
+    enum Stop: Error {
         case failed(String)
         case interrupted
     }
@@ -78,7 +81,6 @@ public struct UnitLifecycle: Sendable {
             try await runSetup(unit: unit, worktree: worktree)
             try await runTasks(unit: unit, worktree: worktree, shutdown: shutdown)
             try await runBaselineChecks(unit: unit, worktree: worktree, shutdown: shutdown)
-            await runTeardown(unit: unit, worktree: worktree)
             return .succeeded
         } catch Stop.interrupted {
             return .interrupted
@@ -94,8 +96,11 @@ public struct UnitLifecycle: Sendable {
     private func prepareWorktree(unit: String, path: String) async throws {
         let git = Git(repository: context.repositoryRoot, runner: context.runner)
         let branch = Self.branch(for: unit)
-        let resumed = try await git.branchExists(branch)
-        try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch)
+        let resumed = try await context.repositoryLock.withLock {
+            let resumed = try await git.branchExists(branch)
+            try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch)
+            return resumed
+        }
         context.bus.publish(
             Event(
                 .unitWorktree,
@@ -115,14 +120,14 @@ public struct UnitLifecycle: Sendable {
         }
     }
 
-    private func runTeardown(unit: String, worktree: String) async {
+    func runTeardown(unit: String, worktree: String) async {
         for command in context.config.worktree.teardown {
             if let condition = command.condition, !FileSystem.exists(worktree + "/" + condition) { continue }
             _ = try? await shell(command.command, in: worktree)
         }
     }
 
-    private func shell(_ command: String, in directory: String) async throws -> ProcessOutcome {
+    func shell(_ command: String, in directory: String) async throws -> ProcessOutcome {
         var spec = ProcessSpec.shell(command, in: directory, timeout: context.config.backpressureTimeout)
         spec.environment = context.environment
         let outcome = try await context.runner.run(spec)
@@ -133,7 +138,7 @@ public struct UnitLifecycle: Sendable {
     // MARK: The task loop
 
     /// The unit as it is now in its worktree.
-    private func reload(unit: String, worktree: String) throws -> Unit {
+    func reload(unit: String, worktree: String) throws -> Unit {
         let tasksRoot = worktree + "/" + context.tasksDirectory
         let load = SpecLoader.loadUnit(folder: unit, tasksDirectory: tasksRoot, repositoryRoot: worktree)
         guard let value = load.unit, !load.diagnostics.contains(where: { $0.severity == .error }) else {
@@ -277,7 +282,7 @@ public struct UnitLifecycle: Sendable {
         }
     }
 
-    private func invokeAgent(
+    func invokeAgent(
         unit: String,
         task: Int?,
         attempt: Int,
@@ -334,35 +339,11 @@ public struct UnitLifecycle: Sendable {
 
     private func runBaselineChecks(unit: String, worktree: String, shutdown: ShutdownFlag) async throws {
         let git = Git(repository: worktree, runner: context.runner)
-        var checks = context.config.baselineChecks
-        if checks.contains(where: { $0.pattern != nil }) {
-            let changed = try await git.run(["diff", "--name-only", context.targetBranch + "...HEAD"])
-                .split(separator: "\n").map(String.init)
-            checks = checks.filter { check in
-                guard let pattern = check.pattern else { return true }
-                return changed.contains { Self.matches(pattern, path: $0) }
-            }
-        }
+        let checks = try await applicableBaselineChecks(in: worktree)
         guard !checks.isEmpty else { return }
         let rounds = 3
         for round in 0 ... rounds {
-            var failures: [(name: String, command: String, output: String, status: String)] = []
-            for check in checks {
-                let outcome = try await shell(check.command, in: worktree)
-                context.bus.publish(
-                    Event(
-                        .unitBaseline,
-                        unit: unit,
-                        payload: [
-                            "name": .string(check.name), "result": .string(outcome.succeeded ? "passed" : "failed"),
-                        ],
-                        error: outcome.succeeded ? nil : Self.describe(outcome)
-                    )
-                )
-                if !outcome.succeeded {
-                    failures.append((check.name, check.command, outcome.output, Self.describe(outcome)))
-                }
-            }
+            let failures = try await baselineFailures(checks, unit: unit, worktree: worktree)
             if failures.isEmpty { return }
             if round == rounds || shutdown.isRaised {
                 throw Stop.failed(
@@ -390,6 +371,49 @@ public struct UnitLifecycle: Sendable {
             )
             if outcome.stoppedBecause == .cancelled { throw Stop.interrupted }
             _ = try await git.commitAll(message: "fix(\(unit)): make baseline checks pass (round \(round + 1))")
+        }
+    }
+
+    /// A failed baseline check: its name, command, output and how it ended.
+    typealias BaselineFailure = (name: String, command: String, output: String, status: String)
+
+    /// Runs `checks` in `worktree`, publishing each result; returns the ones that failed.
+    func baselineFailures(
+        _ checks: [ChooConfig.BaselineCheck],
+        unit: String,
+        worktree: String
+    ) async throws -> [BaselineFailure] {
+        var failures: [BaselineFailure] = []
+        for check in checks {
+            let outcome = try await shell(check.command, in: worktree)
+            context.bus.publish(
+                Event(
+                    .unitBaseline,
+                    unit: unit,
+                    payload: [
+                        "name": .string(check.name), "result": .string(outcome.succeeded ? "passed" : "failed"),
+                    ],
+                    error: outcome.succeeded ? nil : Self.describe(outcome)
+                )
+            )
+            if !outcome.succeeded {
+                failures.append((check.name, check.command, outcome.output, Self.describe(outcome)))
+            }
+        }
+        return failures
+    }
+
+    /// The baseline checks that apply to `worktree`: those without a pattern, and those whose
+    /// pattern matches a file changed on the unit branch.
+    func applicableBaselineChecks(in worktree: String) async throws -> [ChooConfig.BaselineCheck] {
+        let checks = context.config.baselineChecks
+        guard checks.contains(where: { $0.pattern != nil }) else { return checks }
+        let git = Git(repository: worktree, runner: context.runner)
+        let changed = try await git.run(["diff", "--name-only", context.targetBranch + "...HEAD"])
+            .split(separator: "\n").map(String.init)
+        return checks.filter { check in
+            guard let pattern = check.pattern else { return true }
+            return changed.contains { Self.matches(pattern, path: $0) }
         }
     }
 

@@ -27,11 +27,12 @@ extension Orchestrator.Outcome {
             out += "  not started: \(summary.notStarted.joined(separator: ", "))\n"
         }
         if !summary.succeeded.isEmpty {
-            out += "Completed units stay on their branches (ralph/<unit>) until they are merged.\n"
+            out += "Landed on \(targetBranch): \(summary.succeeded.joined(separator: ", "))\n"
         }
         out += "Agent logs: \(logFolder)\n"
         if summary.interrupted || !summary.allSucceeded {
-            out += "Run the same command again to resume: committed tasks are not redone.\n"
+            out += "Work that did not land stays on its ralph/<unit> branch and worktree. Run the same command "
+            out += "again to resume: committed tasks are not redone.\n"
         }
         return out
     }

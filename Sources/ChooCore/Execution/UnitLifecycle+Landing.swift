@@ -1,0 +1,275 @@
+import Foundation
+
+extension UnitLifecycle {
+    /// Lands `unit` on the target branch: brings its branch up to date with the target's current
+    /// tip in the unit's own worktree (rebase, or merge with `merge.strategy: merge`), lets the
+    /// agent resolve conflicts, runs the unit's backpressure commands and baseline checks again on
+    /// the result, and only if they pass moves the target by fast-forward with a compare-and-swap
+    /// (retrying when someone else moved it meanwhile). Then removes the worktree and branch,
+    /// unless `worktree.keep`. The main worktree is never used to build the merge.
+    public func land(unit: String, shutdown: ShutdownFlag) async -> SchedulerState.MergeResult {
+        do {
+            try await landOrThrow(unit: unit)
+            return .merged
+        } catch Stop.interrupted {
+            return .interrupted
+        } catch Stop.failed(let reason) {
+            return .failed(reason: reason)
+        } catch {
+            return Task.isCancelled ? .interrupted : .failed(reason: "\(error)")
+        }
+    }
+
+    /// How many times landing starts over because the target moved meanwhile.
+    static let landingRounds = 5
+
+    private func landOrThrow(unit: String) async throws {
+        let worktree = context.worktreeBase + "/" + unit
+        let branch = Self.branch(for: unit)
+        let target = context.targetBranch
+        let repository = Git(repository: context.repositoryRoot, runner: context.runner)
+        let git = Git(repository: worktree, runner: context.runner, environment: ["GIT_EDITOR": "true"])
+        for _ in 1 ... Self.landingRounds {
+            if Task.isCancelled { throw Stop.interrupted }
+            guard let tip = try await repository.resolve("refs/heads/" + target) else {
+                throw Stop.failed("the target branch `\(target)` no longer exists")
+            }
+            try await bringUpToDate(unit: unit, git: git, onto: tip, worktree: worktree)
+            try await revalidate(unit: unit, worktree: worktree)
+            guard let landed = try await git.resolve("HEAD") else {
+                throw Stop.failed("the worktree at \(worktree) has no HEAD commit")
+            }
+            if try await moveTarget(from: tip, to: landed, repository: repository) {
+                context.bus.publish(
+                    Event(
+                        .unitMerged,
+                        unit: unit,
+                        payload: ["commit": .string(landed), "target": .string(target), "branch": .string(branch)]
+                    )
+                )
+                try await cleanUp(unit: unit, worktree: worktree, branch: branch, repository: repository)
+                return
+            }
+            context.bus.publish(
+                Event(
+                    .unitMergeUpdated,
+                    unit: unit,
+                    payload: [
+                        "retry": .bool(true), "reason": .string("`\(target)` moved while landing; starting over"),
+                    ]
+                )
+            )
+        }
+        throw Stop.failed(
+            "`\(target)` kept moving while \(unit) was being landed (\(Self.landingRounds) tries); its work is kept on "
+                + "\(branch). Run again to land it."
+        )
+    }
+
+    // MARK: Bringing the branch up to date
+
+    private func bringUpToDate(unit: String, git: Git, onto tip: String, worktree: String) async throws {
+        if try await git.isAncestor(tip, of: "HEAD") { return }
+        let strategy = context.config.merge.strategy
+        let command = strategy == .merge ? ["merge", "--no-edit", tip] : ["rebase", tip]
+        context.bus.publish(
+            Event(
+                .unitMergeUpdated,
+                unit: unit,
+                payload: ["onto": .string(tip), "strategy": .string(strategy.rawValue)]
+            )
+        )
+        var conflicts: [String]
+        do {
+            try await git.run(command)
+            return
+        } catch {
+            conflicts = try await conflictedFiles(git)
+            if conflicts.isEmpty {
+                await abort(git)
+                throw Stop.failed(
+                    "bringing \(Self.branch(for: unit)) up to date with `\(context.targetBranch)` failed: \(error)"
+                )
+            }
+        }
+        let limit = max(1, context.config.merge.maxConflictRetries)
+        var attempt = 0
+        var problem: String?
+        while !conflicts.isEmpty {
+            attempt += 1
+            if attempt > limit {
+                await abort(git)
+                throw Stop.failed(
+                    "merge conflicts in \(conflicts.joined(separator: ", ")) could not be resolved after \(limit) "
+                        + "attempts; the unit's work is kept on \(Self.branch(for: unit)) and its worktree"
+                )
+            }
+            context.bus.publish(
+                Event(
+                    .unitMergeConflict,
+                    unit: unit,
+                    payload: ["files": .array(conflicts.map(JSONValue.string)), "attempt": .int(attempt)]
+                )
+            )
+            let prompt = try await conflictPrompt(unit: unit, files: conflicts, worktree: worktree, problem: problem)
+            let outcome = try await invokeAgent(
+                unit: unit,
+                task: nil,
+                attempt: attempt,
+                turn: 2000 + attempt,
+                prompt: prompt,
+                worktree: worktree
+            )
+            if outcome.stoppedBecause == .cancelled {
+                await abort(git)
+                throw Stop.interrupted
+            }
+            let marked = conflicts.filter { Self.hasConflictMarkers(worktree + "/" + $0) }
+            if !marked.isEmpty {
+                problem = "Conflict markers are still in \(marked.joined(separator: ", ")). Remove every one."
+                continue
+            }
+            try await git.run(["add", "-A"])
+            do {
+                if strategy == .merge {
+                    try await git.run(["commit", "--no-edit"])
+                } else {
+                    try await git.run(["rebase", "--continue"])
+                }
+                conflicts = []
+            } catch {
+                conflicts = try await conflictedFiles(git)
+                problem = nil
+                if conflicts.isEmpty {
+                    await abort(git)
+                    throw Stop.failed("continuing after resolving conflicts failed: \(error)")
+                }
+            }
+        }
+    }
+
+    private func conflictedFiles(_ git: Git) async throws -> [String] {
+        try await git.run(["diff", "--name-only", "--diff-filter=U"]).split(separator: "\n").map(String.init)
+    }
+
+    private func abort(_ git: Git) async {
+        let command = context.config.merge.strategy == .merge ? ["merge", "--abort"] : ["rebase", "--abort"]
+        _ = try? await git.run(command)
+    }
+
+    /// Whether the file still holds `<<<<<<<` or `>>>>>>>` conflict markers.
+    static func hasConflictMarkers(_ path: String) -> Bool {
+        guard let text = try? FileSystem.readText(path) else { return false }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).contains { line in
+            line.hasPrefix("<<<<<<< ") || line.hasPrefix(">>>>>>> ") || line == "<<<<<<<" || line == ">>>>>>>"
+        }
+    }
+
+    private func conflictPrompt(unit: String, files: [String], worktree: String, problem: String?) async throws
+        -> String
+    {
+        let current = try reload(unit: unit, worktree: worktree)
+        let repository = Git(repository: context.repositoryRoot, runner: context.runner)
+        let target = context.targetBranch
+        let base = (try? await repository.run(["merge-base", target, Self.branch(for: unit)])) ?? ""
+        let landed = base.isEmpty ? [] : ((try? await repository.log(base + ".." + target)) ?? [])
+        var checks = current.tasks.compactMap { task in task.backpressure.map { "`\($0)` (task #\(task.number ?? 0))" }
+        }
+        checks += context.config.baselineChecks.map { "`\($0.command)` (baseline check \($0.name))" }
+        var text = """
+            You are a coding agent resolving a merge conflict in a git worktree of this repository.
+
+            Unit `\(unit)`\(current.title.map { " (\($0))" } ?? "") is being brought up to date with the branch \
+            `\(target)`, which has moved on since the unit started. These files have conflicts:
+
+            \(files.map { "- `\($0)`" }.joined(separator: "\n"))
+
+            What this unit did: \(current.tasks.map(\.displayName).joined(separator: "; ")). Its plan is \
+            `\(current.planFile)`.
+
+            """
+        if !landed.isEmpty {
+            text += "What landed on `\(target)` meanwhile:\n\n"
+            text += landed.suffix(30).map { "- \($0.subject)" }.joined(separator: "\n") + "\n\n"
+        }
+        if let problem { text += "Your previous attempt did not finish: \(problem)\n\n" }
+        text += """
+            Resolve every conflict so that both sides' intent is kept, and remove every conflict marker \
+            (`<<<<<<<`, `=======`, `>>>>>>>`). These checks must pass afterwards, run from the repository root:
+
+            \(checks.map { "- \($0)" }.joined(separator: "\n"))
+
+            Do not commit and do not run git rebase, merge or commit: choo continues the merge itself. Stop when \
+            the files are resolved.
+
+            """
+        return text
+    }
+
+    // MARK: Checking the result and moving the target
+
+    /// Runs every task's backpressure command and the baseline checks on the updated branch.
+    private func revalidate(unit: String, worktree: String) async throws {
+        let current = try reload(unit: unit, worktree: worktree)
+        let branch = Self.branch(for: unit)
+        for task in current.tasks {
+            guard let command = task.backpressure else { continue }
+            let outcome = try await shell(command, in: worktree)
+            if !outcome.succeeded {
+                throw Stop.failed(
+                    "after bringing \(branch) up to date with `\(context.targetBranch)`, the check `\(command)` of "
+                        + "task #\(task.number ?? 0) \(Self.describe(outcome)); nothing was landed. Output: "
+                        + String(outcome.output.suffix(2000))
+                )
+            }
+        }
+        let failures = try await baselineFailures(
+            try await applicableBaselineChecks(in: worktree),
+            unit: unit,
+            worktree: worktree
+        )
+        if !failures.isEmpty {
+            throw Stop.failed(
+                "after bringing \(branch) up to date with `\(context.targetBranch)`, baseline checks fail: "
+                    + failures.map { "\($0.name) (`\($0.command)` \($0.status))" }.joined(separator: ", ")
+                    + "; nothing was landed"
+            )
+        }
+    }
+
+    /// Moves the target from `tip` to `landed`, only by fast-forward and only if it still points at
+    /// `tip`. A checkout of the target (the user's or another worktree) is fast-forwarded with it.
+    /// Returns false when the target moved meanwhile.
+    private func moveTarget(from tip: String, to landed: String, repository: Git) async throws -> Bool {
+        let target = context.targetBranch
+        let checkout = try await repository.worktrees().first { $0.branch == target }
+        do {
+            if let checkout {
+                try await Git(repository: checkout.path, runner: context.runner).run(
+                    ["merge", "--ff-only", "--quiet", landed])
+            } else {
+                try await repository.run(["update-ref", "refs/heads/" + target, landed, tip])
+            }
+            return true
+        } catch {
+            if try await repository.resolve("refs/heads/" + target) != tip { return false }
+            let place = checkout.map { " in the checkout at \($0.path)" } ?? ""
+            throw Stop.failed(
+                "could not move `\(target)`\(place) to the landed commit: \(error). If that checkout has local "
+                    + "changes to the same files, commit or stash them and run again."
+            )
+        }
+    }
+
+    private func cleanUp(unit: String, worktree: String, branch: String, repository: Git) async throws {
+        guard !context.config.worktree.keep else { return }
+        await runTeardown(unit: unit, worktree: worktree)
+        guard let tip = try await repository.resolve("refs/heads/" + branch),
+            try await repository.isAncestor(tip, of: "refs/heads/" + context.targetBranch)
+        else { return }
+        try await context.repositoryLock.withLock {
+            try await repository.removeWorktree(path: worktree, force: true)
+            try await repository.run(["branch", "-D", branch])
+        }
+    }
+}
