@@ -21,13 +21,15 @@ struct Choo: AsyncParsableCommand {
             130 interrupted.
 
             Start with:
+              choo demo                the shipped example, run for real in a new repository
               choo validate            check the spec tree; every problem at once
               choo run --dry-run       see the plan: levels, order, critical path
+              choo run                 run it: parallel worktrees, agents, checks, merges
               choo status              where every unit and task stands
               choo prompt <unit>       the exact prompt the agent would get next
             """,
         version: ChooVersion.current,
-        subcommands: [Validate.self, Run.self, Status.self, Prompt.self]
+        subcommands: [Validate.self, Run.self, Status.self, Prompt.self, Demo.self]
     )
 
     /// Runs the command line, turning usage errors into exit code 2 (choo's code for bad input).

@@ -112,54 +112,7 @@ extension Choo {
                 Output.print(json ? JSONOutput.encode(report) : report.text(style: Output.style), terminator: "")
                 return
             }
-            try await execute(plan: plan, workspace: workspace)
-        }
-
-        private func execute(plan: Plan, workspace: Workspace) async throws {
-            let environment = ProcessInfo.processInfo.environment
-            let orchestrator = Orchestrator(
-                workspace: workspace,
-                plan: plan,
-                runner: SystemProcessRunner(),
-                environment: environment,
-                force: force
-            )
-            let bus = EventBus()
-            let isTerminal = isatty(STDOUT_FILENO) == 1
-            let view = LiveView(style: Output.style, isTerminal: isTerminal && !json)
-            if json {
-                bus.add(JSONLinesSink { Output.print($0, terminator: "") })
-            } else {
-                bus.add(view)
-            }
-            let context: UnitLifecycle.Context
-            do {
-                context = try await orchestrator.prepare(bus: bus)
-            } catch {
-                Output.error("error: \(error)")
-                throw ExitCode(2)
-            }
-            let signals = ShutdownSignals()
-            defer { signals.stop() }
-            let outcome = await withTaskGroup(of: Orchestrator.Outcome?.self) { group in
-                group.addTask {
-                    await view.redrawUntilCancelled()
-                    return nil
-                }
-                group.addTask { await orchestrator.run(context: context, shutdownRequests: signals.requests) }
-                var result: Orchestrator.Outcome?
-                while let next = await group.next() {
-                    if let next {
-                        result = next
-                        group.cancelAll()
-                    }
-                }
-                return result
-            }
-            view.clear()
-            guard let outcome else { throw ExitCode(1) }
-            if !json { Output.print(outcome.text(style: Output.style), terminator: "") }
-            if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+            try await RunExecution.execute(plan: plan, workspace: workspace, json: json, force: force)
         }
     }
 }

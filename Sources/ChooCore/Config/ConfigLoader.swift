@@ -12,7 +12,8 @@ public enum ConfigLoader {
     /// The key paths the code acts on today; other keys present in the file get a `configNotUsedYet` note.
     public static let usedKeys: Set<String> = [
         "target_branch", "parallelism", "log_level",
-        "worktree.base_path", "worktree.setup", "worktree.teardown",
+        "worktree.base_path", "worktree.setup", "worktree.teardown", "worktree.keep",
+        "merge.strategy", "merge.max_conflict_retries",
         "claude.command", "claude.max_turns",
         "baseline_checks",
         "provider.type", "provider.command", "provider.providers",

@@ -226,7 +226,8 @@ extension UnitLifecycle {
         let failures = try await baselineFailures(
             try await applicableBaselineChecks(in: worktree),
             unit: unit,
-            worktree: worktree
+            worktree: worktree,
+            stage: "landing"
         )
         if !failures.isEmpty {
             throw Stop.failed(

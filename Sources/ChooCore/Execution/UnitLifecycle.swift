@@ -381,7 +381,8 @@ public struct UnitLifecycle: Sendable {
     func baselineFailures(
         _ checks: [ChooConfig.BaselineCheck],
         unit: String,
-        worktree: String
+        worktree: String,
+        stage: String = "unit"
     ) async throws -> [BaselineFailure] {
         var failures: [BaselineFailure] = []
         for check in checks {
@@ -392,6 +393,7 @@ public struct UnitLifecycle: Sendable {
                     unit: unit,
                     payload: [
                         "name": .string(check.name), "result": .string(outcome.succeeded ? "passed" : "failed"),
+                        "stage": .string(stage),
                     ],
                     error: outcome.succeeded ? nil : Self.describe(outcome)
                 )

@@ -65,6 +65,10 @@ public struct RunProgress: Sendable, Hashable {
         case .unitBaseline:
             unit.step = "baseline checks"
             unit.task = nil
+        case .unitMerged, .unitMergeStarted, .unitMergeUpdated, .unitMergeConflict:
+            unit.state = .running
+            unit.step = "landing"
+            unit.task = nil
         case .unitCompleted:
             unit.state = .complete
             unit.finishedAt = event.time
@@ -157,10 +161,29 @@ public enum EventLine {
             body =
                 "\(unit)\(task): " + style.green("committed") + " \(String((payloadString("commit") ?? "").prefix(8)))"
         case .taskFailed: body = "\(unit)\(task): " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
+        case .unitBaseline where payloadString("stage") == "landing" && payloadString("result") == "passed":
+            body = nil
         case .unitBaseline:
             body =
                 "\(unit): baseline check \(payloadString("name") ?? "") "
                 + (payloadString("result") == "passed" ? "passed" : style.red("failed"))
+                + (payloadString("stage") == "landing" ? " on the updated branch" : "")
+        case .unitMergeUpdated where event.payload["retry"] == .bool(true):
+            body = "\(unit): " + style.yellow("the target moved while landing") + "; starting over"
+        case .unitMergeUpdated:
+            body = "\(unit): bringing its branch up to date (\(payloadString("strategy") ?? "rebase"))"
+        case .unitMergeConflict:
+            var files: [String] = []
+            if case .array(let values)? = event.payload["files"] {
+                for case .string(let name) in values { files.append(name) }
+            }
+            body =
+                "\(unit): " + style.yellow("merge conflict") + " in \(files.joined(separator: ", ")); "
+                + "the agent resolves it (attempt \(payloadInt("attempt") ?? 1))"
+        case .unitMerged:
+            body =
+                "\(unit) " + style.green("landed") + " on \(payloadString("target") ?? "the target") at "
+                + String((payloadString("commit") ?? "").prefix(8))
         case .unitCompleted: body = "\(unit) " + style.green("complete")
         case .unitFailed: body = "\(unit) " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
         case .unitBlocked: body = "\(unit) " + style.yellow("blocked") + (event.error.map { ": \($0)" } ?? "")

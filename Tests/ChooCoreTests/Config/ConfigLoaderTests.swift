@@ -487,7 +487,7 @@ extension ConfigTests {
                 parallelism: 2
                 log_level: debug
                 merge:
-                  strategy: merge
+                  method: merge
                 worktree:
                   setup:
                     - command: npm install
@@ -505,7 +505,7 @@ extension ConfigTests {
             #expect(load.diagnostics.isEmpty)
             #expect(
                 load.presentKeys == [
-                    "parallelism", "log_level", "merge.strategy", "worktree.setup", "review.timeout", "provider.type",
+                    "parallelism", "log_level", "merge.method", "worktree.setup", "review.timeout", "provider.type",
                     "provider.providers",
                 ]
             )
@@ -514,17 +514,17 @@ extension ConfigTests {
             #expect(notes.map(\.rule) == [.configNotUsedYet, .configNotUsedYet])
             #expect(notes.map(\.line) == [4, 10])
             #expect(notes.map(\.file) == [".choo.yaml", ".choo.yaml"])
-            #expect(notes.first?.message == "`merge.strategy` is accepted but not used yet by this version of choo")
+            #expect(notes.first?.message == "`merge.method` is accepted but not used yet by this version of choo")
             #expect(!notes.contains { $0.message.contains("`worktree.setup`") }, "worktree.setup is used by choo run")
             #expect(notes.last?.message.contains("`review.timeout`") == true)
         }
 
         @Test("the set of used keys decides which keys get notes")
         func notUsedYetFollowsUsedKeys() throws {
-            let load = try loadConfig("parallelism: 2\nmerge:\n  strategy: merge\n")
+            let load = try loadConfig("parallelism: 2\nmerge:\n  method: merge\n")
             #expect(ConfigLoader.usedKeys.contains("parallelism"))
-            #expect(!ConfigLoader.usedKeys.contains("merge.strategy"))
-            #expect(load.notUsedYet(usedKeys: ["parallelism", "merge.strategy"]).isEmpty)
+            #expect(!ConfigLoader.usedKeys.contains("merge.method"))
+            #expect(load.notUsedYet(usedKeys: ["parallelism", "merge.method"]).isEmpty)
             #expect(load.notUsedYet(usedKeys: []).map(\.line) == [1, 3])
         }
 

@@ -1,0 +1,59 @@
+import ArgumentParser
+import ChooCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Carrying out a plan, shared by `choo run` and `choo demo`: pre-flight checks, the live view or
+/// `--json` events, Ctrl-C handling, the summary and the exit code.
+enum RunExecution {
+    /// Runs `plan`; throws `ExitCode` 2 when the run cannot start, or the run's own code when not 0.
+    static func execute(plan: Plan, workspace: Workspace, json: Bool, force: Bool) async throws {
+        let orchestrator = Orchestrator(
+            workspace: workspace,
+            plan: plan,
+            runner: SystemProcessRunner(),
+            environment: ProcessInfo.processInfo.environment,
+            force: force
+        )
+        let bus = EventBus()
+        let view = LiveView(style: Output.style, isTerminal: isatty(STDOUT_FILENO) == 1 && !json)
+        if json {
+            bus.add(JSONLinesSink { Output.print($0, terminator: "") })
+        } else {
+            bus.add(view)
+        }
+        let context: UnitLifecycle.Context
+        do {
+            context = try await orchestrator.prepare(bus: bus)
+        } catch {
+            Output.error("error: \(error)")
+            throw ExitCode(2)
+        }
+        let signals = ShutdownSignals()
+        defer { signals.stop() }
+        let outcome = await withTaskGroup(of: Orchestrator.Outcome?.self) { group in
+            group.addTask {
+                await view.redrawUntilCancelled()
+                return nil
+            }
+            group.addTask { await orchestrator.run(context: context, shutdownRequests: signals.requests) }
+            var result: Orchestrator.Outcome?
+            while let next = await group.next() {
+                if let next {
+                    result = next
+                    group.cancelAll()
+                }
+            }
+            return result
+        }
+        view.clear()
+        guard let outcome else { throw ExitCode(1) }
+        if !json { Output.print(outcome.text(style: Output.style), terminator: "") }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
