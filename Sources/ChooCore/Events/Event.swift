@@ -66,6 +66,8 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let unitMergeConflict = EventType(rawValue: "unit.merge.conflict")
     /// A unit landed on the target branch.
     public static let unitMerged = EventType(rawValue: "unit.merged")
+    /// Removing a landed unit's worktree or branch failed (choo's own); the work is on the target.
+    public static let unitCleanupFailed = EventType(rawValue: "unit.cleanup.failed")
     /// A unit finished with every task and check passing.
     public static let unitCompleted = EventType(rawValue: "unit.completed")
     /// A unit failed.

@@ -197,7 +197,8 @@ public struct Orchestrator: Sendable {
         let summary = await loop.run(
             shutdownRequests: shutdownRequests,
             executeUnit: { unit, flag in await lifecycle.run(unit: unit, shutdown: flag) },
-            mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) }
+            mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) },
+            cleanUp: { unit in await lifecycle.cleanUp(unit: unit) }
         )
         return Outcome(
             summary: summary,

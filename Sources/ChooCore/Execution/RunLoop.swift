@@ -39,12 +39,16 @@ public struct RunLoop: Sendable {
     public typealias MergeExecutor =
         @Sendable (_ unit: String, _ shutdown: ShutdownFlag) async -> SchedulerState.MergeResult
 
+    /// Tidies up after a unit landed (removes its worktree and branch); runs outside the merge slot.
+    public typealias CleanupExecutor = @Sendable (_ unit: String) async -> Void
+
     /// Waits for `duration`; throws when cancelled. Tests pass a controllable one.
     public typealias Sleeper = @Sendable (_ duration: Duration) async throws -> Void
 
     private enum LoopInput: Sendable {
         case unit(String, SchedulerState.UnitResult)
         case merge(String, SchedulerState.MergeResult)
+        case cleanedUp
         case shutdown(ShutdownRequest)
         case signalsEnded
         case deadline
@@ -82,7 +86,8 @@ public struct RunLoop: Sendable {
     public func run(
         shutdownRequests: AsyncStream<ShutdownRequest>,
         executeUnit: @escaping UnitExecutor,
-        mergeUnit: MergeExecutor? = nil
+        mergeUnit: MergeExecutor? = nil,
+        cleanUp: CleanupExecutor? = nil
     ) async -> SchedulerState.Summary {
         var state = SchedulerState(plan: plan, landsUnits: mergeUnit != nil)
         let flag = ShutdownFlag()
@@ -102,6 +107,7 @@ public struct RunLoop: Sendable {
         let summary = await withTaskGroup(of: LoopInput.self, returning: SchedulerState.Summary.self) { group in
             var summary: SchedulerState.Summary?
             var deadlineArmed = false
+            var cleanups = 0
 
             func perform(_ actions: [SchedulerState.Action]) {
                 for action in actions {
@@ -131,7 +137,9 @@ public struct RunLoop: Sendable {
 
             group.addTask { await Self.nextRequest(shutdownRequests) }
             perform(state.start())
-            while summary == nil, let input = await group.next() {
+            // Runs until the state machine finishes and every clean-up has returned; only the
+            // shutdown watcher may be left, and cancelling it ends the group.
+            while summary == nil || cleanups > 0, let input = await group.next() {
                 switch input {
                 case .unit(let id, let result):
                     switch result {
@@ -146,6 +154,13 @@ public struct RunLoop: Sendable {
                     switch result {
                     case .merged:
                         bus.publish(Event(.unitCompleted, unit: id))
+                        if let cleanUp {
+                            cleanups += 1
+                            group.addTask {
+                                await cleanUp(id)
+                                return .cleanedUp
+                            }
+                        }
                     case .failed(let reason): bus.publish(Event(.unitFailed, unit: id, error: reason))
                     case .interrupted: bus.publish(Event(.unitInterrupted, unit: id))
                     }
@@ -179,6 +194,8 @@ public struct RunLoop: Sendable {
                     perform(state.handle(.shutdownRequested))
                     // Cancelling the group stops every running unit; each returns `.interrupted`.
                     group.cancelAll()
+                case .cleanedUp:
+                    cleanups -= 1
                 case .signalsEnded:
                     continue
                 }

@@ -47,7 +47,6 @@ extension UnitLifecycle {
                         payload: ["commit": .string(landed), "target": .string(target), "branch": .string(branch)]
                     )
                 )
-                try await cleanUp(unit: unit, worktree: worktree, branch: branch, repository: repository)
                 return
             }
             context.bus.publish(
@@ -259,6 +258,23 @@ extension UnitLifecycle {
                 "could not move `\(target)`\(place) to the landed commit: \(error). If that checkout has local "
                     + "changes to the same files, commit or stash them and run again."
             )
+        }
+    }
+
+    /// After `unit` landed: runs `worktree.teardown`, then removes its worktree and deletes its
+    /// branch, only when the branch's tip is contained in the target; nothing with `worktree.keep`.
+    /// A failure is reported as an event; the landed work is safe either way.
+    public func cleanUp(unit: String) async {
+        let repository = Git(repository: context.repositoryRoot, runner: context.runner)
+        do {
+            try await cleanUp(
+                unit: unit,
+                worktree: context.worktreeBase + "/" + unit,
+                branch: Self.branch(for: unit),
+                repository: repository
+            )
+        } catch {
+            context.bus.publish(Event(.unitCleanupFailed, unit: unit, error: "\(error)"))
         }
     }
 

@@ -100,14 +100,20 @@ public struct Git: Sendable {
     /// When git has no identity configured, commits as ``fallbackIdentity``.
     public func commitAll(message: String) async throws(GitError) -> String? {
         try await run(["add", "-A"])
-        let staged = try await execute(["diff", "--cached", "--quiet"])
-        switch staged.outcome.termination {
-        case .exited(0): return nil
-        case .exited(1): break
-        default: throw failure(staged)
+        // The common case costs one process: commit. Only when it fails is it worth finding out
+        // why: nothing staged (no commit, nil) or no identity configured (commit as choo).
+        let attempt = try await execute(["commit", "--quiet", "--message", message])
+        if attempt.outcome.termination != .exited(0) {
+            let staged = try await execute(["diff", "--cached", "--quiet"])
+            switch staged.outcome.termination {
+            case .exited(0): return nil
+            case .exited(1): break
+            default: throw failure(staged)
+            }
+            let identity = try await identityOverrides()
+            guard !identity.isEmpty else { throw failure(attempt) }
+            try await run(identity + ["commit", "--quiet", "--message", message])
         }
-        let identity = try await identityOverrides()
-        try await run(identity + ["commit", "--quiet", "--message", message])
         return try await run(["rev-parse", "HEAD"])
     }
 

@@ -1,7 +1,8 @@
 /// The run's scheduling decisions as a pure state machine: inputs go in, actions come out.
 ///
 /// It holds readiness, the parallelism cap, the single merge slot (a unit whose work is done waits
-/// in a first-in first-out queue until it is landed; its dependents start only after that), failure
+/// in a queue until it is landed, longest remaining critical path first; its dependents start only
+/// after that), failure
 /// propagation (dependents of a failed unit are blocked, independent units go on), shutdown, and
 /// priority: among ready units, the one with the longest remaining critical path starts first,
 /// folder order breaking ties. It does no I/O and reads no clock, so every decision is a plain
@@ -208,7 +209,13 @@ public struct SchedulerState: Sendable, Hashable {
     private mutating func startReadyUnits() -> [Action] {
         var actions: [Action] = []
         if !isShuttingDown, merging == nil, !mergeQueue.isEmpty {
-            let next = mergeQueue.removeFirst()
+            // The unit with the longest remaining critical path lands first (its dependents are
+            // the ones the run waits for); among equals, the one that finished first.
+            let best = mergeQueue.indices.max { left, right in
+                let (a, b) = (priority[mergeQueue[left]] ?? 0, priority[mergeQueue[right]] ?? 0)
+                return a != b ? a < b : left > right
+            }
+            let next = mergeQueue.remove(at: best ?? 0)
             phases[next] = .merging
             actions.append(.startMerge(next))
         }

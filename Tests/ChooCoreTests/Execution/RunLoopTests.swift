@@ -137,4 +137,31 @@ struct RunLoopTests {
         let result = await summary
         #expect(result.notStarted == ["a"])
     }
+
+    @Test("units land one at a time, dependents start after the landing, and clean-ups finish before the run ends")
+    func landingAndCleanUp() async {
+        let gate = UnitGate()
+        let events = EventStream()
+        let cleaned = EventRecorder()
+        let loop = RunLoop(
+            plan: plan([("a", []), ("b", ["a"])]),
+            bus: EventBus(sinks: [events]),
+            shutdownTimeout: .seconds(30)
+        )
+        let (requests, _) = AsyncStream.makeStream(of: ShutdownRequest.self)
+        gate.finish("a", with: .succeeded)
+        gate.finish("b", with: .succeeded)
+        let summary = await loop.run(
+            shutdownRequests: requests,
+            executeUnit: gate.executor,
+            mergeUnit: { _, _ in .merged },
+            cleanUp: { unit in cleaned.receive(Event(.unitCompleted, unit: unit), sequence: 0) }
+        )
+        #expect(summary.succeeded == ["a", "b"])
+        #expect(Set(cleaned.all.compactMap(\.unit)) == ["a", "b"], "both clean-ups ran before run() returned")
+        let order = events.all.map { "\($0.type.rawValue) \($0.unit ?? "")" }
+        #expect(order.firstIndex(of: "unit.completed a")! < order.firstIndex(of: "unit.started b")!)
+        #expect(order.contains("unit.merge.queued a"))
+        #expect(order.last == "orch.completed ")
+    }
 }

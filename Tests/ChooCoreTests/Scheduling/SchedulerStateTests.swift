@@ -178,4 +178,15 @@ struct SchedulerStateTests {
             end == [.finish(.init(succeeded: ["a"], failed: [], blocked: [], notStarted: ["b"], interrupted: true))]
         )
     }
+
+    @Test("among units waiting to land, the longest remaining critical path goes first")
+    func mergePriority() {
+        var state = SchedulerState(plan: plan([("busy", [], 1), ("short", [], 1), ("chain", [], 5)]))
+        _ = state.start()
+        #expect(state.handle(.unitFinished("busy", .succeeded)) == [.startMerge("busy")])
+        #expect(state.handle(.unitFinished("short", .succeeded)) == [])
+        #expect(state.handle(.unitFinished("chain", .succeeded)) == [])
+        #expect(state.handle(.mergeFinished("busy", .merged)) == [.startMerge("chain")])
+        #expect(state.handle(.mergeFinished("chain", .merged)) == [.startMerge("short")])
+    }
 }
