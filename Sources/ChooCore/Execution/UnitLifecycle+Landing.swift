@@ -8,15 +8,10 @@ extension UnitLifecycle {
     /// (retrying when someone else moved it meanwhile). Then removes the worktree and branch,
     /// unless `worktree.keep`. The main worktree is never used to build the merge.
     public func land(unit: String, shutdown: ShutdownFlag) async -> SchedulerState.MergeResult {
-        do {
-            try await landOrThrow(unit: unit)
-            return .merged
-        } catch Stop.interrupted {
-            return .interrupted
-        } catch Stop.failed(let reason) {
-            return .failed(reason: reason)
-        } catch {
-            return Task.isCancelled ? .interrupted : .failed(reason: "\(error)")
+        switch await Self.ending({ try await landOrThrow(unit: unit) }) {
+        case .done: return .merged
+        case .failed(let reason): return .failed(reason: reason)
+        case .interrupted: return .interrupted
         }
     }
 

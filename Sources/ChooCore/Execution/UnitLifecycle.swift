@@ -76,18 +76,37 @@ public struct UnitLifecycle: Sendable {
     /// Runs `unit` to the end. Cancellation (an immediate stop) returns `.interrupted`.
     public func run(unit: String, shutdown: ShutdownFlag) async -> SchedulerState.UnitResult {
         let worktree = context.worktreeBase + "/" + unit
-        do {
+        switch await Self.ending({
             try await prepareWorktree(unit: unit, path: worktree)
             try await runSetup(unit: unit, worktree: worktree)
             try await runTasks(unit: unit, worktree: worktree, shutdown: shutdown)
             try await runBaselineChecks(unit: unit, worktree: worktree, shutdown: shutdown)
-            return .succeeded
+        }) {
+        case .done: return .succeeded
+        case .failed(let reason): return .failed(reason: reason)
+        case .interrupted: return .interrupted
+        }
+    }
+
+    /// How a piece of a unit's work ended.
+    enum Ending {
+        case done
+        case failed(String)
+        case interrupted
+    }
+
+    /// Runs `work`, turning how it stopped into an ``Ending``: a cancelled task is interrupted,
+    /// any other error a failure with its description.
+    static func ending(_ work: () async throws -> Void) async -> Ending {
+        do {
+            try await work()
+            return .done
         } catch Stop.interrupted {
             return .interrupted
         } catch Stop.failed(let reason) {
-            return .failed(reason: reason)
+            return .failed(reason)
         } catch {
-            return Task.isCancelled ? .interrupted : .failed(reason: "\(error)")
+            return Task.isCancelled ? .interrupted : .failed("\(error)")
         }
     }
 

@@ -22,6 +22,29 @@ public struct Plan: Sendable, Hashable {
         /// The remaining tasks on the heaviest chain from this unit through its dependents; the
         /// scheduler starts the unit with the largest value first.
         public var remainingCriticalPath: Int
+
+        /// Creates an entry.
+        public init(
+            id: String,
+            title: String?,
+            status: UnitStatus,
+            remainingTasks: Int,
+            totalTasks: Int,
+            level: Int,
+            waitsFor: [String],
+            satisfiedBy: [String],
+            remainingCriticalPath: Int
+        ) {
+            self.id = id
+            self.title = title
+            self.status = status
+            self.remainingTasks = remainingTasks
+            self.totalTasks = totalTasks
+            self.level = level
+            self.waitsFor = waitsFor
+            self.satisfiedBy = satisfiedBy
+            self.remainingCriticalPath = remainingCriticalPath
+        }
     }
 
     /// The units to run, in topological order (by level, then folder name).
@@ -36,6 +59,23 @@ public struct Plan: Sendable, Hashable {
     public var criticalPath: [String]
     /// The remaining tasks along the critical path.
     public var criticalPathTasks: Int
+
+    /// Creates a plan.
+    public init(
+        entries: [Entry],
+        completeUnits: [String],
+        parallelism: Int,
+        selectedUnit: String?,
+        criticalPath: [String],
+        criticalPathTasks: Int
+    ) {
+        self.entries = entries
+        self.completeUnits = completeUnits
+        self.parallelism = parallelism
+        self.selectedUnit = selectedUnit
+        self.criticalPath = criticalPath
+        self.criticalPathTasks = criticalPathTasks
+    }
 
     /// The unit IDs in the order they appear in ``entries``.
     public var order: [String] { entries.map(\.id) }

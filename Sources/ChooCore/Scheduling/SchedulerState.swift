@@ -155,11 +155,9 @@ public struct SchedulerState: Sendable, Hashable {
                     markSucceeded(id)
                 }
             case .failed(let reason):
-                phases[id] = .failed(reason: reason)
-                actions += blockDependents(of: id)
+                actions += fail(id, reason: reason)
             case .interrupted:
-                phases[id] = .notStarted
-                interruptedUnits.insert(id)
+                interrupt(id)
             }
         case .mergeFinished(let id, let result):
             guard phases[id] == .merging else { return [] }
@@ -167,14 +165,22 @@ public struct SchedulerState: Sendable, Hashable {
             case .merged:
                 markSucceeded(id)
             case .failed(let reason):
-                phases[id] = .failed(reason: reason)
-                actions += blockDependents(of: id)
+                actions += fail(id, reason: reason)
             case .interrupted:
-                phases[id] = .notStarted
-                interruptedUnits.insert(id)
+                interrupt(id)
             }
         }
         return actions + startReadyUnits()
+    }
+
+    private mutating func fail(_ id: String, reason: String) -> [Action] {
+        phases[id] = .failed(reason: reason)
+        return blockDependents(of: id)
+    }
+
+    private mutating func interrupt(_ id: String) {
+        phases[id] = .notStarted
+        interruptedUnits.insert(id)
     }
 
     private mutating func markSucceeded(_ id: String) {

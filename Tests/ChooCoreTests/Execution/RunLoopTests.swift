@@ -5,26 +5,7 @@ import Testing
 
 struct RunLoopTests {
     func plan(_ units: [(String, [String])], parallelism: Int = 4) -> Plan {
-        Plan(
-            entries: units.map {
-                Plan.Entry(
-                    id: $0.0,
-                    title: nil,
-                    status: .pending,
-                    remainingTasks: 1,
-                    totalTasks: 1,
-                    level: 1,
-                    waitsFor: $0.1,
-                    satisfiedBy: [],
-                    remainingCriticalPath: 1
-                )
-            },
-            completeUnits: [],
-            parallelism: parallelism,
-            selectedUnit: nil,
-            criticalPath: [],
-            criticalPathTasks: 0
-        )
+        Plan.fixture(units.map { ($0.0, $0.1, 1) }, parallelism: parallelism)
     }
 
     @Test("independent units run at the same time; a dependent starts after its dependency")

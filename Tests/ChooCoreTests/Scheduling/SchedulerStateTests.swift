@@ -1,3 +1,4 @@
+import ChooTesting
 import Testing
 
 @testable import ChooCore
@@ -5,26 +6,7 @@ import Testing
 struct SchedulerStateTests {
     /// A plan with `units` as (id, waits for, remaining critical path).
     func plan(_ units: [(String, [String], Int)], parallelism: Int = 4) -> Plan {
-        Plan(
-            entries: units.map {
-                Plan.Entry(
-                    id: $0.0,
-                    title: nil,
-                    status: .pending,
-                    remainingTasks: 1,
-                    totalTasks: 1,
-                    level: 1,
-                    waitsFor: $0.1,
-                    satisfiedBy: [],
-                    remainingCriticalPath: $0.2
-                )
-            },
-            completeUnits: [],
-            parallelism: parallelism,
-            selectedUnit: nil,
-            criticalPath: [],
-            criticalPathTasks: 0
-        )
+        Plan.fixture(units, parallelism: parallelism)
     }
 
     @Test("independent units start together up to the cap, longest critical path first")
