@@ -29,7 +29,7 @@ struct FrontmatterFields {
         guard let yaml = frontmatter.yaml else { return }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: yaml, Resolver.basic, Constructor.default, .utf8)
         } catch {
             let (message, line) = Self.describe(error, lineOffset: lineOffset)
             report(

@@ -80,7 +80,7 @@ public enum FrontmatterEditor {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            node = try Yams.compose(yaml: yaml, Resolver.basic, Constructor.default, .utf8)
         } catch {
             throw .verificationFailed("\(error)")
         }
