@@ -166,4 +166,16 @@ struct LandingTests {
         #expect(FileSystem.exists(fixture.repository(".ralph/worktrees/u/work/u-01-task-1.done")))
         #expect(!(try await fixture.repository.git("branch", "--list", "ralph/u")).isEmpty)
     }
+
+    @Test("merge.mode: github is refused until GitHub mode exists, before anything is created")
+    func githubModeRefused() async throws {
+        let fixture = try await RunFixture(.completeNextTask, settings: "merge:\n  mode: github\n") { specs in
+            try specs.unit("u")
+        }
+        let before = FileTreeSnapshot.take(fixture.repository.path)
+        let result = try await fixture.choo("run")
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("merge.mode is `github`"))
+        #expect(FileTreeSnapshot.take(fixture.repository.path) == before)
+    }
 }

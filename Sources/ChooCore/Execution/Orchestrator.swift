@@ -14,6 +14,7 @@ public struct Orchestrator: Sendable {
         case missingAgents([MissingAgent])
         case unknownProvider(name: String, units: [String])
         case git(String)
+        case githubModeUnavailable
 
         /// An agent binary that is not on PATH.
         public struct MissingAgent: Sendable, Hashable {
@@ -54,6 +55,10 @@ public struct Orchestrator: Sendable {
                 return "provider `\(name)` (for \(units.joined(separator: ", "))) is not configured"
             case .git(let message):
                 return message
+            case .githubModeUnavailable:
+                return "merge.mode is `github`, but landing through GitHub pull requests is not available in this "
+                    + "version of choo yet; set merge.mode: local (or remove it) to land units with the local "
+                    + "merge queue"
             }
         }
     }
@@ -100,6 +105,7 @@ public struct Orchestrator: Sendable {
     /// context for the units. Creates nothing except the exclude entry for the worktree folder.
     public func prepare(bus: EventBus) async throws(SetupError) -> UnitLifecycle.Context {
         let root = workspace.repositoryRoot
+        if workspace.config.merge.mode == .github { throw .githubModeUnavailable }
         let git = Git(repository: root, runner: runner)
         guard FileSystem.exists(root + "/.git"), (try? await git.topLevel()) != nil else {
             throw .notAGitRepository(root)
