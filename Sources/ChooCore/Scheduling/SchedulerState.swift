@@ -173,6 +173,23 @@ public struct SchedulerState: Sendable, Hashable {
         return actions + startReadyUnits()
     }
 
+    /// Slots held for units about to become ready: a unit whose work is done but not yet landed
+    /// keeps its slot while one of its dependents, made ready by that landing, outranks every unit
+    /// ready now. Without this a short unit takes the slot in the moment between a critical-path
+    /// unit finishing and its dependent becoming ready, and the critical path waits for it.
+    private func reservedSlots(bestReady: Int?) -> Int {
+        let landing = order.filter { phases[$0] == .awaitingMerge || phases[$0] == .merging }
+        let held = landing.filter { id in
+            (dependents[id] ?? []).contains { dependent in
+                guard phases[dependent] == .waiting else { return false }
+                let others = (dependencies[dependent] ?? []).filter { $0 != id }
+                let unblocked = others.allSatisfy { phases[$0] == .succeeded }
+                return unblocked && (priority[dependent] ?? 0) > (bestReady ?? Int.min)
+            }
+        }
+        return min(held.count, max(0, parallelism - 1))
+    }
+
     private mutating func fail(_ id: String, reason: String) -> [Action] {
         phases[id] = .failed(reason: reason)
         return blockDependents(of: id)
@@ -228,7 +245,8 @@ public struct SchedulerState: Sendable, Hashable {
         if !isShuttingDown {
             let ready = order.filter { phases[$0] == .ready }
                 .sorted { (-(priority[$0] ?? 0), $0) < (-(priority[$1] ?? 0), $1) }
-            for id in ready.prefix(max(0, parallelism - running.count)) {
+            let slots = parallelism - running.count - reservedSlots(bestReady: ready.first.flatMap { priority[$0] })
+            for id in ready.prefix(max(0, slots)) {
                 phases[id] = .running
                 actions.append(.startUnit(id))
             }

@@ -171,4 +171,20 @@ struct SchedulerStateTests {
         #expect(state.handle(.mergeFinished("busy", .merged)) == [.startMerge("chain")])
         #expect(state.handle(.mergeFinished("chain", .merged)) == [.startMerge("short")])
     }
+
+    @Test("while a unit lands, its slot is kept for a dependent that outranks every ready unit")
+    func slotKeptForTheCriticalPath() {
+        var state = SchedulerState(
+            plan: plan(
+                [("chain-1", [], 9), ("chain-2", ["chain-1"], 6), ("short-a", [], 1), ("short-b", [], 1)],
+                parallelism: 2
+            )
+        )
+        #expect(state.start() == [.startUnit("chain-1"), .startUnit("short-a")])
+        // chain-1's tasks are done: its slot is not handed to short-b while it lands.
+        #expect(state.handle(.unitFinished("chain-1", .succeeded)) == [.startMerge("chain-1")])
+        #expect(state.handle(.mergeFinished("chain-1", .merged)) == [.startUnit("chain-2")])
+        // A landing whose dependents rank below the ready units keeps nothing.
+        #expect(state.handle(.unitFinished("short-a", .succeeded)) == [.startMerge("short-a"), .startUnit("short-b")])
+    }
 }
