@@ -125,6 +125,12 @@ struct RunTests {
         // The status change is part of the task's commit, so the target records the unit complete.
         let plan = try await fixture.repository.git("show", "main:specs/tasks/bottom/02-task-2.md")
         #expect(plan.contains("status: complete"))
+        // The unit's own state is written into its plan, surgically, and lands with it.
+        let unitPlan = try await fixture.repository.git("show", "main:specs/tasks/bottom/IMPLEMENTATION_PLAN.md")
+        #expect(unitPlan.hasPrefix("---\nunit: bottom\ndepends_on: [left, right]\norch_status: complete\n"))
+        #expect(unitPlan.contains("orch_branch: ralph/bottom\norch_worktree: .ralph/worktrees/bottom\n"))
+        #expect(unitPlan.contains("orch_started_at: 20") && unitPlan.contains("orch_completed_at: 20"))
+        #expect(unitPlan.hasSuffix("---\n\n# bottom plan\n\nHow bottom is built."))
         #expect(try await fixture.repository.git("status", "--porcelain").isEmpty, "the user's checkout stays clean")
     }
 
@@ -344,5 +350,109 @@ struct RunTests {
             #expect(!ProcessTable.isRunning(pid), "agent \(pid) still running")
         }
         #expect(try await fixture.commits(on: "ralph/u").isEmpty)
+    }
+
+    @Test("a second choo run while one is active exits 2 naming the running process")
+    func oneRunAtATime() async throws {
+        let gate = TemporaryDirectory.current("gate")
+        #expect(mkfifo(gate, 0o600) == 0)
+        let fixture = try await RunFixture(.waitAtGate(task: "01-task-1", gate: gate)) { specs in
+            try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
+        }
+        let first = RunningChoo(["run", "--json"], in: fixture.repository.path)
+        await first.events.first(.taskClaudeInvoke, unit: "u", task: 1)
+        let second = try await fixture.choo("run")
+        #expect(second.exitCode == 2)
+        #expect(second.stderr.contains("another choo run is already running in this repository (pid "))
+        let handle = try #require(FileHandle(forWritingAtPath: gate))
+        handle.write(Data("go\n".utf8))
+        try handle.close()
+        #expect(try await first.wait().termination == .exited(0))
+    }
+
+    @Test("a lock file left by a dead process is taken over")
+    func staleLock() async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
+        }
+        try fixture.specs.write(".ralph/worktrees/choo.lock", "pid 999999, started 2020-01-01T00:00:00Z: choo run\n")
+        let result = try await fixture.choo("run")
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        #expect(try await fixture.landed() == ["feat(u): complete task #1 - Task 1"])
+    }
+
+    @Test("after kill -9, the rerun keeps the agent's uncommitted partial work and tells the agent about it")
+    func resumeAfterKill() async throws {
+        let gate = TemporaryDirectory.current("gate")
+        #expect(mkfifo(gate, 0o600) == 0)
+        let fixture = try await RunFixture(.waitAtGate(task: "02-task-2", gate: gate)) { specs in
+            try specs.unit("u", tasks: (1 ... 2).map { .init($0, backpressure: workCheck("u", $0)) })
+        }
+        let run = RunningChoo(["run", "--json"], in: fixture.repository.path)
+        await run.events.first(.taskClaudeInvoke, unit: "u", task: 2)
+        // The agent had started editing when choo died.
+        try "half done\n".write(
+            toFile: fixture.repository(".ralph/worktrees/u/partial.txt"),
+            atomically: true,
+            encoding: .utf8
+        )
+        await run.send(SIGKILL)
+        _ = try await run.wait()
+        // A killed choo leaves its agents running (they have sessions of their own): stop them.
+        for pid in fixture.agent.processIdentifiers { kill(pid, SIGKILL) }
+        try FileManager.default.removeItem(atPath: gate)
+
+        let again = try await fixture.choo("run", "--json")
+        #expect(again.exitCode == 0, "\(again.stdout)\(again.stderr)")
+        let events = try fixture.events(again)
+        let resumed = events.first { $0.type == .unitResumed }
+        #expect(resumed?.payload["uncommitted"] == .array(["partial.txt"]))
+        let prompt = try #require(fixture.agent.prompts.last)
+        #expect(prompt.contains("Unfinished work from an interrupted attempt"))
+        #expect(prompt.contains("- `partial.txt`"))
+        #expect(!prompt.contains("## Task #1"), "task 1 was committed before the kill")
+        #expect(
+            try await fixture.landed() == [
+                "feat(u): complete task #1 - Task 1", "feat(u): complete task #2 - Task 2",
+            ]
+        )
+        #expect(try fixture.repository.read("partial.txt") == "half done\n")
+    }
+
+    @Test("a merge left half-way in a unit's worktree is rolled back before the unit goes on")
+    func unfinishedMergeRolledBack() async throws {
+        let fixture = try await RunFixture(.completeNextTask, settings: "worktree:\n  keep: true\n") { specs in
+            try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
+        }
+        // A unit branch whose task is done but not landed (as an earlier run left it), then main moves on.
+        let worktree = fixture.repository(".ralph/worktrees/u")
+        try "/.ralph/worktrees/\n".write(
+            toFile: fixture.repository(".git/info/exclude"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try await fixture.repository.git("worktree", "add", "-q", "-b", "ralph/u", worktree, "main")
+        try FileManager.default.createDirectory(atPath: worktree + "/work", withIntermediateDirectories: true)
+        try "done\n".write(toFile: worktree + "/work/u-01-task-1.done", atomically: true, encoding: .utf8)
+        let taskFile = worktree + "/specs/tasks/u/01-task-1.md"
+        let text = try String(contentsOfFile: taskFile, encoding: .utf8)
+        try text.replacingOccurrences(of: "status: pending", with: "status: complete")
+            .write(toFile: taskFile, atomically: true, encoding: .utf8)
+        try await fixture.repository.git(arguments: ["add", "-A"], in: worktree)
+        try await fixture.repository.git(
+            arguments: ["commit", "-q", "-m", "feat(u): complete task #1 - Task 1"],
+            in: worktree
+        )
+        _ = try await fixture.repository.commit("someone else", files: ["other.txt": "other\n"])
+        // choo died in the middle of a merge in the worktree.
+        try await fixture.repository.git(arguments: ["merge", "--no-commit", "--no-ff", "main"], in: worktree)
+        #expect(FileManager.default.fileExists(atPath: fixture.repository(".git/worktrees/u/MERGE_HEAD")))
+
+        let result = try await fixture.choo("run", "--json")
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        let events = try fixture.events(result)
+        #expect(events.contains { $0.type == .unitMergeUpdated && $0.payload["rolled_back"] == .string("merge") })
+        #expect(try await fixture.landed() == ["someone else", "feat(u): complete task #1 - Task 1"])
+        #expect(fixture.agent.prompts.isEmpty, "the task was already done")
     }
 }

@@ -54,6 +54,8 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let unitQueued = EventType(rawValue: "unit.queued")
     /// A unit's lifecycle began.
     public static let unitStarted = EventType(rawValue: "unit.started")
+    /// A unit resumed with uncommitted edits from an interrupted run (choo's own).
+    public static let unitResumed = EventType(rawValue: "unit.resumed")
     /// A unit's worktree is ready (choo's own).
     public static let unitWorktree = EventType(rawValue: "unit.worktree")
     /// A unit's work is done; it waits for the merge slot (choo's own).

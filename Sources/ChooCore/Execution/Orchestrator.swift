@@ -15,6 +15,7 @@ public struct Orchestrator: Sendable {
         case unknownProvider(name: String, units: [String])
         case git(String)
         case githubModeUnavailable
+        case locked(String)
 
         /// An agent binary that is not on PATH.
         public struct MissingAgent: Sendable, Hashable {
@@ -54,6 +55,8 @@ public struct Orchestrator: Sendable {
             case .unknownProvider(let name, let units):
                 return "provider `\(name)` (for \(units.joined(separator: ", "))) is not configured"
             case .git(let message):
+                return message
+            case .locked(let message):
                 return message
             case .githubModeUnavailable:
                 return "merge.mode is `github`, but landing through GitHub pull requests is not available in this "
@@ -160,6 +163,12 @@ public struct Orchestrator: Sendable {
         if !missing.isEmpty { throw .missingAgents(missing.values.sorted { $0.executable < $1.executable }) }
 
         let base = FileSystem.absolute(config.worktree.basePath, relativeTo: root)
+        let lock: RunLock
+        do {
+            lock = try RunLock(in: base)
+        } catch {
+            throw .locked("\(error)")
+        }
         let relativeBase = FileSystem.relative(base, to: root)
         if relativeBase != base, relativeBase != "." {
             do {
@@ -168,7 +177,7 @@ public struct Orchestrator: Sendable {
                 throw .git("\(error)")
             }
         }
-        return UnitLifecycle.Context(
+        var context = UnitLifecycle.Context(
             repositoryRoot: root,
             tasksDirectory: workspace.tree.tasksDirectoryDisplay,
             worktreeBase: base,
@@ -180,6 +189,8 @@ public struct Orchestrator: Sendable {
             providers: providers,
             environment: [:]
         )
+        context.runLock = lock
+        return context
     }
 
     /// Carries out the plan with `context` and returns how it ended.
@@ -206,6 +217,7 @@ public struct Orchestrator: Sendable {
             mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) },
             cleanUp: { unit in await lifecycle.cleanUp(unit: unit) }
         )
+        context.runLock?.release()
         return Outcome(
             summary: summary,
             duration: ContinuousClock.now - started,

@@ -54,7 +54,12 @@ public struct PromptBuilder: Sendable {
 
     /// The prompt for `unit`: all its ready tasks, or only `task` when given. File paths are relative
     /// to the repository root, which is also the root of every unit's worktree.
-    public func prompt(for unit: Unit, task: Int? = nil, retry: Retry? = nil) throws(PromptError) -> String {
+    public func prompt(
+        for unit: Unit,
+        task: Int? = nil,
+        retry: Retry? = nil,
+        leftovers: [String] = []
+    ) throws(PromptError) -> String {
         let offered = try offeredTasks(of: unit, only: task)
         var text = "You are a coding agent working on one unit of a larger plan, in a git worktree of this "
         text += "repository. Paths below are relative to the repository root (your working directory).\n\n"
@@ -65,6 +70,12 @@ public struct PromptBuilder: Sendable {
             text += "Already complete: " + done.map(\.displayName).joined(separator: "; ") + ".\n"
         }
         text += "\n"
+        if !leftovers.isEmpty {
+            text += "# Unfinished work from an interrupted attempt\n\n"
+            text += "The worktree has uncommitted changes left by an earlier attempt that was interrupted:\n\n"
+            text += leftovers.prefix(50).map { "- `\($0)`" }.joined(separator: "\n") + "\n\n"
+            text += "They may be partial work on these tasks. Check them, keep what is right, and finish.\n\n"
+        }
         if let retry {
             text += "# Previous attempt failed (this is attempt \(retry.attempt) of \(retry.maxAttempts))\n\n"
             text += retry.reason + "\n"

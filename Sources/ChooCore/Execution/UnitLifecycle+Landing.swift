@@ -24,6 +24,7 @@ extension UnitLifecycle {
         let target = context.targetBranch
         let repository = Git(repository: context.repositoryRoot, runner: context.runner)
         let git = Git(repository: worktree, runner: context.runner, environment: ["GIT_EDITOR": "true"])
+        try await rollBackUnfinishedMerge(unit: unit, git: git)
         for _ in 1 ... Self.landingRounds {
             if Task.isCancelled { throw Stop.interrupted }
             guard let tip = try await repository.resolve("refs/heads/" + target) else {
@@ -139,6 +140,28 @@ extension UnitLifecycle {
                     throw Stop.failed("continuing after resolving conflicts failed: \(error)")
                 }
             }
+        }
+    }
+
+    /// A landing that was interrupted half-way (choo killed during a rebase or merge) leaves the
+    /// worktree mid-operation; abort it so landing starts from the unit's own commits again.
+    func rollBackUnfinishedMerge(unit: String, git: Git) async throws {
+        var unfinished: [String] = []
+        for (marker, command) in [("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge")] {
+            let path = try await git.run(["rev-parse", "--git-path", marker])
+            let absolute = FileSystem.absolute(path, relativeTo: git.repository)
+            if FileSystem.exists(absolute), !unfinished.contains(command) { unfinished.append(command) }
+        }
+        for command in unfinished {
+            _ = try? await git.run([command, "--abort"])
+            context.bus.publish(
+                Event(
+                    .unitMergeUpdated,
+                    unit: unit,
+                    payload: ["rolled_back": .string(command)],
+                    error: "a \(command) interrupted earlier was rolled back; landing starts over"
+                )
+            )
         }
     }
 

@@ -29,6 +29,8 @@ public struct UnitLifecycle: Sendable {
         /// Serialises worktree administration: git cannot add or remove two worktrees of one
         /// repository at the same time.
         public var repositoryLock = AsyncLock()
+        /// Held for the whole run: one `choo run` at a time per repository.
+        public var runLock: RunLock?
 
         /// Creates a context.
         public init(
@@ -78,6 +80,10 @@ public struct UnitLifecycle: Sendable {
         let worktree = context.worktreeBase + "/" + unit
         switch await Self.ending({
             try await prepareWorktree(unit: unit, path: worktree)
+            try await rollBackUnfinishedMerge(
+                unit: unit,
+                git: Git(repository: worktree, runner: context.runner, environment: ["GIT_EDITOR": "true"])
+            )
             try await runSetup(unit: unit, worktree: worktree)
             try await runTasks(unit: unit, worktree: worktree, shutdown: shutdown)
             try await runBaselineChecks(unit: unit, worktree: worktree, shutdown: shutdown)
@@ -173,6 +179,14 @@ public struct UnitLifecycle: Sendable {
         var attempt = 0
         var retry: PromptBuilder.Retry?
         var turn = 0
+        // Edits an interrupted run left uncommitted are kept, and the agent is told about them.
+        var leftovers = try await git.run(["status", "--porcelain", "--untracked-files=all"])
+            .split(separator: "\n").map { String($0.dropFirst(3)) }
+        if !leftovers.isEmpty {
+            context.bus.publish(
+                Event(.unitResumed, unit: unit, payload: ["uncommitted": .array(leftovers.map(JSONValue.string))])
+            )
+        }
         while true {
             if Task.isCancelled { throw Stop.interrupted }
             let before = try reload(unit: unit, worktree: worktree)
@@ -184,7 +198,8 @@ public struct UnitLifecycle: Sendable {
             }
             attempt += 1
             turn += 1
-            let prompt = try PromptBuilder().prompt(for: before, retry: retry)
+            let prompt = try PromptBuilder().prompt(for: before, retry: retry, leftovers: leftovers)
+            leftovers = []
             context.bus.publish(
                 Event(
                     .taskStarted,
@@ -256,6 +271,7 @@ public struct UnitLifecycle: Sendable {
             if marked.count > 1 {
                 message += "\n\nAlso completes " + marked.dropFirst().map(\.displayName).joined(separator: ", ") + "."
             }
+            try recordProgress(of: after, worktree: worktree)
             let commit = try await git.commitAll(message: message)
             context.bus.publish(
                 Event(.taskCommitted, unit: unit, task: first.number, payload: ["commit": .string(commit ?? "")])
@@ -289,6 +305,27 @@ public struct UnitLifecycle: Sendable {
             )
         )
         return (reason, outcome.output)
+    }
+
+    /// Writes the unit's `orch_*` keys into its plan in the worktree, so they are committed with the
+    /// task: in progress with branch, worktree and start time, and complete with the completion
+    /// time in the commit that completes the last task. Only changed keys are written.
+    private func recordProgress(of unit: Unit, worktree: String) throws {
+        let finished = unit.tasks.allSatisfy { $0.status == .complete }
+        var values: [(String, String?)] = []
+        let status: UnitStatus = finished ? .complete : .inProgress
+        if unit.orchStatus != status { values.append(("orch_status", status.rawValue)) }
+        let branch = Self.branch(for: unit.id)
+        if unit.orchBranch != branch { values.append(("orch_branch", branch)) }
+        let relative = FileSystem.relative(worktree, to: context.repositoryRoot)
+        if unit.orchWorktree != relative { values.append(("orch_worktree", relative)) }
+        let now = Timestamp(Date()).description
+        if unit.orchStartedAt == nil { values.append(("orch_started_at", now)) }
+        if finished, unit.orchCompletedAt == nil { values.append(("orch_completed_at", now)) }
+        guard !values.isEmpty else { return }
+        let path = worktree + "/" + unit.planFile
+        let edited = try FrontmatterEditor.set(values, in: try FileSystem.readText(path))
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// Sets the status of tasks the agent marked complete, whose turn failed, back to in progress.

@@ -105,7 +105,8 @@ public enum FrontmatterEditor {
         let first = value.first
         let looksSpecial =
             ["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"].contains(value.lowercased())
-            || Double(value) != nil || Int(value) != nil || first == "-" || first == "."
+            || Double(value) != nil || Int(value) != nil || first == "-"
+            || [".inf", ".nan", "+.inf", "-.inf"].contains(value.lowercased()) || value.allSatisfy { $0 == "." }
         // Timestamps and times contain ':'; they are safe plain when no ": " or " #" appears.
         let timestampLike =
             value.count >= 10 && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-:.+".contains($0)) }

@@ -86,6 +86,12 @@ struct FrontmatterEditorTests {
                 "---\nunit: u\norch_pr_number: null\norch_worktree: \"has: colon # and hash\"\norch_status: \"no\"\n---\n"
         ),
         Golden(
+            name: "paths with a leading dot stay plain; YAML's special floats are quoted",
+            before: "---\nunit: u\n---\n",
+            values: [("orch_worktree", ".ralph/worktrees/u"), ("x", ".inf")],
+            after: "---\nunit: u\norch_worktree: .ralph/worktrees/u\nx: \".inf\"\n---\n"
+        ),
+        Golden(
             name: "an empty frontmatter gets the key",
             before: "---\n---\nbody\n",
             values: [("status", "complete")],
