@@ -5,7 +5,8 @@ import Synchronization
 /// matching event has arrived (at once if it already has).
 package final class EventStream: EventSink {
     private struct Waiter {
-        var matches: @Sendable (Event) -> Bool
+        /// Called with each event and how many events have arrived, itself included.
+        var matches: @Sendable (Event, Int) -> Bool
         var continuation: CheckedContinuation<Event, Never>
     }
 
@@ -22,8 +23,9 @@ package final class EventStream: EventSink {
     package func receive(_ event: Event, sequence: Int) {
         let ready = state.withLock { state -> [CheckedContinuation<Event, Never>] in
             state.events.append(event)
-            let matching = state.waiters.filter { $0.matches(event) }.map(\.continuation)
-            state.waiters.removeAll { $0.matches(event) }
+            let count = state.events.count
+            let matching = state.waiters.filter { $0.matches(event, count) }.map(\.continuation)
+            state.waiters.removeAll { $0.matches(event, count) }
             return matching
         }
         for continuation in ready { continuation.resume(returning: event) }
@@ -32,9 +34,19 @@ package final class EventStream: EventSink {
     /// The first event matching `matches`, awaiting it if it has not arrived yet.
     @discardableResult
     package func first(where matches: @escaping @Sendable (Event) -> Bool) async -> Event {
+        await wait { event, _ in matches(event) }
+    }
+
+    /// Returns once at least `count` events have arrived.
+    package func count(atLeast count: Int) async {
+        _ = await wait { _, seen in seen >= count }
+    }
+
+    /// The first event for which `matches` (given the event and its 1-based position) holds.
+    private func wait(_ matches: @escaping @Sendable (Event, Int) -> Bool) async -> Event {
         await withCheckedContinuation { continuation in
             let found = state.withLock { state -> Event? in
-                if let event = state.events.first(where: matches) { return event }
+                for (index, event) in state.events.enumerated() where matches(event, index + 1) { return event }
                 state.waiters.append(Waiter(matches: matches, continuation: continuation))
                 return nil
             }

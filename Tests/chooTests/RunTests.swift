@@ -455,4 +455,66 @@ struct RunTests {
         #expect(try await fixture.landed() == ["someone else", "feat(u): complete task #1 - Task 1"])
         #expect(fixture.agent.prompts.isEmpty, "the task was already done")
     }
+
+    @Test("a task marked complete but not committed when choo died is checked and committed, not skipped or redone")
+    func markedButNotCommitted() async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            try specs.unit("u", tasks: (1 ... 2).map { .init($0, backpressure: workCheck("u", $0)) })
+        }
+        let worktree = fixture.repository(".ralph/worktrees/u")
+        try "/.ralph/worktrees/\n".write(
+            toFile: fixture.repository(".git/info/exclude"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try await fixture.repository.git("worktree", "add", "-q", "-b", "ralph/u", worktree, "main")
+        // The agent did task 1 and marked it; choo died before committing.
+        try FileManager.default.createDirectory(atPath: worktree + "/work", withIntermediateDirectories: true)
+        try "done\n".write(toFile: worktree + "/work/u-01-task-1.done", atomically: true, encoding: .utf8)
+        let taskFile = worktree + "/specs/tasks/u/01-task-1.md"
+        try String(contentsOfFile: taskFile, encoding: .utf8)
+            .replacingOccurrences(of: "status: pending", with: "status: complete")
+            .write(toFile: taskFile, atomically: true, encoding: .utf8)
+
+        let result = try await fixture.choo("run", "--json")
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        let events = try fixture.events(result)
+        let checkedFirst = events.firstIndex { $0.type == .taskValidationOK && $0.task == 1 }
+        let firstAgent = events.firstIndex { $0.type == .taskClaudeInvoke }
+        #expect(checkedFirst != nil && firstAgent != nil && checkedFirst! < firstAgent!)
+        #expect(fixture.agent.prompts.count == 1)
+        #expect(fixture.agent.prompts.first?.contains("## Task #1") == false)
+        #expect(
+            try await fixture.landed() == [
+                "feat(u): complete task #1 - Task 1", "feat(u): complete task #2 - Task 2",
+            ]
+        )
+    }
+
+    @Test(
+        "kill -9 after k events, then the same command: every unit lands once, every task is committed once",
+        arguments: [4, 9, 14, 19, 24, 29, 34, 39, 44, 49]
+    )
+    func killAnywhereThenResume(k: Int) async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            try specs.unit("a", tasks: (1 ... 2).map { .init($0, backpressure: workCheck("a", $0)) })
+            try specs.unit("b", dependsOn: ["a"], tasks: (1 ... 2).map { .init($0, backpressure: workCheck("b", $0)) })
+            try specs.unit("c", tasks: (1 ... 2).map { .init($0, backpressure: workCheck("c", $0)) })
+        }
+        let run = RunningChoo(["run", "--json", "-p", "2"], in: fixture.repository.path)
+        await run.events.count(atLeast: k)
+        await run.send(SIGKILL)
+        _ = try await run.wait()
+        for pid in fixture.agent.processIdentifiers { kill(pid, SIGKILL) }
+
+        let again = try await fixture.choo("run", "--json", "-p", "2")
+        #expect(again.exitCode == 0, "k = \(k): \(again.stdout)\(again.stderr)")
+        let landed = try await fixture.landed()
+        let expected = ["a", "b", "c"].flatMap { unit in
+            (1 ... 2).map { "feat(\(unit)): complete task #\($0) - Task \($0)" }
+        }
+        #expect(landed.sorted() == expected.sorted(), "k = \(k): \(landed)")
+        #expect(landed.firstIndex(of: expected[1])! < landed.firstIndex(of: expected[2])!, "a lands before b")
+        #expect(try await fixture.repository.git("status", "--porcelain").isEmpty)
+    }
 }

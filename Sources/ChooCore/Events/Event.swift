@@ -48,6 +48,8 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let orchCompleted = EventType(rawValue: "orch.completed")
     /// The run ended with a unit failed, blocked or not started.
     public static let orchFailed = EventType(rawValue: "orch.failed")
+    /// Children left running by an earlier, killed run were stopped (choo's own).
+    public static let orchLeftoversStopped = EventType(rawValue: "orch.leftovers.stopped")
     /// The user asked the run to stop (choo's own).
     public static let orchInterrupted = EventType(rawValue: "orch.interrupted")
     /// A unit is in the run and waits for its turn.

@@ -169,6 +169,19 @@ public struct Orchestrator: Sendable {
         } catch {
             throw .locked("\(error)")
         }
+        // Children of a run that was killed keep running (each has a session of its own): stop them
+        // before touching the worktrees they may be working in.
+        let ledger = ChildProcessLedger(in: base)
+        let stopped = await ledger.stopLeftovers()
+        if !stopped.isEmpty {
+            bus.publish(
+                Event(
+                    .orchLeftoversStopped,
+                    payload: ["process_groups": .array(stopped.map { .int(Int($0)) })],
+                    error: "stopped \(stopped.count) process group(s) left running by an earlier run that was killed"
+                )
+            )
+        }
         let relativeBase = FileSystem.relative(base, to: root)
         if relativeBase != base, relativeBase != "." {
             do {
@@ -190,6 +203,8 @@ public struct Orchestrator: Sendable {
             environment: [:]
         )
         context.runLock = lock
+        context.runner = LedgerRunner(inner: runner, ledger: ledger)
+        context.childLedger = ledger
         return context
     }
 
@@ -217,6 +232,7 @@ public struct Orchestrator: Sendable {
             mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) },
             cleanUp: { unit in await lifecycle.cleanUp(unit: unit) }
         )
+        context.childLedger?.clear()
         context.runLock?.release()
         return Outcome(
             summary: summary,

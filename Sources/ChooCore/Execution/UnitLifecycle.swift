@@ -31,6 +31,8 @@ public struct UnitLifecycle: Sendable {
         public var repositoryLock = AsyncLock()
         /// Held for the whole run: one `choo run` at a time per repository.
         public var runLock: RunLock?
+        /// Where every child's process group is recorded, for the next run after a crash.
+        public var childLedger: ChildProcessLedger?
 
         /// Creates a context.
         public init(
@@ -122,6 +124,7 @@ public struct UnitLifecycle: Sendable {
         let git = Git(repository: context.repositoryRoot, runner: context.runner)
         let branch = Self.branch(for: unit)
         let resumed = try await context.repositoryLock.withLock {
+            try await setAsideUnknownFolder(at: path, unit: unit, git: git)
             let resumed = try await git.branchExists(branch)
             try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch)
             return resumed
@@ -131,6 +134,39 @@ public struct UnitLifecycle: Sendable {
                 .unitWorktree,
                 unit: unit,
                 payload: ["path": .string(path), "branch": .string(branch), "resumed": .bool(resumed)]
+            )
+        )
+    }
+
+    /// Makes an existing folder at a unit's worktree path usable again. A worktree git knows has any
+    /// half-way rebase or merge rolled back. A folder git does not know is what a run killed while
+    /// creating the worktree leaves behind: it is moved aside, never deleted, and reported.
+    private func setAsideUnknownFolder(at path: String, unit: String, git: Git) async throws {
+        guard FileSystem.exists(path) else { return }
+        let known = try await git.worktrees().contains { worktree in
+            !worktree.isPrunable
+                && FileSystem.absolute(worktree.path, relativeTo: "/") == FileSystem.absolute(path, relativeTo: "/")
+        }
+        if known {
+            // A landing killed half-way leaves the worktree mid-rebase with a detached HEAD; roll it
+            // back so the unit's branch is checked out there again and the worktree can be reused.
+            let worktree = Git(repository: path, runner: context.runner, environment: ["GIT_EDITOR": "true"])
+            try await rollBackUnfinishedMerge(unit: unit, git: worktree)
+            return
+        }
+        let aside = context.worktreeBase + "/.set-aside/" + unit + "-" + Timestamp(Date()).description
+        try FileManager.default.createDirectory(
+            atPath: context.worktreeBase + "/.set-aside",
+            withIntermediateDirectories: true
+        )
+        try FileManager.default.moveItem(atPath: path, toPath: aside)
+        try await git.pruneWorktrees()
+        context.bus.publish(
+            Event(
+                .unitWorktree,
+                unit: unit,
+                payload: ["set_aside": .string(aside)],
+                error: "\(path) was not a worktree git knows (a run was killed while creating it); moved to \(aside)"
             )
         )
     }
@@ -187,45 +223,43 @@ public struct UnitLifecycle: Sendable {
                 Event(.unitResumed, unit: unit, payload: ["uncommitted": .array(leftovers.map(JSONValue.string))])
             )
         }
+        // Tasks whose completion is committed. A task marked complete in the worktree but not in
+        // HEAD (choo stopped between the agent's turn and the commit) still needs its check.
+        var committed = try await committedCompletions(unit: unit, worktree: worktree, git: git)
         while true {
             if Task.isCancelled { throw Stop.interrupted }
             let before = try reload(unit: unit, worktree: worktree)
-            if before.tasks.allSatisfy({ $0.status == .complete }) { return }
+            let unsettled = before.tasks.filter { $0.status == .complete && !committed.contains($0.number ?? -1) }
+            if unsettled.isEmpty, before.tasks.allSatisfy({ $0.status == .complete }) { return }
             if shutdown.isRaised { throw Stop.interrupted }
-            let ready = before.readyTasks
-            guard let focus = ready.first?.number else {
-                throw Stop.failed("no task is ready: open tasks wait for tasks that failed or are not complete")
-            }
-            attempt += 1
-            turn += 1
-            let prompt = try PromptBuilder().prompt(for: before, retry: retry, leftovers: leftovers)
-            leftovers = []
-            context.bus.publish(
-                Event(
-                    .taskStarted,
-                    unit: unit,
-                    task: focus,
-                    payload: [
-                        "attempt": .int(attempt), "offered": .array(ready.compactMap(\.number).map(JSONValue.int)),
-                    ]
+            var outcome: ProcessOutcome?
+            var focus = unsettled.first?.number
+            if unsettled.isEmpty {
+                let ready = before.readyTasks
+                guard let next = ready.first?.number else {
+                    throw Stop.failed("no task is ready: open tasks wait for tasks that failed or are not complete")
+                }
+                focus = next
+                attempt += 1
+                turn += 1
+                outcome = try await agentTurn(
+                    unit: before,
+                    focus: next,
+                    ready: ready,
+                    attempt: attempt,
+                    turn: turn,
+                    worktree: worktree,
+                    retry: retry,
+                    leftovers: leftovers
                 )
-            )
-            let outcome = try await invokeAgent(
-                unit: unit,
-                task: focus,
-                attempt: attempt,
-                turn: turn,
-                prompt: prompt,
-                worktree: worktree
-            )
-
-            let after = try reload(unit: unit, worktree: worktree)
-            let previouslyComplete = Set(before.tasks.filter { $0.status == .complete }.compactMap(\.number))
-            let marked = after.tasks.filter { $0.status == .complete && !previouslyComplete.contains($0.number ?? -1) }
+                leftovers = []
+            }
+            let after = outcome == nil ? before : try reload(unit: unit, worktree: worktree)
+            let marked = after.tasks.filter { $0.status == .complete && !committed.contains($0.number ?? -1) }
             var failure: (reason: String, output: String?)?
-            if outcome.stoppedBecause == .cancelled {
+            if let outcome, outcome.stoppedBecause == .cancelled {
                 throw Stop.interrupted
-            } else if !outcome.succeeded {
+            } else if let outcome, !outcome.succeeded {
                 failure = ("The agent \(Self.describe(outcome)).", outcome.output)
             } else if marked.isEmpty {
                 failure = (
@@ -242,7 +276,7 @@ public struct UnitLifecycle: Sendable {
             }
             if let failure {
                 try revert(marked, in: worktree)
-                let subject = marked.first?.number ?? focus
+                let subject = marked.first?.number ?? focus ?? 0
                 if attempt >= maxAttempts {
                     let reason = "task #\(subject): \(failure.reason) (after \(attempt) attempts)"
                     context.bus.publish(Event(.taskFailed, unit: unit, task: subject, error: failure.reason))
@@ -276,9 +310,61 @@ public struct UnitLifecycle: Sendable {
             context.bus.publish(
                 Event(.taskCommitted, unit: unit, task: first.number, payload: ["commit": .string(commit ?? "")])
             )
+            committed.formUnion(marked.compactMap(\.number))
             attempt = 0
             retry = nil
         }
+    }
+
+    /// Offers the ready tasks to the agent and runs it once.
+    private func agentTurn(
+        unit: Unit,
+        focus: Int,
+        ready: [TaskSpec],
+        attempt: Int,
+        turn: Int,
+        worktree: String,
+        retry: PromptBuilder.Retry?,
+        leftovers: [String]
+    ) async throws -> ProcessOutcome {
+        let prompt = try PromptBuilder().prompt(for: unit, retry: retry, leftovers: leftovers)
+        context.bus.publish(
+            Event(
+                .taskStarted,
+                unit: unit.id,
+                task: focus,
+                payload: [
+                    "attempt": .int(attempt), "offered": .array(ready.compactMap(\.number).map(JSONValue.int)),
+                ]
+            )
+        )
+        return try await invokeAgent(
+            unit: unit.id,
+            task: focus,
+            attempt: attempt,
+            turn: turn,
+            prompt: prompt,
+            worktree: worktree
+        )
+    }
+
+    /// The tasks whose `status: complete` is committed in HEAD of the unit's worktree.
+    private func committedCompletions(unit: String, worktree: String, git: Git) async throws -> Set<Int> {
+        let changed = Set(try await git.run(["diff", "--name-only", "HEAD"]).split(separator: "\n").map(String.init))
+        var result: Set<Int> = []
+        for task in try reload(unit: unit, worktree: worktree).tasks where task.status == .complete {
+            guard let number = task.number else { continue }
+            if !changed.contains(task.file) {
+                result.insert(number)
+                continue
+            }
+            guard let text = try? await git.run(["show", "HEAD:" + task.file]),
+                let split = try? Frontmatter.split(text)
+            else { continue }
+            var fields = FrontmatterFields(split, context: .init(file: task.file))
+            if fields.string("status") == TaskStatus.complete.rawValue { result.insert(number) }
+        }
+        return result
     }
 
     /// Runs `task`'s backpressure command; the failure to tell the agent, or `nil` when it passed.
