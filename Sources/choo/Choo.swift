@@ -27,9 +27,10 @@ struct Choo: AsyncParsableCommand {
               choo run                 run it: parallel worktrees, agents, checks, merges
               choo status              where every unit and task stands
               choo prompt <unit>       the exact prompt the agent would get next
+              choo cleanup             remove landed units' worktrees and branches; keeps unlanded work
             """,
         version: ChooVersion.current,
-        subcommands: [Validate.self, Run.self, Status.self, Prompt.self, Demo.self]
+        subcommands: [Validate.self, Run.self, Status.self, Prompt.self, Cleanup.self, Demo.self]
     )
 
     /// Runs the command line, turning usage errors into exit code 2 (choo's code for bad input).

@@ -364,6 +364,13 @@ struct RunTests {
         let second = try await fixture.choo("run")
         #expect(second.exitCode == 2)
         #expect(second.stderr.contains("another choo run is already running in this repository (pid "))
+        // Cleanup never works under a running agent's feet, not even to look.
+        for arguments in [["cleanup"], ["cleanup", "--dry-run"]] {
+            let cleanup = try await ChooBinary.run(arguments, in: fixture.repository.path)
+            #expect(cleanup.exitCode == 2, "\(arguments): \(cleanup.stdout)\(cleanup.stderr)")
+            #expect(cleanup.stderr.contains("choo cleanup waits until no run is in progress"))
+        }
+        #expect(FileSystem.exists(fixture.repository(".ralph/worktrees/u")))
         let handle = try #require(FileHandle(forWritingAtPath: gate))
         handle.write(Data("go\n".utf8))
         try handle.close()
@@ -493,6 +500,7 @@ struct RunTests {
 
     @Test(
         "kill -9 after k events, then the same command: every unit lands once, every task is committed once",
+        .serialized,
         arguments: [4, 9, 14, 19, 24, 29, 34, 39, 44, 49]
     )
     func killAnywhereThenResume(k: Int) async throws {

@@ -1,8 +1,8 @@
 import Yams
 
-/// Edits single top-level keys of a markdown file's frontmatter in place.
+/// Edits single top-level keys of a markdown file's frontmatter in place: sets them or removes them.
 ///
-/// Only the lines of the keys it sets change: comments, key order, the quoting of other keys,
+/// Only the lines of the keys it sets or removes change: comments, key order, the quoting of other keys,
 /// unknown keys, line endings, a byte order mark and the body stay byte for byte. A key that is
 /// absent is appended at the end of the block; a file without frontmatter gets a new block. The
 /// result is parsed again to prove it is still valid YAML holding the new values.
@@ -68,7 +68,56 @@ public enum FrontmatterEditor {
         return result
     }
 
-    private static func verify(_ text: String, _ values: [(String, String?)]) throws(EditError) {
+    /// Returns `text` without the top-level `keys`: each one's line goes, with the lines that
+    /// continue its value (indented lines and list items, and blank lines between them). Every
+    /// other byte stays. Absent keys, or a file without frontmatter, leave `text` as it is. The
+    /// result is parsed again to prove it is still valid YAML without those keys.
+    public static func remove(_ keys: [String], in text: String) throws(EditError) -> String {
+        let hasBOM = text.utf8.starts(with: [0xEF, 0xBB, 0xBF])
+        let content = hasBOM ? String(Substring(text.utf8.dropFirst(3))) : text
+        var lines = splitLines(content)
+        guard lines.first.map({ isFence($0) }) == true else { return text }
+        guard let close = lines.indices.dropFirst().first(where: { isFence(lines[$0]) }) else {
+            throw .unclosedFrontmatter
+        }
+        let removing = Set(keys)
+        var end = close
+        var line = 1
+        var removed = false
+        while line < end {
+            guard let key = keyName(of: lines[line]), removing.contains(key) else {
+                line += 1
+                continue
+            }
+            // The value goes on through continuation lines; blank lines count only between them.
+            var next = line + 1
+            var last = next
+            while next < end {
+                if isContinuation(lines[next]) {
+                    next += 1
+                    last = next
+                } else if stripped(lines[next]).allSatisfy({ $0 == " " || $0 == "\t" }) {
+                    next += 1
+                } else {
+                    break
+                }
+            }
+            lines.removeSubrange(line ..< last)
+            end -= last - line
+            removed = true
+        }
+        guard removed else { return text }
+        let result = (hasBOM ? "\u{FEFF}" : "") + lines.joined()
+        if let mapping = try mapping(of: result) {
+            for key in keys where mapping[.scalar(.init(key))] != nil {
+                throw .verificationFailed("`\(key)` is still there")
+            }
+        }
+        return result
+    }
+
+    /// The frontmatter of `text` as a YAML mapping; `nil` when it is empty.
+    private static func mapping(of text: String) throws(EditError) -> Node.Mapping? {
         let yaml: String
         do {
             guard let block = try Frontmatter.split(text).yaml else {
@@ -84,7 +133,15 @@ public enum FrontmatterEditor {
         } catch {
             throw .verificationFailed("\(error)")
         }
-        guard case .mapping(let mapping)? = node else { throw .verificationFailed("not a mapping") }
+        switch node {
+        case nil: return nil
+        case .mapping(let mapping)?: return mapping
+        default: throw .verificationFailed("not a mapping")
+        }
+    }
+
+    private static func verify(_ text: String, _ values: [(String, String?)]) throws(EditError) {
+        guard let mapping = try mapping(of: text) else { throw .verificationFailed("not a mapping") }
         for (key, value) in values {
             guard let found = mapping[.scalar(.init(key))] else { throw .verificationFailed("`\(key)` missing") }
             let expected = value ?? "null"

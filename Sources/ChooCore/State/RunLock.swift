@@ -57,6 +57,20 @@ public final class RunLock: Sendable {
         _ = record.withCString { pwrite(descriptor, $0, strlen($0), 0) }
     }
 
+    /// Who holds the lock in `folder` right now, or `nil` when nobody does. Writes nothing and
+    /// creates nothing (for read-only callers such as a dry run).
+    public static func holder(in folder: String) -> String? {
+        let path = folder + "/" + fileName
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            return (try? FileSystem.readText(path)).map(describeHolder) ?? "another process"
+        }
+        _ = flock(descriptor, LOCK_UN)
+        return nil
+    }
+
     /// Releases the lock (also done when the process ends).
     public func release() {
         _ = flock(descriptor, LOCK_UN)

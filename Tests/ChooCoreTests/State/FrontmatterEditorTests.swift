@@ -124,6 +124,98 @@ struct FrontmatterEditorTests {
         #expect(fields.diagnostics.isEmpty)
     }
 
+    struct RemovalGolden: Sendable, CustomTestStringConvertible {
+        var name: String
+        var before: String
+        var keys: [String]
+        var after: String
+        var testDescription: String { name }
+    }
+
+    static let removalGoldens: [RemovalGolden] = [
+        RemovalGolden(
+            name: "removes only the named keys' lines; comments, order, quoting and body stay",
+            before: """
+                ---
+                # === Author-provided ===
+                unit: gitops
+                depends_on: [words]   # keep this comment
+                x-owner: 'Ada'
+                # === choo ===
+                orch_status: complete  # set by choo
+                orch_branch: "ralph/gitops"
+                orch_started_at: 2025-01-31T09:30:00Z
+                ---
+
+                # Plan
+
+                orch_status: complete (in the body, not frontmatter)
+                """,
+            keys: ["orch_status", "orch_branch", "orch_started_at", "orch_pr_number"],
+            after: """
+                ---
+                # === Author-provided ===
+                unit: gitops
+                depends_on: [words]   # keep this comment
+                x-owner: 'Ada'
+                # === choo ===
+                ---
+
+                # Plan
+
+                orch_status: complete (in the body, not frontmatter)
+                """
+        ),
+        RemovalGolden(
+            name: "CRLF and a byte order mark stay",
+            before: "\u{FEFF}---\r\nunit: u\r\norch_status: failed\r\ndepends_on: []\r\n---\r\n# U\r\n",
+            keys: ["orch_status"],
+            after: "\u{FEFF}---\r\nunit: u\r\ndepends_on: []\r\n---\r\n# U\r\n"
+        ),
+        RemovalGolden(
+            name: "a multi-line value goes whole, with blank lines inside it; a blank line after it stays",
+            before: "---\norch_worktree: |\n  one\n\n  two\n\nunit: u\norch_branch:\n- a\n- b\n---\n",
+            keys: ["orch_worktree", "orch_branch"],
+            after: "---\n\nunit: u\n---\n"
+        ),
+        RemovalGolden(
+            name: "absent keys and a file without frontmatter are left exactly as they are",
+            before: "---\nunit: u\n# orch_status: pending\nmeta:\n  orch_status: nested\n---\n",
+            keys: ["orch_status"],
+            after: "---\nunit: u\n# orch_status: pending\nmeta:\n  orch_status: nested\n---\n"
+        ),
+        RemovalGolden(
+            name: "no frontmatter: unchanged",
+            before: "# Just a body\norch_status: complete\n",
+            keys: ["orch_status"],
+            after: "# Just a body\norch_status: complete\n"
+        ),
+        RemovalGolden(
+            name: "the only key goes, leaving an empty block; a final line without newline is kept",
+            before: "---\norch_pr_number: 12\n---\nbody",
+            keys: ["orch_pr_number"],
+            after: "---\n---\nbody"
+        ),
+        RemovalGolden(
+            name: "a key written twice goes both times",
+            before: "---\norch_status: a\nunit: u\norch_status: b\n---\n",
+            keys: ["orch_status"],
+            after: "---\nunit: u\n---\n"
+        ),
+    ]
+
+    @Test("golden removals are byte for byte", arguments: removalGoldens)
+    func removalGolden(_ golden: RemovalGolden) throws {
+        #expect(try FrontmatterEditor.remove(golden.keys, in: golden.before) == golden.after)
+    }
+
+    @Test("removing from unclosed frontmatter is refused")
+    func removeUnclosed() {
+        #expect(throws: FrontmatterEditor.EditError.unclosedFrontmatter) {
+            try FrontmatterEditor.remove(["orch_status"], in: "---\norch_status: complete\n")
+        }
+    }
+
     @Test("unclosed frontmatter is refused")
     func unclosed() {
         #expect(throws: FrontmatterEditor.EditError.unclosedFrontmatter) {
