@@ -30,7 +30,9 @@ struct Choo: AsyncParsableCommand {
               choo cleanup             remove landed units' worktrees and branches; keeps unlanded work
             """,
         version: ChooVersion.current,
-        subcommands: [Validate.self, Run.self, Status.self, Prompt.self, Cleanup.self, Demo.self]
+        subcommands: [
+            Validate.self, Run.self, Status.self, Prompt.self, Logs.self, History.self, Cleanup.self, Demo.self,
+        ]
     )
 
     /// Runs the command line, turning usage errors into exit code 2 (choo's code for bad input).

@@ -20,7 +20,16 @@ extension Choo {
 
         func run() async throws {
             let workspace = try Workspace.openOrExit(tasksDirectory: tree.tasksDirectory, overrides: common.overrides)
-            let report = StatusReport(tree: workspace.tree)
+            let base = FileSystem.absolute(workspace.config.worktree.basePath, relativeTo: workspace.repositoryRoot)
+            var journal: StatusReport.JournalView?
+            if let records = try? RunJournal.existing(in: base) {
+                journal = StatusReport.JournalView(
+                    lastRun: try? records.runs(limit: 1).first,
+                    runningNow: RunLock.holder(in: base),
+                    attempts: (try? records.latestAttempts()) ?? [:]
+                )
+            }
+            let report = StatusReport(tree: workspace.tree, journal: journal)
             if json {
                 Output.print(JSONOutput.encode(report), terminator: "")
             } else {

@@ -525,4 +525,75 @@ struct RunTests {
         #expect(landed.firstIndex(of: expected[1])! < landed.firstIndex(of: expected[2])!, "a lands before b")
         #expect(try await fixture.repository.git("status", "--porcelain").isEmpty)
     }
+
+    @Test("the journal records every event, and history, logs and status read it")
+    func journal() async throws {
+        let fixture = try await RunFixture(
+            .completeNextTask,
+            overrides: ["bad": .crash(code: 5)],
+            settings: "max_attempts: 1\n"
+        ) {
+            specs in
+            try specs.unit("good", tasks: [.init(1, backpressure: workCheck("good", 1))])
+            try specs.unit("bad")
+        }
+        let result = try await fixture.choo("run", "--json")
+        #expect(result.exitCode == 1)
+        let journal = try #require(try RunJournal.existing(in: fixture.repository(".ralph/worktrees")))
+        let run = try #require(try journal.runs().first)
+        #expect(try journal.eventCount(run: run.id) == result.stdout.split(separator: "\n").count, "no event lost")
+        #expect(run.outcome == "failed")
+        let history = try await fixture.choo("history")
+        #expect(history.stdout.contains("#1  "))
+        #expect(history.stdout.contains("failed"))
+        #expect(history.stdout.contains("2 units: 1 complete, 1 failed, 0 blocked"))
+        let logs = try await fixture.choo("logs", "bad")
+        #expect(logs.exitCode == 0)
+        #expect(logs.stdout.contains("== run #1, task 1, attempt 1"))
+        #expect(logs.stdout.contains("## prompt"))
+        #expect(logs.stdout.contains("fake agent: something broke"))
+        let status = try await fixture.choo("status")
+        #expect(status.stdout.contains("last run #1: failed: task #1: The agent exited 5."))
+        #expect(status.stdout.contains("Last run: #1"))
+        let none = try await fixture.choo("logs", "good", "--task", "7")
+        #expect(none.exitCode == 2)
+        #expect(none.stderr.contains("has no agent logs for task #7"))
+    }
+
+    @Test("choo logs --follow prints an agent's log as it grows, to the end of the invocation")
+    func followLogs() async throws {
+        let gate = TemporaryDirectory.current("gate")
+        #expect(mkfifo(gate, 0o600) == 0)
+        let fixture = try await RunFixture(.waitAtGate(task: "01-task-1", gate: gate)) { specs in
+            try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
+        }
+        let run = RunningChoo(["run", "--json"], in: fixture.repository.path)
+        await run.events.first(.taskClaudeInvoke, unit: "u", task: 1)
+        let repository = fixture.repository.path
+        async let followed = ChooBinary.run(["logs", "u", "--follow"], in: repository)
+        let handle = try #require(FileHandle(forWritingAtPath: gate))
+        handle.write(Data("go\n".utf8))
+        try handle.close()
+        #expect(try await run.wait().termination == .exited(0))
+        let output = try await followed
+        #expect(output.exitCode == 0)
+        #expect(output.stdout.contains("waiting at the gate"))
+        #expect(output.stdout.contains("## exit"))
+    }
+
+    @Test("a run that was killed shows in history as stopped abruptly")
+    func killedRunInHistory() async throws {
+        let gate = TemporaryDirectory.current("gate")
+        #expect(mkfifo(gate, 0o600) == 0)
+        let fixture = try await RunFixture(.waitAtGate(task: "01-task-1", gate: gate)) { specs in
+            try specs.unit("u")
+        }
+        let run = RunningChoo(["run", "--json"], in: fixture.repository.path)
+        await run.events.first(.taskClaudeInvoke, unit: "u", task: 1)
+        await run.send(SIGKILL)
+        _ = try await run.wait()
+        for pid in fixture.agent.processIdentifiers { kill(pid, SIGKILL) }
+        let history = try await fixture.choo("history")
+        #expect(history.stdout.contains("stopped abruptly"), "\(history.stdout)")
+    }
 }

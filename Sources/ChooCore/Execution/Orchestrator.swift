@@ -182,6 +182,19 @@ public struct Orchestrator: Sendable {
                 )
             )
         }
+        do {
+            let journal = try RunJournal(in: base)
+            let run = try journal.startRun(
+                command: CommandLine.arguments.joined(separator: " "),
+                options: [
+                    "target_branch": target, "parallelism": String(plan.parallelism),
+                    "units": plan.order.joined(separator: " "), "selected_unit": plan.selectedUnit ?? "",
+                ]
+            )
+            bus.add(journal.sink(for: run))
+        } catch {
+            throw .git("could not open the run journal in \(base): \(error)")
+        }
         let relativeBase = FileSystem.relative(base, to: root)
         if relativeBase != base, relativeBase != "." {
             do {

@@ -2,10 +2,35 @@
 public struct StatusReport: Sendable, Encodable {
     /// The tree shown.
     public var tree: SpecTree
+    /// What the run journal says, when there is one.
+    public var journal: JournalView?
 
-    /// Creates a report of `tree`.
-    public init(tree: SpecTree) {
+    /// What `choo status` shows from the run journal: the newest run, whether a run is going on
+    /// now, and each unit's newest attempt.
+    public struct JournalView: Sendable {
+        /// The newest run.
+        public var lastRun: RunJournal.RunRecord?
+        /// Who holds the run lock now, when a run is in progress.
+        public var runningNow: String?
+        /// Each unit's newest attempt: run, status, error.
+        public var attempts: [String: (run: Int64, status: String, error: String?)]
+
+        /// Creates a view.
+        public init(
+            lastRun: RunJournal.RunRecord?,
+            runningNow: String?,
+            attempts: [String: (run: Int64, status: String, error: String?)]
+        ) {
+            self.lastRun = lastRun
+            self.runningNow = runningNow
+            self.attempts = attempts
+        }
+    }
+
+    /// Creates a report of `tree`, with what the journal says when given.
+    public init(tree: SpecTree, journal: JournalView? = nil) {
         self.tree = tree
+        self.journal = journal
     }
 
     /// What holds a unit up: dependencies that are not complete, split by whether they can still finish.
@@ -52,6 +77,11 @@ public struct StatusReport: Sendable, Encodable {
                 line += "  " + style.dim("waits for " + describe(blockers.waitingFor))
             }
             out += line + "\n"
+            if let attempt = journal?.attempts[unit.id], !unit.isComplete, attempt.status != "complete" {
+                var note = "last run #\(attempt.run): \(attempt.status.replacingFirst("_", with: " "))"
+                if let error = attempt.error { note += ": " + String(error.prefix(160)) }
+                out += "    " + (attempt.status == "running" ? style.yellow(note) : style.red(note)) + "\n"
+            }
             if unit.isComplete { continue }
             for task in unit.tasks {
                 out += "    " + marker(task.status, style: style) + " " + task.displayName
@@ -69,6 +99,17 @@ public struct StatusReport: Sendable, Encodable {
             totals.append("\(count(status)) \(status.rawValue.replacingFirst("_", with: " "))")
         }
         out += "\n" + style.bold("Total: ") + totals.joined(separator: ", ") + "; tasks \(done)/\(tasks) complete\n"
+        if let running = journal?.runningNow {
+            out += style.yellow("A run is in progress: \(running)") + "\n"
+        } else if let last = journal?.lastRun {
+            let outcome = last.outcome == "running" ? "stopped abruptly" : last.outcome
+            out +=
+                "Last run: #\(last.id), started \(last.startedAt.prefix(19).replacingOccurrences(of: "T", with: " ")) UTC, "
+            out +=
+                outcome
+                + (last.endedAt.map { ", ended \($0.prefix(19).replacingOccurrences(of: "T", with: " ")) UTC" } ?? "")
+            out += ". `choo history` lists every run.\n"
+        }
         return out
     }
 
@@ -189,6 +230,8 @@ public struct StatusReport: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case units, totals
         case tasksDirectory = "tasks_dir"
+        case lastRun = "last_run"
+        case runningNow = "running_now"
     }
 
     /// Encodes the stable `--json` shape.
@@ -197,5 +240,7 @@ public struct StatusReport: Sendable, Encodable {
         try container.encode(tree.tasksDirectoryDisplay, forKey: .tasksDirectory)
         try container.encode(tree.units.map { UnitJSON(unit: $0, blockers: blockers(of: $0)) }, forKey: .units)
         try container.encode(TotalsJSON(report: self), forKey: .totals)
+        try container.encode(journal?.lastRun, forKey: .lastRun)
+        try container.encode(journal?.runningNow, forKey: .runningNow)
     }
 }

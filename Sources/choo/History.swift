@@ -1,0 +1,137 @@
+import ArgumentParser
+import ChooCore
+import Foundation
+
+extension Choo {
+    /// `choo history`: the runs recorded in the journal.
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the runs recorded in this repository's journal, newest first.",
+            discussion: """
+                Every `choo run` records itself in <worktree base>/choo.sqlite: when it started and ended, its \
+                options, each unit's attempts, every agent invocation and check, and every event. A run that \
+                was killed shows as `stopped abruptly`; running the same command again finishes its work.
+                """
+        )
+
+        @OptionGroup var tree: TreeOptions
+        @OptionGroup var common: CommonOptions
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("How many runs to list.", valueName: "n"))
+        var limit = 20
+
+        @Flag(help: "Print the runs as JSON.")
+        var json = false
+
+        func run() async throws {
+            let workspace = try Workspace.openOrExit(tasksDirectory: tree.tasksDirectory, overrides: common.overrides)
+            let base = FileSystem.absolute(workspace.config.worktree.basePath, relativeTo: workspace.repositoryRoot)
+            let runs = try RunJournal.existing(in: base)?.runs(limit: max(1, limit)) ?? []
+            if json {
+                Output.print(JSONOutput.encode(runs), terminator: "")
+                return
+            }
+            guard !runs.isEmpty else {
+                Output.print("No runs recorded yet in \(FileSystem.relative(base, to: workspace.repositoryRoot)).")
+                return
+            }
+            let holder = RunLock.holder(in: base)
+            for run in runs {
+                var outcome = run.outcome
+                if outcome == "running" {
+                    outcome =
+                        holder?.contains("pid \(run.pid),") == true ? "running (pid \(run.pid))" : "stopped abruptly"
+                }
+                var line = "#\(run.id)  \(run.startedAt.prefix(19).replacingOccurrences(of: "T", with: " "))  "
+                line += outcome.padding(toLength: 16, withPad: " ", startingAt: 0)
+                if let units = run.units {
+                    line += "  \(units) units: \(run.complete ?? 0) complete, \(run.failed ?? 0) failed, "
+                    line += "\(run.blocked ?? 0) blocked"
+                    if let notStarted = run.notStarted, notStarted > 0 { line += ", \(notStarted) not started" }
+                }
+                Output.print(line)
+            }
+        }
+    }
+
+    /// `choo logs`: the agent logs of a unit.
+    struct Logs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the agent logs of a unit (prompt, output, exit), from its newest run.",
+            discussion: "With --follow, keeps printing what the newest invocation writes until it ends."
+        )
+
+        @Argument(help: ArgumentHelp("The unit.", valueName: "unit"))
+        var unit: String
+
+        @Option(help: ArgumentHelp("Only the invocations for this task.", valueName: "n"))
+        var task: Int?
+
+        @Flag(help: "Keep printing the newest log as it grows, until that invocation ends.")
+        var follow = false
+
+        @Option(
+            name: .customLong("tasks-dir"),
+            help: ArgumentHelp("The tasks root (default: specs/tasks at the repository root).", valueName: "dir")
+        )
+        var tasksDirectory: String?
+
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            let workspace = try Workspace.openOrExit(tasksDirectory: tasksDirectory, overrides: common.overrides)
+            let base = FileSystem.absolute(workspace.config.worktree.basePath, relativeTo: workspace.repositoryRoot)
+            guard workspace.tree.unit(unit) != nil else {
+                let names = workspace.tree.units.map(\.id).joined(separator: ", ")
+                Output.error("error: there is no unit `\(unit)`. The units are: \(names)")
+                throw ExitCode(2)
+            }
+            guard let journal = try RunJournal.existing(in: base) else {
+                Output.error("error: no runs are recorded yet in \(base); `choo run` writes the logs")
+                throw ExitCode(2)
+            }
+            let invocations = try journal.invocations(of: unit, task: task)
+            guard let last = invocations.last else {
+                let which = task.map { " for task #\($0)" } ?? ""
+                Output.error("error: unit `\(unit)` has no agent logs\(which) yet")
+                throw ExitCode(2)
+            }
+            for invocation in invocations.dropLast() { printLog(invocation) }
+            guard follow, last.endedAt == nil, let file = last.logFile else {
+                printLog(last)
+                return
+            }
+            // Follow the newest log: print what is there, then what is appended, until the
+            // journal records the invocation's end.
+            var offset = 0
+            while true {
+                let bytes = (try? FileSystem.readBytes(file)) ?? []
+                if bytes.count > offset {
+                    Output.print(String(decoding: bytes[offset...], as: UTF8.self), terminator: "")
+                    offset = bytes.count
+                }
+                let ended = try journal.invocations(of: unit, task: last.task).last?.endedAt != nil
+                if ended {
+                    let rest = (try? FileSystem.readBytes(file)) ?? []
+                    if rest.count > offset {
+                        Output.print(String(decoding: rest[offset...], as: UTF8.self), terminator: "")
+                    }
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+
+        private func printLog(_ invocation: RunJournal.Invocation) {
+            let title =
+                "== run #\(invocation.run), task \(invocation.task.map(String.init) ?? "-"), attempt "
+                + "\(invocation.attempt.map(String.init) ?? "-"): \(invocation.logFile ?? "(no log file)")"
+            Output.print(title)
+            if let file = invocation.logFile, let text = try? FileSystem.readText(file) {
+                Output.print(text)
+            } else {
+                Output.print("(the log file is gone)")
+            }
+        }
+    }
+}
