@@ -286,7 +286,8 @@ struct RunTests {
         #expect(
             try fixture.events(result).map(\.type.rawValue) == [
                 "orch.started", "unit.queued", "unit.started", "unit.worktree", "task.started", "task.claude.invoke",
-                "task.claude.done", "task.backpressure", "task.validation.ok", "task.completed", "task.committed",
+                "task.agent.started", "task.claude.done", "task.backpressure", "task.validation.ok", "task.completed",
+                "task.committed",
                 "unit.merge.queued", "unit.merge.started", "unit.merged", "unit.completed", "orch.completed",
             ]
         )
@@ -396,7 +397,7 @@ struct RunTests {
             try specs.unit("u", tasks: (1 ... 2).map { .init($0, backpressure: workCheck("u", $0)) })
         }
         let run = RunningChoo(["run", "--json"], in: fixture.repository.path)
-        await run.events.first(.taskClaudeInvoke, unit: "u", task: 2)
+        await run.events.first(.taskAgentStarted, unit: "u", task: 2)
         // The agent had started editing when choo died.
         try "half done\n".write(
             toFile: fixture.repository(".ralph/worktrees/u/partial.txt"),
@@ -513,7 +514,6 @@ struct RunTests {
         await run.events.count(atLeast: k)
         await run.send(SIGKILL)
         _ = try await run.wait()
-        for pid in fixture.agent.processIdentifiers { kill(pid, SIGKILL) }
 
         let again = try await fixture.choo("run", "--json", "-p", "2")
         #expect(again.exitCode == 0, "k = \(k): \(again.stdout)\(again.stderr)")
@@ -524,6 +524,15 @@ struct RunTests {
         #expect(landed.sorted() == expected.sorted(), "k = \(k): \(landed)")
         #expect(landed.firstIndex(of: expected[1])! < landed.firstIndex(of: expected[2])!, "a lands before b")
         #expect(try await fixture.repository.git("status", "--porcelain").isEmpty)
+        // Whatever the killed run left (worktrees of units it landed before dying) goes with cleanup.
+        let cleanup = try await fixture.choo("cleanup")
+        #expect(cleanup.exitCode == 0, "k = \(k): \(cleanup.stdout)\(cleanup.stderr)")
+        let worktrees = try await fixture.repository.git("worktree", "list", "--porcelain")
+        #expect(
+            worktrees.components(separatedBy: "worktree ").count == 2,
+            "k = \(k): only the main checkout: \(worktrees)"
+        )
+        #expect(try await fixture.repository.git("branch", "--list", "ralph/*").isEmpty, "k = \(k)")
     }
 
     @Test("the journal records every event, and history, logs and status read it")

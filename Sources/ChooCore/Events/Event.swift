@@ -84,6 +84,8 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let taskStarted = EventType(rawValue: "task.started")
     /// The agent process was started.
     public static let taskClaudeInvoke = EventType(rawValue: "task.claude.invoke")
+    /// The agent process is running, with its pid (choo's own).
+    public static let taskAgentStarted = EventType(rawValue: "task.agent.started")
     /// The agent process ended.
     public static let taskClaudeDone = EventType(rawValue: "task.claude.done")
     /// A backpressure command is running.

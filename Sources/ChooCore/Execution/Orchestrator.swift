@@ -169,19 +169,7 @@ public struct Orchestrator: Sendable {
         } catch {
             throw .locked("\(error)")
         }
-        // Children of a run that was killed keep running (each has a session of its own): stop them
-        // before touching the worktrees they may be working in.
-        let ledger = ChildProcessLedger(in: base)
-        let stopped = await ledger.stopLeftovers()
-        if !stopped.isEmpty {
-            bus.publish(
-                Event(
-                    .orchLeftoversStopped,
-                    payload: ["process_groups": .array(stopped.map { .int(Int($0)) })],
-                    error: "stopped \(stopped.count) process group(s) left running by an earlier run that was killed"
-                )
-            )
-        }
+        let ledger: ChildProcessLedger
         do {
             let journal = try RunJournal(in: base)
             let run = try journal.startRun(
@@ -192,8 +180,21 @@ public struct Orchestrator: Sendable {
                 ]
             )
             bus.add(journal.sink(for: run))
+            ledger = ChildProcessLedger(journal: journal, run: run)
         } catch {
             throw .git("could not open the run journal in \(base): \(error)")
+        }
+        // Children of a run that was killed keep running (each has a session of its own); the
+        // journal knows their process groups: stop them before touching the worktrees they use.
+        let stopped = await ledger.stopLeftovers()
+        if !stopped.isEmpty {
+            bus.publish(
+                Event(
+                    .orchLeftoversStopped,
+                    payload: ["process_groups": .array(stopped.map { JSONValue.int(Int($0)) })],
+                    error: "stopped \(stopped.count) process group(s) left running by an earlier run that was killed"
+                )
+            )
         }
         let relativeBase = FileSystem.relative(base, to: root)
         if relativeBase != base, relativeBase != "." {
@@ -245,7 +246,6 @@ public struct Orchestrator: Sendable {
             mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) },
             cleanUp: { unit in await lifecycle.cleanUp(unit: unit) }
         )
-        context.childLedger?.clear()
         context.runLock?.release()
         return Outcome(
             summary: summary,

@@ -458,7 +458,14 @@ public struct UnitLifecycle: Sendable {
                 payload: ["provider": .string(provider.name), "attempt": .int(attempt), "log_file": .string(logFile)]
             )
         )
-        let outcome = try await context.runner.run(spec)
+        let bus = context.bus
+        let outcome = try await context.runner.run(
+            spec,
+            onStart: { pid in
+                bus.publish(Event(.taskAgentStarted, unit: unit, task: task, payload: ["pid": .int(Int(pid))]))
+            },
+            onOutput: { _ in }
+        )
         let footer = "\n## exit\n\n\(Self.describe(outcome)) after \(Self.seconds(outcome.duration))\n"
         if let handle = FileHandle(forWritingAtPath: logFile) {
             handle.seekToEndOfFile()

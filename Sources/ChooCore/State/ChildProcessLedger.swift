@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -7,33 +6,29 @@ import Glibc
 import Darwin
 #endif
 
-/// Remembers the process group of every child a run starts, in `<worktree base>/choo.children`,
-/// so that the next run can stop children a killed run left behind. (Every child has a session of
-/// its own, so they outlive a `kill -9` of choo.) Each line is `pgid starttime`: the group leader's
-/// start time from `/proc`, so a process group id reused by an unrelated process is never touched.
-public final class ChildProcessLedger: Sendable {
-    /// The ledger file.
-    public let path: String
-    private let lock = Mutex(())
+/// Keeps the process group of every child a run starts in the run journal, so that the next run
+/// can stop children a killed run left behind. (Every child has a session of its own, so it
+/// outlives a `kill -9` of choo.) Each record holds the group leader's start time from `/proc`, so
+/// a process group id reused by an unrelated process is never touched.
+public struct ChildProcessLedger: Sendable {
+    /// Where children are recorded.
+    public let journal: RunJournal
+    /// The run whose children this ledger records.
+    public let run: Int64
 
-    /// The ledger's file name inside the worktree base.
-    public static let fileName = "choo.children"
-
-    /// A ledger in `folder`.
-    public init(in folder: String) {
-        path = folder + "/" + Self.fileName
+    /// A ledger for `run` in `journal`.
+    public init(journal: RunJournal, run: Int64) {
+        self.journal = journal
+        self.run = run
     }
 
     /// Stops every process group recorded by an earlier run that is still alive (TERM, then KILL
-    /// after `grace`), then empties the ledger. Returns the groups it stopped.
+    /// after `grace`), and marks them ended. Returns the groups it stopped.
     @discardableResult
     public func stopLeftovers(grace: Duration = .seconds(2)) async -> [Int32] {
-        let text = (try? FileSystem.readText(path)) ?? ""
+        let recorded = (try? journal.unendedChildren(otherThan: run)) ?? []
         var stopped: [Int32] = []
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count == 2, let group = Int32(fields[0]), let start = UInt64(fields[1]) else { continue }
-            guard Self.isOurs(group: group, startTime: start) else { continue }
+        for (group, start) in recorded where Self.isOurs(group: group, startTime: start) {
             kill(-group, SIGTERM)
             stopped.append(group)
         }
@@ -44,25 +39,19 @@ public final class ChildProcessLedger: Sendable {
             }
             for group in stopped where ProcessTable.groupHasRunningMembers(group) { kill(-group, SIGKILL) }
         }
-        _ = try? "".write(toFile: path, atomically: true, encoding: .utf8)
+        journal.closeChildren(otherThan: run)
         return stopped
     }
 
     /// Records a child that just started (its pid is its process group).
     public func record(_ group: Int32) {
         guard let start = Self.startTime(of: group) else { return }
-        let line = "\(group) \(start)\n"
-        lock.withLock { _ in
-            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { return }
-            _ = line.withCString { write(descriptor, $0, strlen($0)) }
-            close(descriptor)
-        }
+        journal.recordChild(run: run, group: group, startTime: start)
     }
 
-    /// Empties the ledger at the end of a run whose children have all ended.
-    public func clear() {
-        lock.withLock { _ in _ = try? "".write(toFile: path, atomically: true, encoding: .utf8) }
+    /// Records that a child has ended.
+    public func ended(_ group: Int32) {
+        journal.recordChildEnded(run: run, group: group)
     }
 
     /// Whether group `group` still exists and is the one recorded: its leader has the recorded
@@ -86,7 +75,7 @@ public final class ChildProcessLedger: Sendable {
     }
 }
 
-/// A runner that records every child's process group in a ``ChildProcessLedger``.
+/// A runner that records every child's process group in a ``ChildProcessLedger``, and its end.
 public struct LedgerRunner: ProcessRunning {
     /// The runner that does the work.
     public var inner: any ProcessRunning
@@ -105,7 +94,7 @@ public struct LedgerRunner: ProcessRunning {
         onOutput: @escaping @Sendable (String) -> Void
     ) async throws(ProcessError) -> ProcessOutcome {
         let ledger = self.ledger
-        return try await inner.run(
+        let outcome = try await inner.run(
             spec,
             onStart: { pid in
                 ledger.record(pid)
@@ -113,5 +102,7 @@ public struct LedgerRunner: ProcessRunning {
             },
             onOutput: onOutput
         )
+        ledger.ended(outcome.processIdentifier)
+        return outcome
     }
 }

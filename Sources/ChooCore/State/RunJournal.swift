@@ -91,7 +91,62 @@ public final class RunJournal: Sendable {
                 table.primaryKey(["runsId", "seq"])
             }
         }
+        migrator.registerMigration("v2: child processes") { db in
+            try db.create(table: "processes") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("runs", onDelete: .cascade).notNull()
+                table.column("pgid", .integer).notNull()
+                table.column("start_time", .integer).notNull()
+                table.column("ended", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
+    }
+
+    // MARK: Child processes
+
+    /// Records that run `run` started a child whose process group is `group` (leader start time
+    /// `startTime`, from `/proc`).
+    public func recordChild(run: Int64, group: Int32, startTime: UInt64) {
+        try? pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO processes (runsId, pgid, start_time) VALUES (?, ?, ?)",
+                arguments: [run, Int(group), Int64(bitPattern: startTime)]
+            )
+        }
+    }
+
+    /// Records that the child `group` of run `run` has ended.
+    public func recordChildEnded(run: Int64, group: Int32) {
+        try? pool.write { db in
+            try db.execute(
+                sql: "UPDATE processes SET ended = 1 WHERE runsId = ? AND pgid = ? AND ended = 0",
+                arguments: [run, Int(group)]
+            )
+        }
+    }
+
+    /// Children of runs other than `run` that were never recorded as ended: what a killed run may
+    /// have left running.
+    public func unendedChildren(otherThan run: Int64?) throws -> [(group: Int32, startTime: UInt64)] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT pgid, start_time FROM processes WHERE ended = 0 AND runsId IS NOT ?",
+                arguments: [run]
+            ).map { row in
+                let start: Int64 = row["start_time"]
+                let group: Int = row["pgid"]
+                return (Int32(group), UInt64(bitPattern: start))
+            }
+        }
+    }
+
+    /// Marks every child of runs other than `run` as ended (after they were stopped).
+    public func closeChildren(otherThan run: Int64?) {
+        try? pool.write { db in
+            try db.execute(sql: "UPDATE processes SET ended = 1 WHERE runsId IS NOT ?", arguments: [run])
+        }
     }
 
     /// Records the start of a run and returns its ID.
