@@ -176,3 +176,15 @@ package enum FakeAgent {
         }
     }
 }
+
+extension FakeAgent {
+    /// Lets an agent held by ``Behaviour/waitAtGate(task:gate:)`` go on: writes a line to the FIFO
+    /// `gate` (opening it waits until the agent has it open for reading).
+    package static func openGate(_ gate: String) throws {
+        guard let handle = FileHandle(forWritingAtPath: gate) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: gate])
+        }
+        handle.write(Data("go\n".utf8))
+        try handle.close()
+    }
+}

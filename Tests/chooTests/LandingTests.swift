@@ -92,9 +92,7 @@ struct LandingTests {
         }
         let run = RunningChoo(["run", "--json", "-p", "2"], in: fixture.repository.path)
         await run.events.first(.unitMerged, unit: "a")
-        let handle = try #require(FileHandle(forWritingAtPath: gate))
-        handle.write(Data("go\n".utf8))
-        try handle.close()
+        try FakeAgent.openGate(gate)
         let outcome = try await run.wait()
         #expect(outcome.termination == .exited(1))
         let failed = run.events.all.first { $0.type == .unitFailed }

@@ -306,9 +306,7 @@ struct RunTests {
         await run.send(SIGINT)
         await run.events.first(.orchInterrupted)
         // Let the agent finish its turn now that the stop was requested.
-        let handle = try #require(FileHandle(forWritingAtPath: gate))
-        handle.write(Data("go\n".utf8))
-        try handle.close()
+        try FakeAgent.openGate(gate)
         let outcome = try await run.wait()
         #expect(outcome.termination == .exited(130), "\(outcome.output)")
         #expect(
@@ -372,9 +370,7 @@ struct RunTests {
             #expect(cleanup.stderr.contains("choo cleanup waits until no run is in progress"))
         }
         #expect(FileSystem.exists(fixture.repository(".ralph/worktrees/u")))
-        let handle = try #require(FileHandle(forWritingAtPath: gate))
-        handle.write(Data("go\n".utf8))
-        try handle.close()
+        try FakeAgent.openGate(gate)
         #expect(try await first.wait().termination == .exited(0))
     }
 
@@ -580,9 +576,7 @@ struct RunTests {
         await run.events.first(.taskClaudeInvoke, unit: "u", task: 1)
         let repository = fixture.repository.path
         async let followed = ChooBinary.run(["logs", "u", "--follow"], in: repository)
-        let handle = try #require(FileHandle(forWritingAtPath: gate))
-        handle.write(Data("go\n".utf8))
-        try handle.close()
+        try FakeAgent.openGate(gate)
         #expect(try await run.wait().termination == .exited(0))
         let output = try await followed
         #expect(output.exitCode == 0)
