@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Shell scripts that behave like coding agents, for tests: they read choo's prompt (first
 /// argument, or stdin), pick the first offered task, and act it out.
 ///
@@ -178,6 +182,14 @@ package enum FakeAgent {
 }
 
 extension FakeAgent {
+    /// Creates the FIFO `path` for ``Behaviour/waitAtGate(task:gate:)`` and returns its path.
+    package static func makeGate(_ path: String) throws -> String {
+        guard mkfifo(path, 0o600) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        return path
+    }
+
     /// Lets an agent held by ``Behaviour/waitAtGate(task:gate:)`` go on: writes a line to the FIFO
     /// `gate` (opening it waits until the agent has it open for reading).
     package static func openGate(_ gate: String) throws {

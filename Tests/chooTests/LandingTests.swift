@@ -78,8 +78,7 @@ struct LandingTests {
 
     @Test("a unit whose checks pass on its branch but fail on the updated target never lands")
     func failsAfterRebase() async throws {
-        let gate = TemporaryDirectory.current("gate")
-        #expect(mkfifo(gate, 0o600) == 0)
+        let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))
         // b's check demands that a's work is absent: true on b's branch, false once a has landed.
         let notA = "test ! -e work/a-01-task-1.done && " + workCheck("b", 1)
         let fixture = try await RunFixture(

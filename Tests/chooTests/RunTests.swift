@@ -295,8 +295,7 @@ struct RunTests {
 
     @Test("Ctrl-C lets the running agent finish and commit, exits 130; the rerun does not redo committed tasks")
     func interruptAndResume() async throws {
-        let gate = TemporaryDirectory.current("gate")
-        #expect(mkfifo(gate, 0o600) == 0)
+        let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))
         let fixture = try await RunFixture(.waitAtGate(task: "02-task-2", gate: gate)) { specs in
             try specs.unit("u", tasks: (1 ... 3).map { .init($0, backpressure: workCheck("u", $0)) })
         }
@@ -332,8 +331,7 @@ struct RunTests {
 
     @Test("a second Ctrl-C stops the agent at once")
     func secondInterrupt() async throws {
-        let gate = TemporaryDirectory.current("gate")
-        #expect(mkfifo(gate, 0o600) == 0)
+        let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))
         let fixture = try await RunFixture(.waitAtGate(task: "01-task-1", gate: gate)) { specs in
             try specs.unit("u")
         }
@@ -353,8 +351,7 @@ struct RunTests {
 
     @Test("a second choo run while one is active exits 2 naming the running process")
     func oneRunAtATime() async throws {
-        let gate = TemporaryDirectory.current("gate")
-        #expect(mkfifo(gate, 0o600) == 0)
+        let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))
         let fixture = try await RunFixture(.waitAtGate(task: "01-task-1", gate: gate)) { specs in
             try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
         }
@@ -387,8 +384,7 @@ struct RunTests {
 
     @Test("after kill -9, the rerun keeps the agent's uncommitted partial work and tells the agent about it")
     func resumeAfterKill() async throws {
-        let gate = TemporaryDirectory.current("gate")
-        #expect(mkfifo(gate, 0o600) == 0)
+        let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))
         let fixture = try await RunFixture(.waitAtGate(task: "02-task-2", gate: gate)) { specs in
             try specs.unit("u", tasks: (1 ... 2).map { .init($0, backpressure: workCheck("u", $0)) })
         }
@@ -567,8 +563,7 @@ struct RunTests {
 
     @Test("choo logs --follow prints an agent's log as it grows, to the end of the invocation")
     func followLogs() async throws {
-        let gate = TemporaryDirectory.current("gate")
-        #expect(mkfifo(gate, 0o600) == 0)
+        let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))
         let fixture = try await RunFixture(.waitAtGate(task: "01-task-1", gate: gate)) { specs in
             try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
         }
@@ -586,8 +581,7 @@ struct RunTests {
 
     @Test("a run that was killed shows in history as stopped abruptly")
     func killedRunInHistory() async throws {
-        let gate = TemporaryDirectory.current("gate")
-        #expect(mkfifo(gate, 0o600) == 0)
+        let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))
         let fixture = try await RunFixture(.waitAtGate(task: "01-task-1", gate: gate)) { specs in
             try specs.unit("u")
         }
