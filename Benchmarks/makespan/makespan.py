@@ -4,8 +4,7 @@
 For each DAG shape it generates a spec tree of 40 units (tasks with given durations), commits it
 in a fresh git repository with a fake agent that sleeps for the task's duration and marks it
 complete, and measures the wall time of the real `choo run -p 4` (worktrees, checks, merges).
-It writes a Makefile with the same DAG (one target per unit whose recipe sleeps for the unit's
-total) and measures `make -j 4`. The lower bound is max(critical path, total work / p).
+It writes a Makefile with the same DAG (one target per unit whose recipe sleeps for each task in turn) and measures `make -j 4`. The lower bound is max(critical path, total work / p).
 
 It also measures choo's overhead per task with an agent that returns at once.
 
@@ -128,15 +127,19 @@ def write_makefile(path, units):
         f.write(".PHONY: all " + " ".join(names) + "\nall: " + " ".join(names) + "\n")
         for name in names:
             deps, durations = units[name]
-            f.write(f"{name}: {' '.join(deps)}\n\tsleep {round(sum(durations), 3)}\n")
+            # One recipe line (one shell) per task, as choo starts the agent once per task.
+            f.write(f"{name}: {' '.join(deps)}\n" + "".join(f"\tsleep {seconds}\n" for seconds in durations))
 
 
-def timed(command, cwd):
+def timed(command, cwd, keep=None):
     start = time.monotonic()
     result = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     elapsed = time.monotonic() - start
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed in {cwd}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    if keep:
+        with open(keep, "w") as f:
+            f.write(result.stdout)
     return elapsed
 
 
@@ -148,6 +151,8 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every task duration")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--only", choices=sorted(shape.split()[0] for shape in SHAPES), help="run one shape only (and skip the overhead run)")
+    parser.add_argument("--events", help="keep choo's --json event lines of each run in this folder")
     args = parser.parse_args()
     choo = os.path.abspath(args.choo)
     if not os.access(choo, os.X_OK):
@@ -160,12 +165,18 @@ def main():
     rows = []
     try:
         for shape, build in SHAPES.items():
+            if args.only and shape.split()[0] != args.only:
+                continue
             units = scaled(build(random.Random(42)), args.scale)
             lower, critical, total = bound(units, args.p)
             for attempt in range(args.repeat):
                 root = os.path.join(work, f"{shape.split()[0]}-{attempt}")
                 write_tree(root, units, agent)
-                choo_time = timed([choo, "run", "-p", str(args.p), "--json"], root)
+                keep = None
+                if args.events:
+                    os.makedirs(args.events, exist_ok=True)
+                    keep = os.path.join(args.events, f"{shape.split()[0].replace('/', '-')}-{attempt}.jsonl")
+                choo_time = timed([choo, "run", "-p", str(args.p), "--json"], root, keep)
                 makefile = os.path.join(work, f"Makefile-{attempt}")
                 write_makefile(makefile, units)
                 make_time = timed(["make", "-s", "-f", makefile, f"-j{args.p}", "all"], work)
@@ -175,6 +186,10 @@ def main():
                              "bound": round(lower, 2), "choo": round(choo_time, 2), "make": round(make_time, 2),
                              "choo_over_bound": round(choo_time / lower, 3),
                              "choo_over_make": round(choo_time / make_time, 3)})
+        if args.only:
+            for row in rows:
+                print(json.dumps(row))
+            return
         units = instant(random.Random(1))
         root = os.path.join(work, "instant")
         write_tree(root, units, agent)

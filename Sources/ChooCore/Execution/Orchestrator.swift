@@ -244,7 +244,8 @@ public struct Orchestrator: Sendable {
             shutdownRequests: shutdownRequests,
             executeUnit: { unit, flag in await lifecycle.run(unit: unit, shutdown: flag) },
             mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) },
-            cleanUp: { unit in await lifecycle.cleanUp(unit: unit) }
+            cleanUp: { unit in await lifecycle.cleanUp(unit: unit) },
+            prepareUnit: { unit in await lifecycle.prepare(unit: unit) }
         )
         context.runLock?.release()
         return Outcome(

@@ -42,6 +42,9 @@ public struct RunLoop: Sendable {
     /// Tidies up after a unit landed (removes its worktree and branch); runs outside the merge slot.
     public typealias CleanupExecutor = @Sendable (_ unit: String) async -> Void
 
+    /// Gets a ready unit's worktree ready before a slot frees for it; runs outside the parallelism cap.
+    public typealias PrepareExecutor = @Sendable (_ unit: String) async -> Void
+
     /// Waits for `duration`; throws when cancelled. Tests pass a controllable one.
     public typealias Sleeper = @Sendable (_ duration: Duration) async throws -> Void
 
@@ -49,6 +52,7 @@ public struct RunLoop: Sendable {
         case unit(String, SchedulerState.UnitResult)
         case merge(String, SchedulerState.MergeResult)
         case cleanedUp
+        case prepared
         case shutdown(ShutdownRequest)
         case signalsEnded
         case deadline
@@ -87,9 +91,10 @@ public struct RunLoop: Sendable {
         shutdownRequests: AsyncStream<ShutdownRequest>,
         executeUnit: @escaping UnitExecutor,
         mergeUnit: MergeExecutor? = nil,
-        cleanUp: CleanupExecutor? = nil
+        cleanUp: CleanupExecutor? = nil,
+        prepareUnit: PrepareExecutor? = nil
     ) async -> SchedulerState.Summary {
-        var state = SchedulerState(plan: plan, landsUnits: mergeUnit != nil)
+        var state = SchedulerState(plan: plan, landsUnits: mergeUnit != nil, preparesAhead: prepareUnit != nil)
         let flag = ShutdownFlag()
         let started = ContinuousClock.now
         bus.publish(
@@ -107,7 +112,8 @@ public struct RunLoop: Sendable {
         let summary = await withTaskGroup(of: LoopInput.self, returning: SchedulerState.Summary.self) { group in
             var summary: SchedulerState.Summary?
             var deadlineArmed = false
-            var cleanups = 0
+            // Clean-ups and preparations in flight; the loop waits for them before it returns.
+            var sideWork = 0
 
             func perform(_ actions: [SchedulerState.Action]) {
                 for action in actions {
@@ -119,6 +125,14 @@ public struct RunLoop: Sendable {
                         bus.publish(Event(.unitMergeStarted, unit: id))
                         if let mergeUnit {
                             group.addTask { .merge(id, await mergeUnit(id, flag)) }
+                        }
+                    case .prepareUnit(let id):
+                        if let prepareUnit {
+                            sideWork += 1
+                            group.addTask {
+                                await prepareUnit(id)
+                                return .prepared
+                            }
                         }
                     case .blockUnit(let id, let blockers):
                         bus.publish(
@@ -139,7 +153,7 @@ public struct RunLoop: Sendable {
             perform(state.start())
             // Runs until the state machine finishes and every clean-up has returned; only the
             // shutdown watcher may be left, and cancelling it ends the group.
-            while summary == nil || cleanups > 0, let input = await group.next() {
+            while summary == nil || sideWork > 0, let input = await group.next() {
                 switch input {
                 case .unit(let id, let result):
                     switch result {
@@ -155,7 +169,7 @@ public struct RunLoop: Sendable {
                     case .merged:
                         bus.publish(Event(.unitCompleted, unit: id))
                         if let cleanUp {
-                            cleanups += 1
+                            sideWork += 1
                             group.addTask {
                                 await cleanUp(id)
                                 return .cleanedUp
@@ -194,8 +208,8 @@ public struct RunLoop: Sendable {
                     perform(state.handle(.shutdownRequested))
                     // Cancelling the group stops every running unit; each returns `.interrupted`.
                     group.cancelAll()
-                case .cleanedUp:
-                    cleanups -= 1
+                case .cleanedUp, .prepared:
+                    sideWork -= 1
                 case .signalsEnded:
                     continue
                 }

@@ -147,8 +147,11 @@ extension UnitLifecycle {
     /// worktree mid-operation; abort it so landing starts from the unit's own commits again.
     func rollBackUnfinishedMerge(unit: String, git: Git) async throws {
         var unfinished: [String] = []
-        for (marker, command) in [("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge")] {
-            let path = try await git.run(["rev-parse", "--git-path", marker])
+        let markers = [("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge")]
+        // One git process answers for all three markers, a line each, in order.
+        let paths = try await git.run(["rev-parse"] + markers.flatMap { ["--git-path", $0.0] })
+            .split(separator: "\n").map(String.init)
+        for ((_, command), path) in zip(markers, paths) {
             let absolute = FileSystem.absolute(path, relativeTo: git.repository)
             if FileSystem.exists(absolute), !unfinished.contains(command) { unfinished.append(command) }
         }

@@ -33,6 +33,8 @@ public struct UnitLifecycle: Sendable {
         public var runLock: RunLock?
         /// Where every child's process group is recorded, for the next run after a crash.
         public var childLedger: ChildProcessLedger?
+        /// Worktrees made ahead of their unit's start (see ``UnitLifecycle/prepare(unit:)``).
+        public var preparedWorktrees = PreparedWorktrees()
 
         /// Creates a context.
         public init(
@@ -120,14 +122,23 @@ public struct UnitLifecycle: Sendable {
 
     // MARK: Worktree and commands
 
+    /// Makes `unit`'s worktree and branch before the unit starts, so the slot it later gets goes
+    /// straight to work. Called for ready units waiting for a slot; a failure is left for
+    /// ``run(unit:shutdown:)`` to meet again and report.
+    public func prepare(unit: String) async {
+        let path = context.worktreeBase + "/" + unit
+        if let resumed = try? await makeWorktree(unit: unit, path: path) {
+            context.preparedWorktrees.record(unit: unit, resumed: resumed)
+        }
+    }
+
     private func prepareWorktree(unit: String, path: String) async throws {
-        let git = Git(repository: context.repositoryRoot, runner: context.runner)
         let branch = Self.branch(for: unit)
-        let resumed = try await context.repositoryLock.withLock {
-            try await setAsideUnknownFolder(at: path, unit: unit, git: git)
-            let resumed = try await git.branchExists(branch)
-            try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch)
-            return resumed
+        let resumed: Bool
+        if let prepared = context.preparedWorktrees.take(unit: unit), FileSystem.exists(path) {
+            resumed = prepared
+        } else {
+            resumed = try await makeWorktree(unit: unit, path: path)
         }
         context.bus.publish(
             Event(
@@ -136,6 +147,18 @@ public struct UnitLifecycle: Sendable {
                 payload: ["path": .string(path), "branch": .string(branch), "resumed": .bool(resumed)]
             )
         )
+    }
+
+    /// Adds `unit`'s worktree (reusing one left by an earlier run); whether its branch existed before.
+    private func makeWorktree(unit: String, path: String) async throws -> Bool {
+        let git = Git(repository: context.repositoryRoot, runner: context.runner)
+        let branch = Self.branch(for: unit)
+        return try await context.repositoryLock.withLock {
+            try await setAsideUnknownFolder(at: path, unit: unit, git: git)
+            let resumed = try await git.branchExists(branch)
+            try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch)
+            return resumed
+        }
     }
 
     /// Makes an existing folder at a unit's worktree path usable again. A worktree git knows has any

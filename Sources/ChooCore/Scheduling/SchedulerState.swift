@@ -62,6 +62,9 @@ public struct SchedulerState: Sendable, Hashable {
         case startUnit(String)
         /// Land the unit on the target branch (one at a time).
         case startMerge(String)
+        /// Get the unit's worktree ready ahead of its start, outside the parallelism cap: it is
+        /// ready and among the next to start. Emitted once per unit, only with `preparesAhead`.
+        case prepareUnit(String)
         /// Record that the unit will not run, and why.
         case blockUnit(String, by: [String])
         /// Nothing is running and nothing more can start: end the run.
@@ -100,11 +103,17 @@ public struct SchedulerState: Sendable, Hashable {
     private var mergeQueue: [String] = []
     /// Whether finished units are landed through the merge slot; without it they count as done at once.
     public let landsUnits: Bool
+    /// Whether ready units waiting for a slot are prepared ahead (up to `parallelism` of them).
+    public let preparesAhead: Bool
+    private var prepared: Set<String> = []
 
     /// A state for `plan`: units with no dependency in the plan are ready, the rest wait. With
     /// `landsUnits`, a unit whose work is done goes through the merge slot before it counts as done.
-    public init(plan: Plan, landsUnits: Bool = true) {
+    /// With `preparesAhead`, the next ready units that find no free slot are prepared meanwhile
+    /// (their worktrees made), so a slot that frees goes straight to agent work.
+    public init(plan: Plan, landsUnits: Bool = true, preparesAhead: Bool = false) {
         self.landsUnits = landsUnits
+        self.preparesAhead = preparesAhead
         var dependencies: [String: [String]] = [:]
         var dependents: [String: [String]] = [:]
         var priority: [String: Int] = [:]
@@ -248,7 +257,14 @@ public struct SchedulerState: Sendable, Hashable {
             let slots = parallelism - running.count - reservedSlots(bestReady: ready.first.flatMap { priority[$0] })
             for id in ready.prefix(max(0, slots)) {
                 phases[id] = .running
+                prepared.insert(id)
                 actions.append(.startUnit(id))
+            }
+            if preparesAhead {
+                for id in ready.dropFirst(max(0, slots)).prefix(parallelism) where !prepared.contains(id) {
+                    prepared.insert(id)
+                    actions.append(.prepareUnit(id))
+                }
             }
         }
         let busy = !running.isEmpty || merging != nil || (!isShuttingDown && !mergeQueue.isEmpty)

@@ -145,4 +145,28 @@ struct RunLoopTests {
         #expect(order.contains("unit.merge.queued a"))
         #expect(order.last == "orch.completed ")
     }
+
+    @Test("a unit waiting for a slot is prepared while another runs, and the run waits for preparations")
+    func preparesAhead() async {
+        let gate = UnitGate()
+        let prepared = EventRecorder()
+        let loop = RunLoop(
+            plan: plan([("a", []), ("b", [])], parallelism: 1),
+            bus: EventBus(sinks: []),
+            shutdownTimeout: .seconds(30)
+        )
+        let (requests, _) = AsyncStream.makeStream(of: ShutdownRequest.self)
+        async let summary = loop.run(
+            shutdownRequests: requests,
+            executeUnit: gate.executor,
+            prepareUnit: { unit in prepared.receive(Event(.unitWorktree, unit: unit), sequence: 0) }
+        )
+        var started = gate.started.makeAsyncIterator()
+        #expect(await started.next() == "a")
+        gate.finish("a", with: .succeeded)
+        #expect(await started.next() == "b")
+        gate.finish("b", with: .succeeded)
+        #expect(await summary.succeeded == ["a", "b"])
+        #expect(prepared.all.compactMap(\.unit) == ["b"], "only the unit that had to wait was prepared, once")
+    }
 }

@@ -30,6 +30,26 @@ struct SchedulerStateTests {
         #expect(summary.allSucceeded)
     }
 
+    @Test("ready units that find no free slot are prepared ahead, the next ones first, each once")
+    func preparesAhead() {
+        var state = SchedulerState(
+            plan: plan(
+                [("a", [], 6), ("b", [], 5), ("c", [], 4), ("d", [], 3), ("e", [], 2), ("f", ["a"], 1)],
+                parallelism: 2
+            ),
+            landsUnits: false,
+            preparesAhead: true
+        )
+        #expect(state.start() == [.startUnit("a"), .startUnit("b"), .prepareUnit("c"), .prepareUnit("d")])
+        // A slot frees: the prepared unit takes it and the next one in line is prepared.
+        #expect(state.handle(.unitFinished("b", .succeeded)) == [.startUnit("c"), .prepareUnit("e")])
+        // f becomes ready behind e: it is prepared too, and nothing is prepared twice.
+        #expect(state.handle(.unitFinished("a", .succeeded)) == [.startUnit("d"), .prepareUnit("f")])
+        #expect(state.handle(.unitFinished("c", .succeeded)) == [.startUnit("e")])
+        #expect(state.handle(.shutdownRequested) == [])
+        #expect(state.handle(.unitFinished("d", .succeeded)) == [])
+    }
+
     @Test("a chain runs one unit after another")
     func chain() {
         var state = SchedulerState(plan: plan([("a", [], 3), ("b", ["a"], 2), ("c", ["b"], 1)]), landsUnits: false)
