@@ -112,6 +112,10 @@ package enum FakeAgent {
         do_work() { mkdir -p work && echo "done by the fake agent" > "work/$unit-$task.done"; }
         # Asked to fix failing baseline checks: leave the marker the tests' checks look for.
         case "$prompt" in *"project-wide checks fail"*) mkdir -p work && touch work/baseline-fixed; exit 0;; esac
+        # Asked to address review feedback or failing CI checks on a pull request: note it in work/feedback.log.
+        case "$prompt" in *"reviewers asked for changes"*|*"fails these CI checks"*)
+            mkdir -p work && echo "addressed" >> work/feedback.log; echo "addressed the feedback"; exit 0;;
+        esac
         mark_complete() { sed -i 's/^status:.*/status: complete/' "$file"; }
 
         """#

@@ -86,6 +86,23 @@ extension Choo {
         var force = false
 
         @Flag(
+            name: .customLong("pr"),
+            help: ArgumentHelp(
+                "Land units through GitHub pull requests (merge.mode: github).",
+                discussion: "Each unit's branch is pushed to origin and gets a pull request; choo answers review "
+                    + "comments and failing checks, then merges it through the API, one at a time. Needs a token in "
+                    + "GITHUB_TOKEN or GH_TOKEN, or `gh auth login`."
+            )
+        )
+        var pullRequests = false
+
+        @Flag(name: .customLong("no-pr"), help: "Land units with the local merge queue, whatever merge.mode says.")
+        var noPullRequests = false
+
+        @Flag(help: "With pull requests, merge once CI is green without waiting for an approving review.")
+        var skipReview = false
+
+        @Flag(
             help: ArgumentHelp(
                 "Print events as JSON, one object per line, and nothing else on stdout.",
                 discussion: "With --dry-run, print the plan as one JSON object."
@@ -99,6 +116,10 @@ extension Choo {
             overrides.provider = provider
             overrides.forceTaskProvider = forceTaskProvider
             overrides.targetBranch = target
+            if pullRequests && noPullRequests {
+                throw ValidationError("--pr and --no-pr contradict each other; pass one of them")
+            }
+            overrides.mergeMode = pullRequests ? .github : noPullRequests ? .local : nil
             let workspace = try Workspace.openOrExit(tasksDirectory: tree.tasksDirectory, overrides: overrides)
             let plan: Plan
             do {
@@ -112,7 +133,16 @@ extension Choo {
                 Output.print(json ? JSONOutput.encode(report) : report.text(style: Output.style), terminator: "")
                 return
             }
-            try await RunExecution.execute(plan: plan, workspace: workspace, json: json, force: force)
+            if skipReview && workspace.config.merge.mode != .github {
+                Output.error("warning: --skip-review has no effect without pull requests (--pr or merge.mode: github)")
+            }
+            try await RunExecution.execute(
+                plan: plan,
+                workspace: workspace,
+                json: json,
+                force: force,
+                skipReview: skipReview
+            )
         }
     }
 }

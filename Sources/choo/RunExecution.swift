@@ -12,14 +12,22 @@ import Darwin
 /// `--json` events, Ctrl-C handling, the summary and the exit code.
 enum RunExecution {
     /// Runs `plan`; throws `ExitCode` 2 when the run cannot start, or the run's own code when not 0.
-    static func execute(plan: Plan, workspace: Workspace, json: Bool, force: Bool) async throws {
-        let orchestrator = Orchestrator(
+    static func execute(
+        plan: Plan,
+        workspace: Workspace,
+        json: Bool,
+        force: Bool,
+        skipReview: Bool = false
+    ) async throws {
+        var configured = Orchestrator(
             workspace: workspace,
             plan: plan,
             runner: SystemProcessRunner(),
             environment: ProcessInfo.processInfo.environment,
             force: force
         )
+        configured.skipReview = skipReview
+        let orchestrator = configured
         let bus = EventBus()
         let view = LiveView(style: Output.style, isTerminal: isatty(STDOUT_FILENO) == 1 && !json)
         if json {

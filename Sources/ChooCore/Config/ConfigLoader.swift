@@ -13,7 +13,9 @@ public enum ConfigLoader {
     public static let usedKeys: Set<String> = [
         "target_branch", "parallelism", "log_level",
         "worktree.base_path", "worktree.setup", "worktree.teardown", "worktree.keep",
-        "merge.strategy", "merge.max_conflict_retries",
+        "merge.strategy", "merge.max_conflict_retries", "merge.mode", "merge.method",
+        "github.owner", "github.repo", "github.api_url", "github.delete_branch",
+        "review.timeout", "review.poll_interval",
         "claude.command", "claude.max_turns",
         "baseline_checks",
         "provider.type", "provider.command", "provider.providers",
@@ -180,6 +182,10 @@ public enum ConfigLoader {
                 load.config.targetBranch = branch
                 load.sources["target_branch"] = .flag("--target-branch")
             }
+        }
+        if let mode = overrides.mergeMode {
+            load.config.merge.mode = mode
+            load.sources["merge.mode"] = .flag(mode == .github ? "--pr" : "--no-pr")
         }
         let known = load.config.knownProviders
         if let name = overrides.provider {

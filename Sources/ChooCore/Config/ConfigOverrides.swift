@@ -13,6 +13,8 @@ public struct ConfigOverrides: Sendable, Equatable {
     public var forceTaskProvider: String?
     /// `--target-branch`: the branch finished units land on.
     public var targetBranch: String?
+    /// `--pr` (`.github`) or `--no-pr` (`.local`): where units land, whatever `merge.mode` says.
+    public var mergeMode: ChooConfig.MergeMode?
 
     /// Creates overrides; every flag defaults to not given.
     public init(
@@ -20,13 +22,15 @@ public struct ConfigOverrides: Sendable, Equatable {
         logLevel: String? = nil,
         provider: String? = nil,
         forceTaskProvider: String? = nil,
-        targetBranch: String? = nil
+        targetBranch: String? = nil,
+        mergeMode: ChooConfig.MergeMode? = nil
     ) {
         self.parallelism = parallelism
         self.logLevel = logLevel
         self.provider = provider
         self.forceTaskProvider = forceTaskProvider
         self.targetBranch = targetBranch
+        self.mergeMode = mergeMode
     }
 
     /// No flags given.

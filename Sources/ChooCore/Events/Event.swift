@@ -104,6 +104,28 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let taskFailed = EventType(rawValue: "task.failed")
     /// A baseline check ran (choo's own).
     public static let unitBaseline = EventType(rawValue: "unit.baseline")
+    /// A unit's pull request was opened (or an open one adopted).
+    public static let prCreated = EventType(rawValue: "pr.created")
+    /// choo waits for a review of a unit's pull request.
+    public static let prReviewPending = EventType(rawValue: "pr.review.pending")
+    /// A reviewer is looking at the pull request (the eyes reaction).
+    public static let prReviewInProgress = EventType(rawValue: "pr.review.in_progress")
+    /// The pull request was approved.
+    public static let prReviewApproved = EventType(rawValue: "pr.review.approved")
+    /// New review comments or a change request arrived.
+    public static let prFeedbackReceived = EventType(rawValue: "pr.feedback.received")
+    /// The agent addressed review feedback; the fix is checked, committed and pushed.
+    public static let prFeedbackAddressed = EventType(rawValue: "pr.feedback.addressed")
+    /// The pull request's CI checks are being waited for, or one failed and is being fixed (choo's own).
+    public static let prChecks = EventType(rawValue: "pr.checks")
+    /// The pull request waits for the merge slot.
+    public static let prMergeQueued = EventType(rawValue: "pr.merge.queued")
+    /// The pull request's branch had to be brought up to date with its base before merging.
+    public static let prConflict = EventType(rawValue: "pr.conflict")
+    /// The pull request was merged on GitHub.
+    public static let prMerged = EventType(rawValue: "pr.merged")
+    /// Something about the pull request failed (closed by a person, could not be merged).
+    public static let prFailed = EventType(rawValue: "pr.failed")
 }
 
 /// A JSON value, for event payloads.
@@ -200,5 +222,17 @@ extension Event: Codable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self) else { return "{\"type\":\"\(type.rawValue)\"}" }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension JSONValue {
+    /// The value with every string in it passed through `redact`.
+    func redacted(with redact: (String) -> String) -> JSONValue {
+        switch self {
+        case .string(let text): .string(redact(text))
+        case .array(let values): .array(values.map { $0.redacted(with: redact) })
+        case .object(let fields): .object(fields.mapValues { $0.redacted(with: redact) })
+        case .int, .double, .bool, .null: self
+        }
     }
 }

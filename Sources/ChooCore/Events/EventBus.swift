@@ -14,6 +14,7 @@ public final class EventBus: Sendable {
     private struct State {
         var sinks: [any EventSink] = []
         var sequence = 0
+        var redact: (@Sendable (String) -> String)?
     }
 
     private let state = Mutex(State())
@@ -28,11 +29,22 @@ public final class EventBus: Sendable {
         state.withLock { $0.sinks.append(sink) }
     }
 
+    /// From now on, every text in a published event (its error and every string in its payload)
+    /// goes through `redact` before any sink sees it: a secret never reaches the journal or output.
+    public func redact(with redact: @escaping @Sendable (String) -> String) {
+        state.withLock { $0.redact = redact }
+    }
+
     /// Publishes `event` to every sink and returns its sequence number (1 for the first).
     @discardableResult
     public func publish(_ event: Event) -> Int {
         state.withLock { state in
             state.sequence += 1
+            var event = event
+            if let redact = state.redact {
+                event.error = event.error.map(redact)
+                event.payload = event.payload.mapValues { $0.redacted(with: redact) }
+            }
             for sink in state.sinks { sink.receive(event, sequence: state.sequence) }
             return state.sequence
         }

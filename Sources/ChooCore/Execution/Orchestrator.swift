@@ -14,7 +14,7 @@ public struct Orchestrator: Sendable {
         case missingAgents([MissingAgent])
         case unknownProvider(name: String, units: [String])
         case git(String)
-        case githubModeUnavailable
+        case github(String)
         case locked(String)
 
         /// An agent binary that is not on PATH.
@@ -58,10 +58,8 @@ public struct Orchestrator: Sendable {
                 return message
             case .locked(let message):
                 return message
-            case .githubModeUnavailable:
-                return "merge.mode is `github`, but landing through GitHub pull requests is not available in this "
-                    + "version of choo yet; set merge.mode: local (or remove it) to land units with the local "
-                    + "merge queue"
+            case .github(let message):
+                return message
             }
         }
     }
@@ -88,6 +86,10 @@ public struct Orchestrator: Sendable {
     public var environment: [String: String]
     /// Start even when the user's checkout has uncommitted changes to tracked files.
     public var force: Bool
+    /// In GitHub mode, merge pull requests without waiting for approval.
+    public var skipReview = false
+    /// How GitHub is reached in GitHub mode.
+    public var transport: any HTTPTransport = AsyncHTTPClientTransport()
 
     /// Creates an orchestrator for `plan` of `workspace`.
     public init(
@@ -108,7 +110,6 @@ public struct Orchestrator: Sendable {
     /// context for the units. Creates nothing except the exclude entry for the worktree folder.
     public func prepare(bus: EventBus) async throws(SetupError) -> UnitLifecycle.Context {
         let root = workspace.repositoryRoot
-        if workspace.config.merge.mode == .github { throw .githubModeUnavailable }
         let git = Git(repository: root, runner: runner)
         guard FileSystem.exists(root + "/.git"), (try? await git.topLevel()) != nil else {
             throw .notAGitRepository(root)
@@ -136,6 +137,8 @@ public struct Orchestrator: Sendable {
         } catch {
             throw .git("\(error)")
         }
+
+        let github = try await gitHubMode(git: git, target: target, bus: bus)
 
         var providers: [String: AgentProvider] = [:]
         var missing: [String: SetupError.MissingAgent] = [:]
@@ -217,6 +220,7 @@ public struct Orchestrator: Sendable {
             environment: [:]
         )
         context.runLock = lock
+        context.github = github
         context.runner = LedgerRunner(inner: runner, ledger: ledger)
         context.childLedger = ledger
         return context

@@ -8,7 +8,13 @@ extension UnitLifecycle {
     /// (retrying when someone else moved it meanwhile). Then removes the worktree and branch,
     /// unless `worktree.keep`. The main worktree is never used to build the merge.
     public func land(unit: String, shutdown: ShutdownFlag) async -> SchedulerState.MergeResult {
-        switch await Self.ending({ try await landOrThrow(unit: unit) }) {
+        switch await Self.ending({
+            if let github = context.github {
+                try await landOnGitHub(unit: unit, github: github, shutdown: shutdown)
+            } else {
+                try await landOrThrow(unit: unit)
+            }
+        }) {
         case .done: return .merged
         case .failed(let reason): return .failed(reason: reason)
         case .interrupted: return .interrupted
@@ -63,7 +69,7 @@ extension UnitLifecycle {
 
     // MARK: Bringing the branch up to date
 
-    private func bringUpToDate(unit: String, git: Git, onto tip: String, worktree: String) async throws {
+    func bringUpToDate(unit: String, git: Git, onto tip: String, worktree: String) async throws {
         if try await git.isAncestor(tip, of: "HEAD") { return }
         let strategy = context.config.merge.strategy
         let command = strategy == .merge ? ["merge", "--no-edit", tip] : ["rebase", tip]
@@ -193,9 +199,7 @@ extension UnitLifecycle {
         let target = context.targetBranch
         let base = (try? await repository.run(["merge-base", target, Self.branch(for: unit)])) ?? ""
         let landed = base.isEmpty ? [] : ((try? await repository.log(base + ".." + target)) ?? [])
-        var checks = current.tasks.compactMap { task in task.backpressure.map { "`\($0)` (task #\(task.number ?? 0))" }
-        }
-        checks += context.config.baselineChecks.map { "`\($0.command)` (baseline check \($0.name))" }
+        let checks = checkList(of: current)
         var text = """
             You are a coding agent resolving a merge conflict in a git worktree of this repository.
 
@@ -229,39 +233,49 @@ extension UnitLifecycle {
     // MARK: Checking the result and moving the target
 
     /// Runs every task's backpressure command and the baseline checks on the updated branch.
-    private func revalidate(unit: String, worktree: String) async throws {
+    func revalidate(unit: String, worktree: String) async throws {
+        if let failure = try await failingCheck(unit: unit, worktree: worktree, stage: "landing") {
+            throw Stop.failed(
+                "after bringing \(Self.branch(for: unit)) up to date with `\(context.targetBranch)`, \(failure); "
+                    + "nothing was landed"
+            )
+        }
+    }
+
+    /// Runs every task's backpressure command, then the baseline checks that apply, in `worktree`;
+    /// says which failed and how (with the end of its output), or `nil` when all pass.
+    func failingCheck(unit: String, worktree: String, stage: String) async throws -> String? {
         let current = try reload(unit: unit, worktree: worktree)
-        let branch = Self.branch(for: unit)
         for task in current.tasks {
             guard let command = task.backpressure else { continue }
             let outcome = try await shell(command, in: worktree)
             if !outcome.succeeded {
-                throw Stop.failed(
-                    "after bringing \(branch) up to date with `\(context.targetBranch)`, the check `\(command)` of "
-                        + "task #\(task.number ?? 0) \(Self.describe(outcome)); nothing was landed. Output: "
-                        + String(outcome.output.suffix(2000))
-                )
+                return "the check `\(command)` of task #\(task.number ?? 0) \(Self.describe(outcome)). Output: "
+                    + String(outcome.output.suffix(2000))
             }
         }
         let failures = try await baselineFailures(
             try await applicableBaselineChecks(in: worktree),
             unit: unit,
             worktree: worktree,
-            stage: "landing"
+            stage: stage
         )
-        if !failures.isEmpty {
-            throw Stop.failed(
-                "after bringing \(branch) up to date with `\(context.targetBranch)`, baseline checks fail: "
-                    + failures.map { "\($0.name) (`\($0.command)` \($0.status))" }.joined(separator: ", ")
-                    + "; nothing was landed"
-            )
-        }
+        if failures.isEmpty { return nil }
+        return "baseline checks fail: "
+            + failures.map { "\($0.name) (`\($0.command)` \($0.status))" }.joined(separator: ", ")
+    }
+
+    /// The unit's checks as a prompt lists them: each task's backpressure command and each baseline check.
+    func checkList(of unit: Unit) -> [String] {
+        var checks = unit.tasks.compactMap { task in task.backpressure.map { "`\($0)` (task #\(task.number ?? 0))" } }
+        checks += context.config.baselineChecks.map { "`\($0.command)` (baseline check \($0.name))" }
+        return checks
     }
 
     /// Moves the target from `tip` to `landed`, only by fast-forward and only if it still points at
     /// `tip`. A checkout of the target (the user's or another worktree) is fast-forwarded with it.
     /// Returns false when the target moved meanwhile.
-    private func moveTarget(from tip: String, to landed: String, repository: Git) async throws -> Bool {
+    func moveTarget(from tip: String, to landed: String, repository: Git) async throws -> Bool {
         let target = context.targetBranch
         let checkout = try await repository.worktrees().first { $0.branch == target }
         do {
@@ -302,9 +316,12 @@ extension UnitLifecycle {
     private func cleanUp(unit: String, worktree: String, branch: String, repository: Git) async throws {
         guard !context.config.worktree.keep else { return }
         await runTeardown(unit: unit, worktree: worktree)
-        guard let tip = try await repository.resolve("refs/heads/" + branch),
-            try await repository.isAncestor(tip, of: "refs/heads/" + context.targetBranch)
-        else { return }
+        guard let tip = try await repository.resolve("refs/heads/" + branch) else { return }
+        // A squash or rebase merge on GitHub holds the unit's work without its commits: the branch
+        // may go when its tip is the head GitHub merged.
+        if context.github?.pullRequests.mergedHead(of: unit) != tip {
+            guard try await repository.isAncestor(tip, of: "refs/heads/" + context.targetBranch) else { return }
+        }
         try await context.repositoryLock.withLock {
             try await repository.removeWorktree(path: worktree, force: true)
             try await repository.run(["branch", "-D", branch])

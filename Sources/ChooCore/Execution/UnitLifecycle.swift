@@ -35,6 +35,8 @@ public struct UnitLifecycle: Sendable {
         public var childLedger: ChildProcessLedger?
         /// Worktrees made ahead of their unit's start (see ``UnitLifecycle/prepare(unit:)``).
         public var preparedWorktrees = PreparedWorktrees()
+        /// Set in GitHub mode: units land through pull requests instead of the local merge.
+        public var github: GitHubMode?
 
         /// Creates a context.
         public init(
@@ -91,6 +93,9 @@ public struct UnitLifecycle: Sendable {
             try await runSetup(unit: unit, worktree: worktree)
             try await runTasks(unit: unit, worktree: worktree, shutdown: shutdown)
             try await runBaselineChecks(unit: unit, worktree: worktree, shutdown: shutdown)
+            if let github = context.github {
+                try await publishForReview(unit: unit, worktree: worktree, github: github, shutdown: shutdown)
+            }
         }) {
         case .done: return .succeeded
         case .failed(let reason): return .failed(reason: reason)

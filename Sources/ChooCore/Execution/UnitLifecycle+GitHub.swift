@@ -1,0 +1,630 @@
+import Foundation
+
+/// GitHub mode: a pull request per unit. After its tasks and baseline checks pass, a unit's branch
+/// is pushed and its pull request opened (or an open one adopted); choo then waits for approval,
+/// hands review comments and failing CI checks to the agent, and pushes the fixes. Landing, one
+/// unit at a time through the same merge slot as local mode, brings the branch up to date if the
+/// base moved, checks it again, merges through the API and fast-forwards the local target.
+extension UnitLifecycle {
+    // MARK: Opening and reviewing
+
+    /// Pushes the unit's branch, opens or adopts its pull request, records `orch_pr_number`, waits
+    /// for an approving review (unless `--skip-review`) and for green CI.
+    func publishForReview(unit: String, worktree: String, github: GitHubMode, shutdown: ShutdownFlag) async throws {
+        let git = Git(repository: worktree, runner: context.runner)
+        try await push(unit: unit, git: git, github: github)
+        let pullRequest = try await openOrAdopt(unit: unit, worktree: worktree, github: github)
+        github.pullRequests.record(unit: unit, number: pullRequest.number)
+        if try await recordPullRequestNumber(pullRequest.number, unit: unit, worktree: worktree, git: git) {
+            try await push(unit: unit, git: git, github: github)
+        }
+        if !github.skipReview {
+            let merged = try await awaitApproval(
+                unit: unit,
+                number: pullRequest.number,
+                worktree: worktree,
+                github: github,
+                shutdown: shutdown
+            )
+            if merged { return }
+        }
+        try await awaitChecks(
+            unit: unit,
+            number: pullRequest.number,
+            worktree: worktree,
+            github: github,
+            shutdown: shutdown
+        )
+        context.bus.publish(Event(.prMergeQueued, unit: unit, payload: ["number": .int(pullRequest.number)]))
+    }
+
+    /// Pushes the worktree's HEAD to the unit's branch on the remote. It never overwrites commits
+    /// someone else pushed there: the push is leased on what the remote had when it was fetched
+    /// just before, and refused when that holds commits the worktree does not.
+    func push(unit: String, git: Git, github: GitHubMode) async throws {
+        let branch = Self.branch(for: unit)
+        let tracking = "refs/remotes/\(github.remote)/\(branch)"
+        _ = try? await git.run(["fetch", "--quiet", github.remote, "+refs/heads/\(branch):\(tracking)"])
+        let known = try await git.resolve(tracking)
+        if let known, try await !git.isAncestor(known, of: "HEAD") {
+            throw Stop.failed(
+                "\(github.remote) has commits on \(branch) that the unit's worktree does not (pushed by someone "
+                    + "else?); choo will not overwrite them. Merge them into the worktree at \(git.repository) or "
+                    + "delete that branch on \(github.remote), then run again."
+            )
+        }
+        do {
+            try await git.run([
+                "push", "--quiet", "--force-with-lease=refs/heads/\(branch):\(known ?? "")", github.remote,
+                "HEAD:refs/heads/\(branch)",
+            ])
+            // The lease of the next push is what this one left there.
+            try await git.run(["update-ref", tracking, "HEAD"])
+        } catch {
+            throw Stop.failed("pushing \(branch) to \(github.remote) failed: \(error)")
+        }
+    }
+
+    private func openOrAdopt(unit: String, worktree: String, github: GitHubMode) async throws -> PullRequest {
+        let branch = Self.branch(for: unit)
+        let target = context.targetBranch
+        let client = github.client
+        let what = "opening the pull request for \(branch)"
+        if let existing = try await gitHub(what, { try await client.openPullRequest(head: branch, base: target) }) {
+            publishCreated(existing, unit: unit, adopted: true)
+            return existing
+        }
+        let current = try reload(unit: unit, worktree: worktree)
+        let title = PullRequestText.title(of: current)
+        let body = PullRequestText.body(of: current, baselineChecks: try await applicableBaselineChecks(in: worktree))
+        let created: Result<PullRequest, GitHubError>
+        do {
+            created = .success(try await client.createPullRequest(title: title, body: body, head: branch, base: target))
+        } catch {
+            created = .failure(error)
+        }
+        switch created {
+        case .success(let pullRequest):
+            publishCreated(pullRequest, unit: unit, adopted: false)
+            return pullRequest
+        case .failure(let error) where error.status == 422:
+            // Opened meanwhile (by a person, or a run killed between creating it and recording it).
+            guard let existing = try await gitHub(what, { try await client.openPullRequest(head: branch, base: target) })
+            else { throw Stop.failed("\(what) failed: \(error)") }
+            publishCreated(existing, unit: unit, adopted: true)
+            return existing
+        case .failure(let error):
+            if case .cancelled = error { throw Stop.interrupted }
+            throw Stop.failed("\(what) failed: \(error)")
+        }
+    }
+
+    private func publishCreated(_ pullRequest: PullRequest, unit: String, adopted: Bool) {
+        context.bus.publish(
+            Event(
+                .prCreated,
+                unit: unit,
+                payload: [
+                    "number": .int(pullRequest.number), "url": .string(pullRequest.htmlURL),
+                    "adopted": .bool(adopted),
+                ]
+            )
+        )
+    }
+
+    /// Writes `orch_pr_number` into the unit's plan and commits it; whether a commit was made.
+    private func recordPullRequestNumber(_ number: Int, unit: String, worktree: String, git: Git) async throws -> Bool {
+        let current = try reload(unit: unit, worktree: worktree)
+        guard current.orchPRNumber != number else { return false }
+        let path = worktree + "/" + current.planFile
+        let edited = try FrontmatterEditor.set([("orch_pr_number", String(number))], in: try FileSystem.readText(path))
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        return try await git.commitAll(message: "chore(\(unit)): record pull request #\(number)") != nil
+    }
+
+    /// What a round of polling found.
+    private enum ReviewVerdict {
+        case approved(by: String)
+        case inProgress
+        case feedback([PullRequestText.Feedback])
+        case pending
+    }
+
+    /// Polls the pull request until it is approved, answering feedback as it comes; returns true
+    /// when a person merged it meanwhile. Fails when it is closed or `review.timeout` passes.
+    private func awaitApproval(
+        unit: String,
+        number: Int,
+        worktree: String,
+        github: GitHubMode,
+        shutdown: ShutdownFlag
+    ) async throws -> Bool {
+        let timeout = context.config.review.timeout
+        let deadline = github.clock.now().addingTimeInterval(Self.interval(timeout))
+        var announced: String?
+        var rounds = 0
+        while true {
+            if shutdown.isRaised || Task.isCancelled { throw Stop.interrupted }
+            let pullRequest = try await gitHub("reading pull request #\(number)") {
+                try await github.client.pullRequest(number)
+            }
+            if !pullRequest.isOpen {
+                if pullRequest.merged { return true }
+                throw closedByPerson(unit: unit, number: number)
+            }
+            let verdict = try await review(number: number, github: github)
+            switch verdict {
+            case .approved(let reviewer):
+                context.bus.publish(
+                    Event(.prReviewApproved, unit: unit, payload: ["number": .int(number), "by": .string(reviewer)])
+                )
+                return false
+            case .feedback(let items):
+                rounds += 1
+                context.bus.publish(
+                    Event(
+                        .prFeedbackReceived,
+                        unit: unit,
+                        payload: ["number": .int(number), "comments": .int(items.count), "round": .int(rounds)]
+                    )
+                )
+                try await fix(
+                    unit: unit,
+                    number: number,
+                    worktree: worktree,
+                    github: github,
+                    kind: .review(items)
+                )
+                announced = nil
+                continue
+            case .inProgress where announced != "in_progress":
+                announced = "in_progress"
+                context.bus.publish(Event(.prReviewInProgress, unit: unit, payload: ["number": .int(number)]))
+            case .pending where announced != "pending":
+                announced = "pending"
+                context.bus.publish(
+                    Event(
+                        .prReviewPending,
+                        unit: unit,
+                        payload: ["number": .int(number), "url": .string(pullRequest.htmlURL)]
+                    )
+                )
+            case .inProgress, .pending:
+                break
+            }
+            if github.clock.now() >= deadline {
+                throw Stop.failed(
+                    "pull request #\(number) was not approved within \(Self.seconds(timeout)) (review.timeout); it "
+                        + "stays open. Run again to keep waiting, or pass --skip-review to merge without approval."
+                )
+            }
+            try await wait(github: github)
+        }
+    }
+
+    /// Reads reviews, reactions and comments. Precedence as in the Go tool: approved, then a review
+    /// under way (eyes), then feedback not answered yet, then pending.
+    private func review(number: Int, github: GitHubMode) async throws -> ReviewVerdict {
+        let client = github.client
+        let what = "reading the reviews of #\(number)"
+        let reviews: [Review] = try await gitHub(what) { try await client.reviews(number) }
+        let reactions: [Reaction] = try await gitHub(what) { try await client.reactions(number) }
+        let comments: [IssueComment] = try await gitHub(what) { try await client.issueComments(number) }
+        let lineComments: [ReviewComment] = try await gitHub(what) { try await client.reviewComments(number) }
+        // Each reviewer's standing verdict is their latest approving or change-requesting review.
+        var standing: [String: String] = [:]
+        for review in reviews.sorted(by: { $0.id < $1.id }) {
+            let login = review.user?.login ?? "someone"
+            switch review.state {
+            case "APPROVED", "CHANGES_REQUESTED": standing[login] = review.state
+            case "DISMISSED": standing[login] = nil
+            default: break
+            }
+        }
+        let ours = comments.filter { PullRequestText.isChoo($0.body) }
+        let answered = Set(ours.flatMap { PullRequestText.answered(in: $0.body) })
+        var feedback: [PullRequestText.Feedback] = []
+        for review in reviews.sorted(by: { $0.id < $1.id }) where !answered.contains("review:\(review.id)") {
+            let body = review.body?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let asks = review.state == "CHANGES_REQUESTED" || (review.state == "COMMENTED" && !body.isEmpty)
+            guard asks, !PullRequestText.isChoo(body) else { continue }
+            feedback.append(
+                .init(
+                    id: "review:\(review.id)",
+                    author: review.user?.login ?? "a reviewer",
+                    body: body.isEmpty ? "(changes requested, without a comment)" : body
+                )
+            )
+        }
+        for comment in lineComments.sorted(by: { $0.id < $1.id })
+        where !answered.contains("line:\(comment.id)") && !PullRequestText.isChoo(comment.body) {
+            let location = comment.path.map { path in comment.line.map { "\(path):\($0)" } ?? path }
+            feedback.append(
+                .init(
+                    id: "line:\(comment.id)",
+                    author: comment.user?.login ?? "a reviewer",
+                    body: comment.body,
+                    location: location
+                )
+            )
+        }
+        for comment in comments.sorted(by: { $0.id < $1.id })
+        where !answered.contains("comment:\(comment.id)") && !PullRequestText.isChoo(comment.body) {
+            feedback.append(
+                .init(id: "comment:\(comment.id)", author: comment.user?.login ?? "a reviewer", body: comment.body)
+            )
+        }
+        let blocked = standing.values.contains("CHANGES_REQUESTED")
+        if let approver = standing.first(where: { $0.value == "APPROVED" })?.key, !blocked, feedback.isEmpty {
+            return .approved(by: approver)
+        }
+        if let thumbs = reactions.first(where: { $0.content == "+1" }), !blocked, feedback.isEmpty {
+            return .approved(by: thumbs.user?.login ?? "a +1 reaction")
+        }
+        if reactions.contains(where: { $0.content == "eyes" }) { return .inProgress }
+        if !feedback.isEmpty { return .feedback(feedback) }
+        return .pending
+    }
+
+    // MARK: CI
+
+    /// Waits until every check run and status on the pushed head has finished; a failing one goes to
+    /// the agent (up to `max_attempts` rounds) and the fix is pushed. No checks at all counts as green.
+    func awaitChecks(unit: String, number: Int, worktree: String, github: GitHubMode, shutdown: ShutdownFlag)
+        async throws
+    {
+        let git = Git(repository: worktree, runner: context.runner)
+        let timeout = context.config.review.timeout
+        let deadline = github.clock.now().addingTimeInterval(Self.interval(timeout))
+        var rounds = 0
+        var announced: String?
+        while true {
+            if shutdown.isRaised || Task.isCancelled { throw Stop.interrupted }
+            guard let head = try await git.resolve("HEAD") else { throw Stop.failed("the worktree has no HEAD") }
+            let client = github.client
+            let runs: [CheckRun] = try await gitHub("reading the checks of \(head)") {
+                try await client.checkRuns(ref: head)
+            }
+            let combined: CombinedStatus = try await gitHub("reading the statuses of \(head)") {
+                try await client.combinedStatus(ref: head)
+            }
+            let failedConclusions: Set<String> = ["failure", "timed_out", "cancelled", "action_required", "startup_failure"]
+            var failures: [String] = []
+            var pending: [String] = []
+            for run in runs {
+                if run.status != "completed" {
+                    pending.append(run.name)
+                } else if let conclusion = run.conclusion, failedConclusions.contains(conclusion) {
+                    let parts: [String?] = [run.output?.title, run.output?.summary, run.output?.text]
+                    let output = parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+                    let detail = output.isEmpty ? "" : ":\n" + output
+                    failures.append("\(run.name) (\(conclusion))" + detail)
+                }
+            }
+            for status in combined.statuses {
+                switch status.state {
+                case "pending": pending.append(status.context)
+                case "failure", "error":
+                    failures.append("\(status.context) (\(status.state))" + (status.description.map { ": " + $0 } ?? ""))
+                default: break
+                }
+            }
+            if !failures.isEmpty {
+                rounds += 1
+                let limit = max(1, context.config.maxAttempts)
+                context.bus.publish(
+                    Event(
+                        .prChecks,
+                        unit: unit,
+                        payload: [
+                            "number": .int(number), "head": .string(head), "result": .string("failed"),
+                            "round": .int(rounds),
+                        ],
+                        error: failures.map { String($0.prefix(200)) }.joined(separator: "; ")
+                    )
+                )
+                if rounds > limit {
+                    throw Stop.failed(
+                        "CI checks on pull request #\(number) still fail after \(limit) fix rounds (max_attempts): "
+                            + failures.map { String($0.prefix(300)) }.joined(separator: "; ")
+                    )
+                }
+                try await fix(unit: unit, number: number, worktree: worktree, github: github, kind: .checks(failures))
+                announced = nil
+                continue
+            }
+            if pending.isEmpty {
+                context.bus.publish(
+                    Event(
+                        .prChecks,
+                        unit: unit,
+                        payload: [
+                            "number": .int(number), "head": .string(head), "result": .string("passed"),
+                            "checks": .int(runs.count + combined.statuses.count),
+                        ]
+                    )
+                )
+                return
+            }
+            if announced != head {
+                announced = head
+                context.bus.publish(
+                    Event(
+                        .prChecks,
+                        unit: unit,
+                        payload: [
+                            "number": .int(number), "head": .string(head), "result": .string("pending"),
+                            "pending": .array(pending.map(JSONValue.string)),
+                        ]
+                    )
+                )
+            }
+            if github.clock.now() >= deadline {
+                throw Stop.failed(
+                    "CI checks on pull request #\(number) were still running after \(Self.seconds(timeout)) "
+                        + "(review.timeout): \(pending.joined(separator: ", ")). Run again to keep waiting."
+                )
+            }
+            try await wait(github: github)
+        }
+    }
+
+    // MARK: Fixes
+
+    private enum FixKind {
+        case review([PullRequestText.Feedback])
+        case checks([String])
+    }
+
+    /// Gives review feedback or failing checks to the agent, runs the unit's checks (retrying with
+    /// their output up to `max_attempts`), commits, pushes and says so on the pull request.
+    private func fix(unit: String, number: Int, worktree: String, github: GitHubMode, kind: FixKind) async throws {
+        let git = Git(repository: worktree, runner: context.runner)
+        let limit = max(1, context.config.maxAttempts)
+        var problem: String?
+        for attempt in 1 ... limit {
+            let current = try reload(unit: unit, worktree: worktree)
+            let prompt: String
+            switch kind {
+            case .review(let items):
+                prompt = PullRequestText.feedbackPrompt(
+                    unit: current,
+                    pullRequest: number,
+                    feedback: items,
+                    checks: checkList(of: current),
+                    problem: problem
+                )
+            case .checks(let failures):
+                prompt = PullRequestText.checksPrompt(
+                    unit: current,
+                    pullRequest: number,
+                    failures: failures,
+                    checks: checkList(of: current),
+                    problem: problem
+                )
+            }
+            let outcome = try await invokeAgent(
+                unit: unit,
+                task: nil,
+                attempt: attempt,
+                turn: 3000 + attempt,
+                prompt: prompt,
+                worktree: worktree
+            )
+            if outcome.stoppedBecause == .cancelled { throw Stop.interrupted }
+            if !outcome.succeeded {
+                problem = "the agent \(Self.describe(outcome))"
+                continue
+            }
+            if let failure = try await failingCheck(unit: unit, worktree: worktree, stage: "pull request") {
+                problem = failure
+                continue
+            }
+            let summary: String
+            let answered: [String]
+            switch kind {
+            case .review(let items):
+                summary = "Addressed the review feedback (\(items.count) comment\(items.count == 1 ? "" : "s"))."
+                answered = items.map(\.id)
+            case .checks(let failures):
+                summary = "Fixed the failing CI check\(failures.count == 1 ? "" : "s")."
+                answered = []
+            }
+            var commit = try await git.commitAll(message: "fix(\(unit)): \(summary.dropLast()) on #\(number)")
+            if commit == nil { commit = try await git.resolve("HEAD") }
+            try await push(unit: unit, git: git, github: github)
+            let comment = PullRequestText.fixComment(commit: commit ?? "", summary: summary, answered: answered)
+            _ = try await gitHub("commenting on #\(number)") { try await github.client.addComment(number, body: comment) }
+            if case .review = kind {
+                context.bus.publish(
+                    Event(
+                        .prFeedbackAddressed,
+                        unit: unit,
+                        payload: [
+                            "number": .int(number), "commit": .string(commit ?? ""), "answered": .int(answered.count),
+                        ]
+                    )
+                )
+            }
+            return
+        }
+        throw Stop.failed(
+            "the agent could not address \(kindName(kind)) on pull request #\(number) in \(limit) attempts "
+                + "(max_attempts): \(problem ?? "no reason given"); the pull request stays open"
+        )
+    }
+
+    private func kindName(_ kind: FixKind) -> String {
+        switch kind {
+        case .review: "the review feedback"
+        case .checks: "the failing CI checks"
+        }
+    }
+
+    // MARK: Landing
+
+    /// Lands the unit's pull request: brings its branch up to date with the base if needed (checks
+    /// again, pushes, waits for CI), merges through the API with `merge.method`, fast-forwards the
+    /// local target to the result and deletes the remote branch (unless `github.delete_branch: false`).
+    func landOnGitHub(unit: String, github: GitHubMode, shutdown: ShutdownFlag) async throws {
+        let worktree = context.worktreeBase + "/" + unit
+        let branch = Self.branch(for: unit)
+        let target = context.targetBranch
+        let git = Git(repository: worktree, runner: context.runner, environment: ["GIT_EDITOR": "true"])
+        let repository = Git(repository: context.repositoryRoot, runner: context.runner)
+        guard let number = github.pullRequests.number(of: unit) else {
+            throw Stop.failed("no pull request is known for \(branch); run again to open one")
+        }
+        try await rollBackUnfinishedMerge(unit: unit, git: git)
+        for _ in 1 ... Self.landingRounds {
+            if Task.isCancelled { throw Stop.interrupted }
+            let pullRequest = try await gitHub("reading pull request #\(number)") {
+                try await github.client.pullRequest(number)
+            }
+            if pullRequest.merged {
+                try await finishLanding(unit: unit, number: number, head: pullRequest.head.sha, github: github)
+                return
+            }
+            if !pullRequest.isOpen { throw closedByPerson(unit: unit, number: number) }
+            let base = try await fetchTarget(github: github, repository: repository)
+            if try await !git.isAncestor(base, of: "HEAD") {
+                context.bus.publish(
+                    Event(.prConflict, unit: unit, payload: ["number": .int(number), "base": .string(base)])
+                )
+                try await bringUpToDate(unit: unit, git: git, onto: base, worktree: worktree)
+                try await revalidate(unit: unit, worktree: worktree)
+                try await push(unit: unit, git: git, github: github)
+                try await awaitChecks(unit: unit, number: number, worktree: worktree, github: github, shutdown: shutdown)
+            }
+            guard let head = try await git.resolve("HEAD") else { throw Stop.failed("the worktree has no HEAD") }
+            if let retry = try await merge(number, head: head, github: github) {
+                // The base moved under the merge, or GitHub has not caught up with the push yet.
+                context.bus.publish(
+                    Event(.unitMergeUpdated, unit: unit, payload: ["retry": .bool(true), "reason": .string(retry)])
+                )
+                continue
+            }
+            try await finishLanding(unit: unit, number: number, head: head, github: github)
+            return
+        }
+        throw Stop.failed(
+            "pull request #\(number) could not be merged after \(Self.landingRounds) tries (its base kept moving or "
+                + "GitHub refused); it stays open with the unit's work. Run again to land it."
+        )
+    }
+
+    /// Merges pull request `number` at `head`; `nil` when merged, or why it is worth trying again.
+    private func merge(_ number: Int, head: String, github: GitHubMode) async throws -> String? {
+        let outcome: MergeOutcome
+        do {
+            outcome = try await github.client.merge(number, sha: head, method: context.config.merge.method.rawValue)
+        } catch {
+            if let status = error.status, status == 405 || status == 409 { return "\(error)" }
+            if case .cancelled = error { throw Stop.interrupted }
+            throw Stop.failed("merging pull request #\(number) failed: \(error)")
+        }
+        guard outcome.merged else { throw Stop.failed("GitHub did not merge #\(number): \(outcome.message)") }
+        return nil
+    }
+
+    /// After GitHub merged the pull request: fast-forwards the local target (and its checkout) to
+    /// the remote's, deletes the remote branch, and reports the landing.
+    private func finishLanding(unit: String, number: Int, head: String, github: GitHubMode) async throws {
+        let repository = Git(repository: context.repositoryRoot, runner: context.runner)
+        let target = context.targetBranch
+        github.pullRequests.recordMerged(unit: unit, head: head)
+        let merged = try await fetchTarget(github: github, repository: repository)
+        context.bus.publish(
+            Event(.prMerged, unit: unit, payload: ["number": .int(number), "commit": .string(merged)])
+        )
+        try await syncTarget(to: merged, repository: repository)
+        if context.config.github.deleteBranch {
+            do {
+                try await github.client.deleteBranch(Self.branch(for: unit))
+                _ = try? await repository.run([
+                    "update-ref", "-d", "refs/remotes/\(github.remote)/\(Self.branch(for: unit))",
+                ])
+            } catch {
+                context.bus.publish(Event(.unitCleanupFailed, unit: unit, error: "deleting the branch on GitHub: \(error)"))
+            }
+        }
+        context.bus.publish(
+            Event(
+                .unitMerged,
+                unit: unit,
+                payload: [
+                    "commit": .string(merged), "target": .string(target), "branch": .string(Self.branch(for: unit)),
+                    "pull_request": .int(number),
+                ]
+            )
+        )
+    }
+
+    /// Fetches the target branch from the remote; its tip there.
+    private func fetchTarget(github: GitHubMode, repository: Git) async throws -> String {
+        let target = context.targetBranch
+        let tracking = "refs/remotes/\(github.remote)/\(target)"
+        do {
+            try await repository.run(["fetch", "--quiet", github.remote, "+refs/heads/\(target):\(tracking)"])
+        } catch {
+            throw Stop.failed("fetching `\(target)` from \(github.remote) failed: \(error)")
+        }
+        guard let tip = try await repository.resolve(tracking) else {
+            throw Stop.failed("\(github.remote) has no branch `\(target)`")
+        }
+        return tip
+    }
+
+    /// Moves the local target forward to `tip` (only by fast-forward), with its checkout if any.
+    private func syncTarget(to tip: String, repository: Git) async throws {
+        let target = context.targetBranch
+        for _ in 1 ... Self.landingRounds {
+            guard let local = try await repository.resolve("refs/heads/" + target) else {
+                throw Stop.failed("the target branch `\(target)` no longer exists")
+            }
+            if local == tip { return }
+            guard try await repository.isAncestor(local, of: tip) else {
+                throw Stop.failed(
+                    "the pull request was merged on GitHub, but the local `\(target)` has commits the remote does not, "
+                        + "so it was not fast-forwarded; pull or rebase `\(target)` yourself"
+                )
+            }
+            if try await moveTarget(from: local, to: tip, repository: repository) { return }
+        }
+    }
+
+    // MARK: Helpers
+
+    private func closedByPerson(unit: String, number: Int) -> Stop {
+        context.bus.publish(
+            Event(.prFailed, unit: unit, payload: ["number": .int(number)], error: "closed without merging")
+        )
+        return Stop.failed(
+            "pull request #\(number) was closed on GitHub without merging; the unit's work is kept on "
+                + "\(Self.branch(for: unit)). Reopen it and run again to carry on, or leave the unit failed."
+        )
+    }
+
+    /// Runs a call to GitHub, turning its error into the unit's failure with `what` it was doing.
+    private func gitHub<T: Sendable>(_ what: String, _ call: () async throws -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch GitHubError.cancelled {
+            throw Stop.interrupted
+        } catch let error as GitHubError {
+            throw Stop.failed("\(what) on GitHub failed: \(error)")
+        }
+    }
+
+    private func wait(github: GitHubMode) async throws {
+        do {
+            try await github.clock.sleep(for: context.config.review.pollInterval)
+        } catch {
+            throw Stop.interrupted
+        }
+    }
+
+    static func interval(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

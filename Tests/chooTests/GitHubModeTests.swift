@@ -1,0 +1,318 @@
+import ChooCore
+import ChooTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// A run in GitHub mode against the fake GitHub: a real bare repository as `origin` (reached
+/// through the address `https://github.com/acme/widgets.git`, which git rewrites to it), the fake
+/// answering the REST API, and the built `choo` in the background so a test can act as a reviewer
+/// when choo says what it is doing.
+struct GitHubFixture {
+    static let token = "ghp_fixtureSecretToken0123456789abcdef"
+    let run: RunFixture
+    let bare: String
+    let fake: FakeGitHub
+
+    init(
+        fake: FakeGitHub,
+        bare: String,
+        _ behaviour: FakeAgent.Behaviour = .completeNextTask,
+        settings: String = "",
+        units: (SpecFixture) throws -> Void
+    ) async throws {
+        self.fake = fake
+        self.bare = bare
+        let yaml = """
+            merge:
+              mode: github
+            github:
+              api_url: \(fake.apiURL)
+            review:
+              poll_interval: 20ms
+              timeout: 2m
+
+            """
+        run = try await RunFixture(behaviour, settings: yaml + settings, units: units)
+        try await FakeGitHub.makeOrigin(for: run.repository, at: bare)
+        // choo reads the owner and name from this address; git sends pushes and fetches to the bare repository.
+        try await run.repository.git("remote", "set-url", "origin", "https://github.com/acme/widgets.git")
+        try await run.repository.git("config", "url.\(bare).insteadOf", "https://github.com/acme/widgets.git")
+    }
+
+    /// The environment choo runs with: the token, and no other source of one.
+    static var environment: [String: String] { ["GITHUB_TOKEN": token, "GH_TOKEN": ""] }
+
+    /// Starts `choo arguments` in the repository.
+    func start(_ arguments: String...) -> RunningChoo {
+        RunningChoo(arguments, in: run.repository.path, environment: Self.environment)
+    }
+
+    /// `git` in the bare repository.
+    func origin(_ arguments: String...) async throws -> String {
+        try await run.repository.git(arguments: ["--git-dir", bare] + arguments)
+    }
+
+    /// Waits for `choo` to end and returns its exit code.
+    static func exitCode(_ choo: RunningChoo) async throws -> Int32 {
+        switch try await choo.wait().termination {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + signal
+        }
+    }
+
+    /// Every file choo wrote under the worktree base (agent logs, the journal), as text.
+    func written() throws -> String {
+        let base = run.repository(".ralph/worktrees")
+        var text = ""
+        let files = FileManager.default.enumerator(atPath: base)?.compactMap { $0 as? String } ?? []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: base + "/" + file) else { continue }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        return text
+    }
+}
+
+extension Event {
+    /// The pull request number in the payload.
+    var number: Int? {
+        if case .int(let value)? = payload["number"] { return value }
+        return nil
+    }
+}
+
+@Suite(.temporaryDirectory, .serialized)
+struct GitHubModeTests {
+    let bare = TemporaryDirectory.current("origin.git")
+
+    func withGitHub<T>(_ body: (FakeGitHub) async throws -> T) async throws -> T {
+        try await FakeGitHub.withServer(
+            owner: "acme",
+            repo: "widgets",
+            bareRepository: bare,
+            token: GitHubFixture.token,
+            body
+        )
+    }
+
+    @Test("a chain A -> B lands as two approved, squash-merged pull requests; the token appears nowhere")
+    func happyPath() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+                try specs.unit("b", dependsOn: ["a"], tasks: [.init(1, backpressure: "test -f work/a-01-task-1.done")])
+            }
+            let choo = fixture.start("run", "--json")
+            let first = try #require(await choo.events.first(.prCreated, unit: "a").number)
+            await choo.events.first(.prReviewPending, unit: "a")
+            try await fake.addReview(pr: first, state: "APPROVED", body: "Looks good")
+            // The Go tool's protocol: a +1 reaction approves too.
+            let second = try #require(await choo.events.first(.prCreated, unit: "b").number)
+            try fake.addReaction(pr: second, content: "+1")
+            let code = try await GitHubFixture.exitCode(choo)
+            #expect(code == 0)
+
+            let pulls = fake.pullRequests
+            #expect(pulls.map(\.head) == ["ralph/a", "ralph/b"])
+            #expect(pulls.allSatisfy { $0.merged && $0.mergeMethod == "squash" && $0.base == "main" })
+            #expect(pulls[0].body?.contains("| 1 | Task 1 | `test -f work/a-01-task-1.done") == true)
+            // origin's main has both units, the local main (and its checkout) is the same commit.
+            let remoteMain = try await fixture.origin("rev-parse", "main")
+            #expect(try await fixture.run.repository.git("rev-parse", "main") == remoteMain)
+            #expect(FileSystem.exists(fixture.run.repository("work/b-01-task-1.done")))
+            #expect(try await fixture.run.repository.git("status", "--porcelain").isEmpty)
+            // Remote and local unit branches are gone; each plan records its pull request.
+            #expect(try await fixture.origin("branch", "--list", "ralph/*").isEmpty)
+            #expect(try await fixture.run.repository.git("branch", "--list", "ralph/*").isEmpty)
+            let plan = try fixture.run.repository.read("specs/tasks/b/IMPLEMENTATION_PLAN.md")
+            #expect(plan.contains("orch_pr_number: \(second)"))
+            // Polling asks conditionally, so an unchanged pull request costs no rate limit.
+            #expect(fake.requests.contains { $0.method == "GET" && $0.header("If-None-Match") != nil && $0.status == 304 })
+            #expect(fake.requests.allSatisfy { $0.header("Authorization") == "Bearer \(GitHubFixture.token)" })
+
+            let events = choo.events.all.map { "\($0.type.rawValue) \($0.unit ?? "")" }
+            #expect(events.firstIndex(of: "pr.merged a")! < events.firstIndex(of: "unit.started b")!)
+            #expect(events.firstIndex(of: "pr.review.approved a")! < events.firstIndex(of: "pr.merged a")!)
+            let outcome = try await choo.wait()
+            for text in [outcome.output, outcome.errorOutput, try fixture.written()] {
+                #expect(!text.contains(GitHubFixture.token))
+            }
+        }
+    }
+
+    @Test("changes requested: the comments go to the agent, the fix is pushed and answered, then approval merges")
+    func changesRequestedThenApproved() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
+            let choo = fixture.start("run", "--json")
+            let number = try #require(await choo.events.first(.prCreated, unit: "a").number)
+            try await fake.addReview(pr: number, state: "CHANGES_REQUESTED", body: "Please log what was done.")
+            try fake.addReviewComment(pr: number, body: "Name this file better.", path: "work/a-01-task-1.done", line: 1)
+            let addressed = await choo.events.first(.prFeedbackAddressed, unit: "a")
+            #expect(addressed.payload["answered"] == .int(2))
+            let prompt = try #require(fixture.run.agent.prompts.last)
+            #expect(prompt.contains("Please log what was done."))
+            #expect(prompt.contains("Name this file better."))
+            #expect(prompt.contains("on `work/a-01-task-1.done:1`"))
+            // The fix is on origin's branch, and choo said so on the pull request.
+            #expect(try await fixture.origin("show", "ralph/a:work/feedback.log") == "addressed\n")
+            try await fake.addReview(pr: number, state: "APPROVED")
+            #expect(try await GitHubFixture.exitCode(choo) == 0)
+            let answered = choo.events.all.filter { $0.type == .prFeedbackReceived }
+            #expect(answered.count == 1, "feedback already answered is not answered again")
+            #expect(try fixture.run.repository.read("work/feedback.log") == "addressed\n")
+            #expect(!(try fixture.written()).contains(GitHubFixture.token))
+        }
+    }
+
+    @Test("a failing CI check goes to the agent with its summary; the fix turns it green and the unit lands")
+    func failingCheckFixed() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
+            let seen = Mutex<[String]>([])
+            fake.checks = { sha in
+                let first = seen.withLock { shas in
+                    shas.append(sha)
+                    return shas.count == 1
+                }
+                return first
+                    ? [.failing("build", summary: "error: expected ';' in Sources/main.swift")] : [.passing("build")]
+            }
+            let choo = fixture.start("run", "--json", "--skip-review")
+            #expect(try await GitHubFixture.exitCode(choo) == 0)
+            let checks = choo.events.all.filter { $0.type == .prChecks }.compactMap { $0.payload["result"] }
+            #expect(checks.first == .string("failed"))
+            #expect(checks.last == .string("passed"))
+            #expect(fixture.run.agent.prompts.last?.contains("error: expected ';' in Sources/main.swift") == true)
+            #expect(try fixture.run.repository.read("work/feedback.log") == "addressed\n")
+            #expect(fake.pullRequests.first?.merged == true)
+        }
+    }
+
+    @Test("behind its base at merge time: brought up to date, checked, pushed with a lease, then merged")
+    func behindBaseAtMerge() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
+            // CI holds the first head until the test has moved main on origin.
+            let hold = Mutex(true)
+            fake.checks = { _ in hold.withLock { $0 } ? [.running("ci")] : [.passing("ci")] }
+            let choo = fixture.start("run", "--json", "--skip-review")
+            let pending = await choo.events.first { $0.type == .prChecks && $0.payload["result"] == .string("pending") }
+            guard case .string(let head)? = pending.payload["head"] else { Issue.record("no head"); return }
+            // Someone else lands a commit on main meanwhile.
+            let other = TemporaryDirectory.current("other")
+            try await fixture.run.repository.git(arguments: ["clone", "--quiet", bare, other])
+            let outsider = try await GitRepository(at: other)
+            try await outsider.commit("Someone else's change", files: ["other.txt": "theirs\n"])
+            try await outsider.git("push", "--quiet", "origin", "HEAD:main")
+            hold.withLock { $0 = false }
+            fake.setCheckRun(sha: head, name: "ci", status: "completed", conclusion: "success", summary: nil)
+            #expect(try await GitHubFixture.exitCode(choo) == 0)
+            #expect(choo.events.all.contains { $0.type == .prConflict && $0.unit == "a" })
+            #expect(FileSystem.exists(fixture.run.repository("other.txt")))
+            #expect(FileSystem.exists(fixture.run.repository("work/a-01-task-1.done")))
+            #expect(try await fixture.run.repository.git("rev-parse", "main") == (try await fixture.origin("rev-parse", "main")))
+        }
+    }
+
+    @Test("GitHub answering 500 is retried, and the run goes on")
+    func serverErrorsRetried() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
+            fake.failNext(1, status: 500, pathContaining: "/pulls")
+            let choo = fixture.start("run", "--json", "--skip-review")
+            #expect(try await GitHubFixture.exitCode(choo) == 0)
+            let pulls = fake.requests.filter { $0.pathWithoutQuery.hasSuffix("/pulls") }
+            #expect(pulls.first?.status == 500)
+            #expect(pulls.dropFirst().first?.status == 200)
+            #expect(fake.pullRequests.count == 1)
+        }
+    }
+
+    @Test("an open pull request for the unit's branch is adopted; a second one is never opened")
+    func existingPullRequestAdopted() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
+            try await fixture.run.repository.git("push", "--quiet", "origin", "main:refs/heads/ralph/a")
+            let client = GitHubClient(
+                apiURL: fake.apiURL,
+                repository: GitHubRepository(host: "github.com", owner: "acme", name: "widgets"),
+                token: GitHubToken(value: GitHubFixture.token, source: "test")
+            )
+            let existing = try await client.createPullRequest(title: "a", body: "opened earlier", head: "ralph/a", base: "main")
+            let choo = fixture.start("run", "--json", "--skip-review")
+            #expect(try await GitHubFixture.exitCode(choo) == 0)
+            let created = try #require(choo.events.all.first { $0.type == .prCreated })
+            #expect(created.number == existing.number)
+            #expect(created.payload["adopted"] == .bool(true))
+            #expect(fake.pullRequests.count == 1)
+            #expect(fake.pullRequests.first?.merged == true)
+        }
+    }
+
+    @Test("a pull request closed by a person fails the unit and keeps its work; one merged by a person lands")
+    func closedOrMergedByPerson() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+                try specs.unit("b", tasks: [.init(1, backpressure: workCheck("b", 1))])
+            }
+            let choo = fixture.start("run", "--json", "-p", "2")
+            let a = try #require(await choo.events.first(.prCreated, unit: "a").number)
+            let b = try #require(await choo.events.first(.prCreated, unit: "b").number)
+            try await fake.closePullRequest(a)
+            _ = try await fake.mergePullRequestByPerson(b)
+            #expect(try await GitHubFixture.exitCode(choo) == 1)
+            let failed = try #require(choo.events.all.first { $0.type == .unitFailed && $0.unit == "a" })
+            #expect(failed.error?.contains("closed on GitHub without merging") == true)
+            #expect(try await fixture.run.repository.git("branch", "--list", "ralph/a").contains("ralph/a"))
+            #expect(choo.events.all.contains { $0.type == .unitMerged && $0.unit == "b" })
+            #expect(FileSystem.exists(fixture.run.repository("work/b-01-task-1.done")))
+        }
+    }
+
+    @Test("without a token the run exits 2 naming where a token comes from, and changes nothing")
+    func noToken() async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+        }
+        try await FakeGitHub.makeOrigin(for: fixture.repository, at: bare)
+        try await fixture.repository.git("remote", "set-url", "origin", "git@github.com:acme/widgets.git")
+        // A `gh` that is not logged in.
+        let bin = TemporaryDirectory.current("bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try "#!/bin/sh\necho 'not logged in' >&2\nexit 1\n".write(toFile: bin + "/gh", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/gh")
+        let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let before = FileTreeSnapshot.take(fixture.repository.path)
+        let result = try await ChooBinary.run(
+            ["run", "--pr"],
+            in: fixture.repository.path,
+            environment: ["GITHUB_TOKEN": "", "GH_TOKEN": "", "PATH": path]
+        )
+        #expect(result.exitCode == 2)
+        for name in ["GITHUB_TOKEN", "GH_TOKEN", "gh auth token"] { #expect(result.stderr.contains(name)) }
+        #expect(FileTreeSnapshot.take(fixture.repository.path) == before)
+    }
+
+    @Test("--pr and --no-pr together are refused")
+    func contradictoryFlags() async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            try specs.unit("a", tasks: [.init(1)])
+        }
+        let result = try await fixture.choo("run", "--pr", "--no-pr")
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("--pr and --no-pr"))
+    }
+}
