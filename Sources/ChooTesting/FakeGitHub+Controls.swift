@@ -83,6 +83,11 @@ extension FakeGitHub {
         }
     }
 
+    /// Removes reaction `id` from pull request `pr` (a reviewer taking their eyes off it).
+    package func removeReaction(pr: Int, id: Int) {
+        state.withLock { state in state.reactions[pr]?.removeAll { $0.id == id } }
+    }
+
     /// Reports check run `name` on commit `sha` (replacing an earlier one of that name). Once a
     /// commit has check runs set this way, ``checks`` is not asked about it.
     package func setCheckRun(

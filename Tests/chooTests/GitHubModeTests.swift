@@ -128,7 +128,9 @@ struct GitHubModeTests {
             let plan = try fixture.run.repository.read("specs/tasks/b/IMPLEMENTATION_PLAN.md")
             #expect(plan.contains("orch_pr_number: \(second)"))
             // Polling asks conditionally, so an unchanged pull request costs no rate limit.
-            #expect(fake.requests.contains { $0.method == "GET" && $0.header("If-None-Match") != nil && $0.status == 304 })
+            #expect(
+                fake.requests.contains { $0.method == "GET" && $0.header("If-None-Match") != nil && $0.status == 304 }
+            )
             #expect(fake.requests.allSatisfy { $0.header("Authorization") == "Bearer \(GitHubFixture.token)" })
 
             let events = choo.events.all.map { "\($0.type.rawValue) \($0.unit ?? "")" }
@@ -149,8 +151,17 @@ struct GitHubModeTests {
             }
             let choo = fixture.start("run", "--json")
             let number = try #require(await choo.events.first(.prCreated, unit: "a").number)
+            // Eyes on it: a review is under way, choo waits; then the review arrives whole and the eyes go.
+            let eyes = try fake.addReaction(pr: number, content: "eyes")
+            await choo.events.first(.prReviewInProgress, unit: "a")
+            try await fake.addReviewComment(
+                pr: number,
+                body: "Name this file better.",
+                path: "work/a-01-task-1.done",
+                line: 1
+            )
             try await fake.addReview(pr: number, state: "CHANGES_REQUESTED", body: "Please log what was done.")
-            try fake.addReviewComment(pr: number, body: "Name this file better.", path: "work/a-01-task-1.done", line: 1)
+            fake.removeReaction(pr: number, id: eyes)
             let addressed = await choo.events.first(.prFeedbackAddressed, unit: "a")
             #expect(addressed.payload["answered"] == .int(2))
             let prompt = try #require(fixture.run.agent.prompts.last)
@@ -158,7 +169,7 @@ struct GitHubModeTests {
             #expect(prompt.contains("Name this file better."))
             #expect(prompt.contains("on `work/a-01-task-1.done:1`"))
             // The fix is on origin's branch, and choo said so on the pull request.
-            #expect(try await fixture.origin("show", "ralph/a:work/feedback.log") == "addressed\n")
+            #expect(try await fixture.origin("show", "ralph/a:work/feedback.log") == "addressed")
             try await fake.addReview(pr: number, state: "APPROVED")
             #expect(try await GitHubFixture.exitCode(choo) == 0)
             let answered = choo.events.all.filter { $0.type == .prFeedbackReceived }
@@ -205,20 +216,33 @@ struct GitHubModeTests {
             fake.checks = { _ in hold.withLock { $0 } ? [.running("ci")] : [.passing("ci")] }
             let choo = fixture.start("run", "--json", "--skip-review")
             let pending = await choo.events.first { $0.type == .prChecks && $0.payload["result"] == .string("pending") }
-            guard case .string(let head)? = pending.payload["head"] else { Issue.record("no head"); return }
+            guard case .string(let head)? = pending.payload["head"] else {
+                Issue.record("no head")
+                return
+            }
             // Someone else lands a commit on main meanwhile.
             let other = TemporaryDirectory.current("other")
-            try await fixture.run.repository.git(arguments: ["clone", "--quiet", bare, other])
-            let outsider = try await GitRepository(at: other)
-            try await outsider.commit("Someone else's change", files: ["other.txt": "theirs\n"])
-            try await outsider.git("push", "--quiet", "origin", "HEAD:main")
+            let repository = fixture.run.repository
+            try await repository.git(arguments: ["clone", "--quiet", bare, other])
+            try "theirs\n".write(toFile: other + "/other.txt", atomically: true, encoding: .utf8)
+            let someone = ["-c", "user.name=Someone", "-c", "user.email=someone@example.com"]
+            try await repository.git(arguments: ["add", "other.txt"], in: other)
+            try await repository.git(
+                arguments: someone + ["commit", "--quiet", "-m", "Someone else's change"],
+                in: other
+            )
+            try await repository.git(arguments: ["push", "--quiet", "origin", "HEAD:main"], in: other)
             hold.withLock { $0 = false }
             fake.setCheckRun(sha: head, name: "ci", status: "completed", conclusion: "success", summary: nil)
-            #expect(try await GitHubFixture.exitCode(choo) == 0)
+            let code = try await GitHubFixture.exitCode(choo)
+            #expect(code == 0, "\(choo.events.all.compactMap(\.error))")
             #expect(choo.events.all.contains { $0.type == .prConflict && $0.unit == "a" })
             #expect(FileSystem.exists(fixture.run.repository("other.txt")))
             #expect(FileSystem.exists(fixture.run.repository("work/a-01-task-1.done")))
-            #expect(try await fixture.run.repository.git("rev-parse", "main") == (try await fixture.origin("rev-parse", "main")))
+            #expect(
+                try await fixture.run.repository.git("rev-parse", "main")
+                    == (try await fixture.origin("rev-parse", "main"))
+            )
         }
     }
 
@@ -244,13 +268,24 @@ struct GitHubModeTests {
             let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
                 try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
             }
-            try await fixture.run.repository.git("push", "--quiet", "origin", "main:refs/heads/ralph/a")
+            // A run killed after opening the pull request: the unit's branch, with a commit, is on origin.
+            let repository = fixture.run.repository
+            try await repository.git("branch", "ralph/a", "main")
+            try await repository.git("checkout", "--quiet", "ralph/a")
+            try await repository.commit("Notes for a", files: ["notes.txt": "started\n"])
+            try await repository.git("checkout", "--quiet", "main")
+            try await repository.git("push", "--quiet", "origin", "ralph/a")
             let client = GitHubClient(
                 apiURL: fake.apiURL,
                 repository: GitHubRepository(host: "github.com", owner: "acme", name: "widgets"),
                 token: GitHubToken(value: GitHubFixture.token, source: "test")
             )
-            let existing = try await client.createPullRequest(title: "a", body: "opened earlier", head: "ralph/a", base: "main")
+            let existing = try await client.createPullRequest(
+                title: "a",
+                body: "opened earlier",
+                head: "ralph/a",
+                base: "main"
+            )
             let choo = fixture.start("run", "--json", "--skip-review")
             #expect(try await GitHubFixture.exitCode(choo) == 0)
             let created = try #require(choo.events.all.first { $0.type == .prCreated })
@@ -292,7 +327,11 @@ struct GitHubModeTests {
         // A `gh` that is not logged in.
         let bin = TemporaryDirectory.current("bin")
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        try "#!/bin/sh\necho 'not logged in' >&2\nexit 1\n".write(toFile: bin + "/gh", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho 'not logged in' >&2\nexit 1\n".write(
+            toFile: bin + "/gh",
+            atomically: true,
+            encoding: .utf8
+        )
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/gh")
         let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let before = FileTreeSnapshot.take(fixture.repository.path)

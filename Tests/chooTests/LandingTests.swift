@@ -164,15 +164,16 @@ struct LandingTests {
         #expect(!(try await fixture.repository.git("branch", "--list", "ralph/u")).isEmpty)
     }
 
-    @Test("merge.mode: github is refused until GitHub mode exists, before anything is created")
-    func githubModeRefused() async throws {
+    @Test("merge.mode: github without a GitHub `origin` exits 2 saying what to add, before anything is created")
+    func githubModeWithoutOrigin() async throws {
         let fixture = try await RunFixture(.completeNextTask, settings: "merge:\n  mode: github\n") { specs in
             try specs.unit("u")
         }
         let before = FileTreeSnapshot.take(fixture.repository.path)
         let result = try await fixture.choo("run")
         #expect(result.exitCode == 2)
-        #expect(result.stderr.contains("merge.mode is `github`"))
+        #expect(result.stderr.contains("there is no `origin` remote"))
+        #expect(result.stderr.contains("github.owner and github.repo"))
         #expect(FileTreeSnapshot.take(fixture.repository.path) == before)
     }
 }

@@ -8,7 +8,8 @@ extension Orchestrator {
         let config = workspace.config
         guard config.merge.mode == .github else { return nil }
         let remote = "origin"
-        let url = (try? await git.run(["config", "--get", "remote.\(remote).url"]))?
+        let url =
+            (try? await git.run(["config", "--get", "remote.\(remote).url"]))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let detected = GitHubRepository.parse(remoteURL: url)
         let owner = config.github.owner == "auto" ? detected?.owner : config.github.owner
@@ -57,7 +58,8 @@ extension Orchestrator {
             )
         }
         do {
-            guard let remoteTip = try await git.resolve(tracking), let local = try await git.resolve("refs/heads/" + target)
+            guard let remoteTip = try await git.resolve(tracking),
+                let local = try await git.resolve("refs/heads/" + target)
             else { throw SetupError.github("\(remote) has no branch `\(target)`; push it first") }
             if local == remoteTip { return }
             guard try await git.isAncestor(local, of: remoteTip) else {
@@ -68,7 +70,9 @@ extension Orchestrator {
                 )
             }
             if let checkout = try await git.worktrees().first(where: { $0.branch == target }) {
-                try await Git(repository: checkout.path, runner: runner).run(["merge", "--ff-only", "--quiet", remoteTip])
+                try await Git(repository: checkout.path, runner: runner).run([
+                    "merge", "--ff-only", "--quiet", remoteTip,
+                ])
             } else {
                 try await git.run(["update-ref", "refs/heads/" + target, remoteTip, local])
             }

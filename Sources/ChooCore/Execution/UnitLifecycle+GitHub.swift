@@ -40,13 +40,15 @@ extension UnitLifecycle {
 
     /// Pushes the worktree's HEAD to the unit's branch on the remote. It never overwrites commits
     /// someone else pushed there: the push is leased on what the remote had when it was fetched
-    /// just before, and refused when that holds commits the worktree does not.
+    /// just before, which must be either what choo itself pushed last (a rebase rewrites that) or
+    /// contained in HEAD.
     func push(unit: String, git: Git, github: GitHubMode) async throws {
         let branch = Self.branch(for: unit)
         let tracking = "refs/remotes/\(github.remote)/\(branch)"
+        let pushedLast = try await git.resolve(tracking)
         _ = try? await git.run(["fetch", "--quiet", github.remote, "+refs/heads/\(branch):\(tracking)"])
         let known = try await git.resolve(tracking)
-        if let known, try await !git.isAncestor(known, of: "HEAD") {
+        if let known, known != pushedLast, try await !git.isAncestor(known, of: "HEAD") {
             throw Stop.failed(
                 "\(github.remote) has commits on \(branch) that the unit's worktree does not (pushed by someone "
                     + "else?); choo will not overwrite them. Merge them into the worktree at \(git.repository) or "
@@ -89,7 +91,8 @@ extension UnitLifecycle {
             return pullRequest
         case .failure(let error) where error.status == 422:
             // Opened meanwhile (by a person, or a run killed between creating it and recording it).
-            guard let existing = try await gitHub(what, { try await client.openPullRequest(head: branch, base: target) })
+            guard
+                let existing = try await gitHub(what, { try await client.openPullRequest(head: branch, base: target) })
             else { throw Stop.failed("\(what) failed: \(error)") }
             publishCreated(existing, unit: unit, adopted: true)
             return existing
@@ -117,7 +120,7 @@ extension UnitLifecycle {
         let current = try reload(unit: unit, worktree: worktree)
         guard current.orchPRNumber != number else { return false }
         let path = worktree + "/" + current.planFile
-        let edited = try FrontmatterEditor.set([("orch_pr_number", String(number))], in: try FileSystem.readText(path))
+        let edited = try FrontmatterEditor.set("orch_pr_number", integer: number, in: try FileSystem.readText(path))
         try edited.write(toFile: path, atomically: true, encoding: .utf8)
         return try await git.commitAll(message: "chore(\(unit)): record pull request #\(number)") != nil
     }
@@ -288,7 +291,9 @@ extension UnitLifecycle {
             let combined: CombinedStatus = try await gitHub("reading the statuses of \(head)") {
                 try await client.combinedStatus(ref: head)
             }
-            let failedConclusions: Set<String> = ["failure", "timed_out", "cancelled", "action_required", "startup_failure"]
+            let failedConclusions: Set<String> = [
+                "failure", "timed_out", "cancelled", "action_required", "startup_failure",
+            ]
             var failures: [String] = []
             var pending: [String] = []
             for run in runs {
@@ -305,7 +310,9 @@ extension UnitLifecycle {
                 switch status.state {
                 case "pending": pending.append(status.context)
                 case "failure", "error":
-                    failures.append("\(status.context) (\(status.state))" + (status.description.map { ": " + $0 } ?? ""))
+                    failures.append(
+                        "\(status.context) (\(status.state))" + (status.description.map { ": " + $0 } ?? "")
+                    )
                 default: break
                 }
             }
@@ -434,7 +441,9 @@ extension UnitLifecycle {
             if commit == nil { commit = try await git.resolve("HEAD") }
             try await push(unit: unit, git: git, github: github)
             let comment = PullRequestText.fixComment(commit: commit ?? "", summary: summary, answered: answered)
-            _ = try await gitHub("commenting on #\(number)") { try await github.client.addComment(number, body: comment) }
+            _ = try await gitHub("commenting on #\(number)") {
+                try await github.client.addComment(number, body: comment)
+            }
             if case .review = kind {
                 context.bus.publish(
                     Event(
@@ -469,7 +478,6 @@ extension UnitLifecycle {
     func landOnGitHub(unit: String, github: GitHubMode, shutdown: ShutdownFlag) async throws {
         let worktree = context.worktreeBase + "/" + unit
         let branch = Self.branch(for: unit)
-        let target = context.targetBranch
         let git = Git(repository: worktree, runner: context.runner, environment: ["GIT_EDITOR": "true"])
         let repository = Git(repository: context.repositoryRoot, runner: context.runner)
         guard let number = github.pullRequests.number(of: unit) else {
@@ -494,7 +502,13 @@ extension UnitLifecycle {
                 try await bringUpToDate(unit: unit, git: git, onto: base, worktree: worktree)
                 try await revalidate(unit: unit, worktree: worktree)
                 try await push(unit: unit, git: git, github: github)
-                try await awaitChecks(unit: unit, number: number, worktree: worktree, github: github, shutdown: shutdown)
+                try await awaitChecks(
+                    unit: unit,
+                    number: number,
+                    worktree: worktree,
+                    github: github,
+                    shutdown: shutdown
+                )
             }
             guard let head = try await git.resolve("HEAD") else { throw Stop.failed("the worktree has no HEAD") }
             if let retry = try await merge(number, head: head, github: github) {
@@ -545,7 +559,9 @@ extension UnitLifecycle {
                     "update-ref", "-d", "refs/remotes/\(github.remote)/\(Self.branch(for: unit))",
                 ])
             } catch {
-                context.bus.publish(Event(.unitCleanupFailed, unit: unit, error: "deleting the branch on GitHub: \(error)"))
+                context.bus.publish(
+                    Event(.unitCleanupFailed, unit: unit, error: "deleting the branch on GitHub: \(error)")
+                )
             }
         }
         context.bus.publish(

@@ -31,6 +31,18 @@ public enum FrontmatterEditor {
 
     /// Returns `text` with each `(key, value)` set, in order; a `nil` value is written as `null`.
     public static func set(_ values: [(String, String?)], in text: String) throws(EditError) -> String {
+        try apply(values.map { ($0.0, render($0.1), $0.1 ?? "null") }, in: text)
+    }
+
+    /// Returns `text` with `key` set to the integer `value`, written plain so YAML reads a number.
+    public static func set(_ key: String, integer value: Int, in text: String) throws(EditError) -> String {
+        try apply([(key, String(value), String(value))], in: text)
+    }
+
+    /// Sets each `(key, rendered)` line, then checks each key reads back as `expected`.
+    private static func apply(_ entries: [(key: String, rendered: String, expected: String)], in text: String)
+        throws(EditError) -> String
+    {
         let hasBOM = text.utf8.starts(with: [0xEF, 0xBB, 0xBF])
         let content = hasBOM ? String(Substring(text.utf8.dropFirst(3))) : text
         var lines = splitLines(content)
@@ -38,7 +50,7 @@ public enum FrontmatterEditor {
 
         if lines.first.map({ isFence($0) }) != true {
             var block = ["---" + newline]
-            for (key, value) in values { block.append("\(key): \(render(value))" + newline) }
+            for entry in entries { block.append("\(entry.key): \(entry.rendered)" + newline) }
             block.append("---" + newline)
             lines = block + lines
         } else {
@@ -46,9 +58,9 @@ public enum FrontmatterEditor {
                 throw .unclosedFrontmatter
             }
             var end = close
-            for (key, value) in values {
-                let replacement = "\(key): \(render(value))"
-                if let line = (1 ..< end).first(where: { keyName(of: lines[$0]) == key }) {
+            for entry in entries {
+                let replacement = "\(entry.key): \(entry.rendered)"
+                if let line = (1 ..< end).first(where: { keyName(of: lines[$0]) == entry.key }) {
                     let comment = trailingComment(of: lines[line])
                     let terminator = terminatorOf(lines[line]) ?? newline
                     // Drop continuation lines of the old value (indented or list items).
@@ -64,7 +76,7 @@ public enum FrontmatterEditor {
             }
         }
         let result = (hasBOM ? "\u{FEFF}" : "") + lines.joined()
-        try verify(result, values)
+        try verify(result, entries.map { ($0.key, $0.expected) })
         return result
     }
 
@@ -140,11 +152,10 @@ public enum FrontmatterEditor {
         }
     }
 
-    private static func verify(_ text: String, _ values: [(String, String?)]) throws(EditError) {
+    private static func verify(_ text: String, _ values: [(String, String)]) throws(EditError) {
         guard let mapping = try mapping(of: text) else { throw .verificationFailed("not a mapping") }
-        for (key, value) in values {
+        for (key, expected) in values {
             guard let found = mapping[.scalar(.init(key))] else { throw .verificationFailed("`\(key)` missing") }
-            let expected = value ?? "null"
             guard case .scalar(let scalar) = found, scalar.string == expected else {
                 throw .verificationFailed("`\(key)` does not read back as `\(expected)`")
             }

@@ -486,14 +486,14 @@ extension ConfigTests {
                 """
                 parallelism: 2
                 log_level: debug
-                merge:
-                  method: merge
+                code_review:
+                  enabled: false
                 worktree:
                   setup:
                     - command: npm install
                     - command: make
-                review:
-                  timeout: 1h
+                feature:
+                  prd_dir: docs/prd
                 provider:
                   type: claude
                   providers:
@@ -505,8 +505,8 @@ extension ConfigTests {
             #expect(load.diagnostics.isEmpty)
             #expect(
                 load.presentKeys == [
-                    "parallelism", "log_level", "merge.method", "worktree.setup", "review.timeout", "provider.type",
-                    "provider.providers",
+                    "parallelism", "log_level", "code_review.enabled", "worktree.setup", "feature.prd_dir",
+                    "provider.type", "provider.providers",
                 ]
             )
             let notes = load.notUsedYet()
@@ -514,17 +514,17 @@ extension ConfigTests {
             #expect(notes.map(\.rule) == [.configNotUsedYet, .configNotUsedYet])
             #expect(notes.map(\.line) == [4, 10])
             #expect(notes.map(\.file) == [".choo.yaml", ".choo.yaml"])
-            #expect(notes.first?.message == "`merge.method` is accepted but not used yet by this version of choo")
+            #expect(notes.first?.message == "`code_review.enabled` is accepted but not used yet by this version of choo")
             #expect(!notes.contains { $0.message.contains("`worktree.setup`") }, "worktree.setup is used by choo run")
-            #expect(notes.last?.message.contains("`review.timeout`") == true)
+            #expect(notes.last?.message.contains("`feature.prd_dir`") == true)
         }
 
         @Test("the set of used keys decides which keys get notes")
         func notUsedYetFollowsUsedKeys() throws {
-            let load = try loadConfig("parallelism: 2\nmerge:\n  method: merge\n")
+            let load = try loadConfig("parallelism: 2\ncode_review:\n  enabled: false\n")
             #expect(ConfigLoader.usedKeys.contains("parallelism"))
-            #expect(!ConfigLoader.usedKeys.contains("merge.method"))
-            #expect(load.notUsedYet(usedKeys: ["parallelism", "merge.method"]).isEmpty)
+            #expect(!ConfigLoader.usedKeys.contains("code_review.enabled"))
+            #expect(load.notUsedYet(usedKeys: ["parallelism", "code_review.enabled"]).isEmpty)
             #expect(load.notUsedYet(usedKeys: []).map(\.line) == [1, 3])
         }
 
