@@ -18,6 +18,7 @@ struct GitHubFixture {
         fake: FakeGitHub,
         bare: String,
         _ behaviour: FakeAgent.Behaviour = .completeNextTask,
+        reviewTimeout: String = "2m",
         settings: String = "",
         units: (SpecFixture) throws -> Void
     ) async throws {
@@ -30,7 +31,7 @@ struct GitHubFixture {
               api_url: \(fake.apiURL)
             review:
               poll_interval: 20ms
-              timeout: 2m
+              timeout: \(reviewTimeout)
 
             """
         run = try await RunFixture(behaviour, settings: yaml + settings, units: units)
@@ -259,6 +260,7 @@ struct GitHubModeTests {
             #expect(pulls.first?.status == 500)
             #expect(pulls.dropFirst().first?.status == 200)
             #expect(fake.pullRequests.count == 1)
+            #expect(choo.events.all.contains { $0.type == .githubWaiting }, "the wait before the retry is reported")
         }
     }
 
@@ -314,6 +316,21 @@ struct GitHubModeTests {
             #expect(try await fixture.run.repository.git("branch", "--list", "ralph/a").contains("ralph/a"))
             #expect(choo.events.all.contains { $0.type == .unitMerged && $0.unit == "b" })
             #expect(FileSystem.exists(fixture.run.repository("work/b-01-task-1.done")))
+        }
+    }
+
+    @Test("no approval within review.timeout fails the unit; the pull request stays open with the work")
+    func reviewTimeout() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare, reviewTimeout: "300ms") { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
+            let choo = fixture.start("run", "--json")
+            #expect(try await GitHubFixture.exitCode(choo) == 1)
+            let failed = try #require(choo.events.all.first { $0.type == .unitFailed })
+            #expect(failed.error?.contains("was not approved within 0.3 s (review.timeout)") == true)
+            #expect(fake.pullRequests.first?.isOpen == true)
+            #expect(try await fixture.origin("branch", "--list", "ralph/a").contains("ralph/a"))
         }
     }
 

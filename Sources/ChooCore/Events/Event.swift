@@ -124,6 +124,8 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let prConflict = EventType(rawValue: "pr.conflict")
     /// The pull request was merged on GitHub.
     public static let prMerged = EventType(rawValue: "pr.merged")
+    /// A call to GitHub waits before trying again: a rate limit, or an error worth retrying (choo's own).
+    public static let githubWaiting = EventType(rawValue: "github.waiting")
     /// Something about the pull request failed (closed by a person, could not be merged).
     public static let prFailed = EventType(rawValue: "pr.failed")
 }

@@ -35,12 +35,18 @@ extension Orchestrator {
             )
         }
         bus.redact(with: { token.redact($0) })
-        let client = GitHubClient(
+        var client = GitHubClient(
             apiURL: repository.apiURL(override: config.github.apiURL?.absoluteString),
             repository: repository,
             token: token,
             transport: transport
         )
+        client.onWait = { reason, duration in
+            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            bus.publish(
+                Event(.githubWaiting, payload: ["reason": .string(reason), "seconds": .double(seconds)])
+            )
+        }
         try await syncTargetWithRemote(git: git, remote: remote, target: target)
         return GitHubMode(client: client, repository: repository, remote: remote, skipReview: skipReview)
     }

@@ -197,7 +197,7 @@ extension UnitLifecycle {
             }
             if github.clock.now() >= deadline {
                 throw Stop.failed(
-                    "pull request #\(number) was not approved within \(Self.seconds(timeout)) (review.timeout); it "
+                    "pull request #\(number) was not approved within \(Self.readable(timeout)) (review.timeout); it "
                         + "stays open. Run again to keep waiting, or pass --skip-review to merge without approval."
                 )
             }
@@ -368,7 +368,7 @@ extension UnitLifecycle {
             }
             if github.clock.now() >= deadline {
                 throw Stop.failed(
-                    "CI checks on pull request #\(number) were still running after \(Self.seconds(timeout)) "
+                    "CI checks on pull request #\(number) were still running after \(Self.readable(timeout)) "
                         + "(review.timeout): \(pending.joined(separator: ", ")). Run again to keep waiting."
                 )
             }
@@ -638,6 +638,16 @@ extension UnitLifecycle {
         } catch {
             throw Stop.interrupted
         }
+    }
+
+    /// `duration` the way a person writes it: `2 h`, `1 h 30 min`, `5 min`, `0.3 s`.
+    static func readable(_ duration: Duration) -> String {
+        let seconds = interval(duration)
+        guard seconds >= 60 else { return Self.seconds(duration) }
+        let minutes = Int(seconds / 60)
+        let (hours, rest) = (minutes / 60, minutes % 60)
+        if hours == 0 { return "\(minutes) min" }
+        return rest == 0 ? "\(hours) h" : "\(hours) h \(rest) min"
     }
 
     static func interval(_ duration: Duration) -> TimeInterval {

@@ -514,7 +514,9 @@ extension ConfigTests {
             #expect(notes.map(\.rule) == [.configNotUsedYet, .configNotUsedYet])
             #expect(notes.map(\.line) == [4, 10])
             #expect(notes.map(\.file) == [".choo.yaml", ".choo.yaml"])
-            #expect(notes.first?.message == "`code_review.enabled` is accepted but not used yet by this version of choo")
+            #expect(
+                notes.first?.message == "`code_review.enabled` is accepted but not used yet by this version of choo"
+            )
             #expect(!notes.contains { $0.message.contains("`worktree.setup`") }, "worktree.setup is used by choo run")
             #expect(notes.last?.message.contains("`feature.prd_dir`") == true)
         }
