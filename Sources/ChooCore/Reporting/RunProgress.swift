@@ -65,6 +65,13 @@ public struct RunProgress: Sendable, Hashable {
         case .unitBaseline:
             unit.step = "baseline checks"
             unit.task = nil
+        case .prCreated, .prReviewPending, .prReviewInProgress:
+            unit.step = "review"
+            unit.task = nil
+        case .prFeedbackReceived:
+            unit.step = "feedback"
+        case .prChecks:
+            unit.step = "CI"
         case .unitMerged, .unitMergeStarted, .unitMergeUpdated, .unitMergeConflict:
             unit.state = .running
             unit.step = "landing"
@@ -184,6 +191,39 @@ public enum EventLine {
             body =
                 "\(unit) " + style.green("landed") + " on \(payloadString("target") ?? "the target") at "
                 + String((payloadString("commit") ?? "").prefix(8))
+        case .prCreated:
+            let verb = event.payload["adopted"] == .bool(true) ? "adopted" : "opened"
+            body = "\(unit) pull request #\(payloadInt("number") ?? 0) \(verb): \(payloadString("url") ?? "")"
+        case .prReviewPending: body = "\(unit) waits for a review of #\(payloadInt("number") ?? 0)"
+        case .prReviewInProgress: body = "\(unit) #\(payloadInt("number") ?? 0) is being reviewed"
+        case .prReviewApproved:
+            body =
+                "\(unit) #\(payloadInt("number") ?? 0) " + style.green("approved") + " by \(payloadString("by") ?? "")"
+        case .prFeedbackReceived:
+            body =
+                "\(unit) #\(payloadInt("number") ?? 0): \(payloadInt("comments") ?? 0) review comment(s) for the agent"
+        case .prFeedbackAddressed:
+            body =
+                "\(unit) #\(payloadInt("number") ?? 0): feedback addressed in "
+                + String((payloadString("commit") ?? "").prefix(8))
+        case .prChecks where payloadString("result") == "failed":
+            body =
+                "\(unit) #\(payloadInt("number") ?? 0) CI " + style.red("failed")
+                + (event.error.map { ": \($0)" } ?? "")
+        case .prChecks where payloadString("result") == "pending":
+            body = "\(unit) #\(payloadInt("number") ?? 0) waits for CI"
+        case .prConflict:
+            body = "\(unit) #\(payloadInt("number") ?? 0) is behind its base; bringing it up to date"
+        case .prMerged:
+            body = "\(unit) #\(payloadInt("number") ?? 0) " + style.green("merged") + " on GitHub"
+        case .githubWaiting:
+            let seconds = Int(
+                (event.payload["seconds"]).flatMap { value -> Double? in
+                    if case .double(let number) = value { return number }
+                    return nil
+                } ?? 0
+            )
+            body = style.yellow("GitHub") + ": waiting \(seconds) s (\(payloadString("reason") ?? ""))"
         case .unitCompleted: body = "\(unit) " + style.green("complete")
         case .unitFailed: body = "\(unit) " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
         case .unitBlocked: body = "\(unit) " + style.yellow("blocked") + (event.error.map { ": \($0)" } ?? "")

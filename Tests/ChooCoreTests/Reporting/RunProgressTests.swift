@@ -66,6 +66,31 @@ struct RunProgressTests {
         #expect(started == "00:16:40 run started: 3 units, parallelism 2; agent logs in logs")
     }
 
+    @Test("pull request events get lines a person can follow")
+    func pullRequestLines() {
+        let opened = EventLine.text(
+            for: Event(
+                .prCreated,
+                time: start,
+                unit: "a",
+                payload: ["number": 7, "url": "https://x/7", "adopted": false]
+            )
+        )
+        #expect(opened == "00:16:40 a pull request #7 opened: https://x/7")
+        let approved = EventLine.text(
+            for: Event(.prReviewApproved, time: start, unit: "a", payload: ["number": 7, "by": "ana"])
+        )
+        #expect(approved == "00:16:40 a #7 approved by ana")
+        let failing = EventLine.text(
+            for: Event(.prChecks, time: start, unit: "a", payload: ["number": 7, "result": "failed"], error: "build")
+        )
+        #expect(failing == "00:16:40 a #7 CI failed: build")
+        #expect(EventLine.text(for: Event(.prChecks, time: start, unit: "a", payload: ["result": "passed"])) == nil)
+        var view = progress()
+        view.apply(Event(.prReviewPending, time: start, unit: "a", payload: ["number": 7]))
+        #expect(view.units.first { $0.id == "a" }?.step == "review")
+    }
+
     @Test("clock text", arguments: [(0.0, "00:00"), (59.9, "00:59"), (61, "01:01"), (3725, "1:02:05")])
     func clock(_ seconds: Double, _ text: String) {
         #expect(RunProgress.clock(seconds) == text)
