@@ -106,6 +106,8 @@ package enum FakeAgent {
         prompt="$1"
         [ -n "$prompt" ] || prompt=$(cat)
         printf '%s\n=== end of prompt ===\n' "$prompt" >> '\#(log)'
+        # A careless agent: prints its whole environment (secrets included) when asked to.
+        [ -z "$FAKE_AGENT_PRINTS_ENVIRONMENT" ] || env
         file=$(printf '%s\n' "$prompt" | sed -n 's/^- File: `\(.*\)` (it describes the work)$/\1/p' | head -n 1)
         unit=$(basename "$(dirname "$file")")
         task=$(basename "$file" .md)

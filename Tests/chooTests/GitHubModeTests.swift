@@ -104,7 +104,11 @@ struct GitHubModeTests {
                 try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
                 try specs.unit("b", dependsOn: ["a"], tasks: [.init(1, backpressure: "test -f work/a-01-task-1.done")])
             }
-            let choo = fixture.start("run", "--json")
+            let choo = RunningChoo(
+                ["run", "--json"],
+                in: fixture.run.repository.path,
+                environment: GitHubFixture.environment.merging(["FAKE_AGENT_PRINTS_ENVIRONMENT": "1"]) { $1 }
+            )
             let first = try #require(await choo.events.first(.prCreated, unit: "a").number)
             await choo.events.first(.prReviewPending, unit: "a")
             try await fake.addReview(pr: first, state: "APPROVED", body: "Looks good")
@@ -138,9 +142,30 @@ struct GitHubModeTests {
             #expect(events.firstIndex(of: "pr.merged a")! < events.firstIndex(of: "unit.started b")!)
             #expect(events.firstIndex(of: "pr.review.approved a")! < events.firstIndex(of: "pr.merged a")!)
             let outcome = try await choo.wait()
-            for text in [outcome.output, outcome.errorOutput, try fixture.written()] {
+            let written = try fixture.written()
+            #expect(written.contains("GITHUB_TOKEN=***"), "the agent printed the token, and its log has it redacted")
+            for text in [outcome.output, outcome.errorOutput, written] {
                 #expect(!text.contains(GitHubFixture.token))
             }
+        }
+    }
+
+    @Test("a unit waiting for review holds no slot: with -p 1 the next unit runs meanwhile")
+    func reviewHoldsNoSlot() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+                try specs.unit("b", tasks: [.init(1, backpressure: workCheck("b", 1))])
+            }
+            let choo = fixture.start("run", "--json", "-p", "1")
+            let a = try #require(await choo.events.first(.prCreated, unit: "a").number)
+            // a is not approved yet, and b (which needs the only slot) opens its pull request.
+            let b = try #require(await choo.events.first(.prCreated, unit: "b").number)
+            #expect(!choo.events.all.contains { $0.type == .prReviewApproved })
+            try await fake.addReview(pr: b, state: "APPROVED")
+            try await fake.addReview(pr: a, state: "APPROVED")
+            #expect(try await GitHubFixture.exitCode(choo) == 0)
+            #expect(fake.pullRequests.allSatisfy { $0.merged })
         }
     }
 
@@ -177,6 +202,34 @@ struct GitHubModeTests {
             #expect(answered.count == 1, "feedback already answered is not answered again")
             #expect(try fixture.run.repository.read("work/feedback.log") == "addressed\n")
             #expect(!(try fixture.written()).contains(GitHubFixture.token))
+        }
+    }
+
+    @Test("a reviewer's commit pushed to the pull request is taken in, never overwritten")
+    func reviewerCommitTakenIn() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
+            let choo = fixture.start("run", "--json")
+            let number = try #require(await choo.events.first(.prCreated, unit: "a").number)
+            await choo.events.first(.prReviewPending, unit: "a")
+            // The reviewer pushes a fix of their own to the branch, then asks for more.
+            let other = TemporaryDirectory.current("reviewer")
+            let repository = fixture.run.repository
+            try await repository.git(arguments: ["clone", "--quiet", "--branch", "ralph/a", bare, other])
+            try "from the reviewer\n".write(toFile: other + "/review.txt", atomically: true, encoding: .utf8)
+            let reviewer = ["-c", "user.name=Reviewer", "-c", "user.email=reviewer@example.com"]
+            try await repository.git(arguments: ["add", "review.txt"], in: other)
+            try await repository.git(arguments: reviewer + ["commit", "--quiet", "-m", "Reviewer's fix"], in: other)
+            try await repository.git(arguments: ["push", "--quiet", "origin", "ralph/a"], in: other)
+            try await fake.addReview(pr: number, state: "CHANGES_REQUESTED", body: "And log it, please.")
+            await choo.events.first(.prFeedbackAddressed, unit: "a")
+            #expect(try await fixture.origin("show", "ralph/a:review.txt") == "from the reviewer")
+            #expect(try await fixture.origin("show", "ralph/a:work/feedback.log") == "addressed")
+            try await fake.addReview(pr: number, state: "APPROVED")
+            #expect(try await GitHubFixture.exitCode(choo) == 0)
+            #expect(try repository.read("review.txt") == "from the reviewer\n")
         }
     }
 

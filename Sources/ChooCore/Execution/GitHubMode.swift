@@ -17,6 +17,8 @@ public struct GitHubMode: Sendable {
     public var clock: any WaitClock
     /// Each unit's pull request, and the head GitHub merged.
     public var pullRequests = PullRequestBook()
+    /// Removes the token from a text (agent logs pass through it).
+    public var redact: @Sendable (String) -> String
 
     /// Creates the GitHub side of a run.
     public init(
@@ -24,13 +26,15 @@ public struct GitHubMode: Sendable {
         repository: GitHubRepository,
         remote: String = "origin",
         skipReview: Bool = false,
-        clock: any WaitClock = SystemWaitClock()
+        clock: any WaitClock = SystemWaitClock(),
+        redact: @escaping @Sendable (String) -> String = { $0 }
     ) {
         self.client = client
         self.repository = repository
         self.remote = remote
         self.skipReview = skipReview
         self.clock = clock
+        self.redact = redact
     }
 }
 

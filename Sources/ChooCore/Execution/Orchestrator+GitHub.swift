@@ -48,7 +48,13 @@ extension Orchestrator {
             )
         }
         try await syncTargetWithRemote(git: git, remote: remote, target: target)
-        return GitHubMode(client: client, repository: repository, remote: remote, skipReview: skipReview)
+        return GitHubMode(
+            client: client,
+            repository: repository,
+            remote: remote,
+            skipReview: skipReview,
+            redact: { token.redact($0) }
+        )
     }
 
     /// Pull requests are opened against the remote's target branch: the local one must not hold

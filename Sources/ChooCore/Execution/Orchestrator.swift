@@ -243,13 +243,18 @@ public struct Orchestrator: Sendable {
                 "worktree_base": .string(context.worktreeBase),
             ]
         )
+        var review: RunLoop.ReviewExecutor?
+        if context.github != nil {
+            review = { unit, flag in await lifecycle.review(unit: unit, shutdown: flag) }
+        }
         let started = ContinuousClock.now
         let summary = await loop.run(
             shutdownRequests: shutdownRequests,
             executeUnit: { unit, flag in await lifecycle.run(unit: unit, shutdown: flag) },
             mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) },
             cleanUp: { unit in await lifecycle.cleanUp(unit: unit) },
-            prepareUnit: { unit in await lifecycle.prepare(unit: unit) }
+            prepareUnit: { unit in await lifecycle.prepare(unit: unit) },
+            reviewUnit: review
         )
         context.runLock?.release()
         return Outcome(

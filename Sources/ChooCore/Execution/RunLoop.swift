@@ -39,6 +39,11 @@ public struct RunLoop: Sendable {
     public typealias MergeExecutor =
         @Sendable (_ unit: String, _ shutdown: ShutdownFlag) async -> SchedulerState.MergeResult
 
+    /// Waits for a unit's review and CI (GitHub mode); runs outside the parallelism cap. It should
+    /// return `.interrupted` when its task is cancelled or a shutdown is requested.
+    public typealias ReviewExecutor =
+        @Sendable (_ unit: String, _ shutdown: ShutdownFlag) async -> SchedulerState.ReviewResult
+
     /// Tidies up after a unit landed (removes its worktree and branch); runs outside the merge slot.
     public typealias CleanupExecutor = @Sendable (_ unit: String) async -> Void
 
@@ -51,6 +56,7 @@ public struct RunLoop: Sendable {
     private enum LoopInput: Sendable {
         case unit(String, SchedulerState.UnitResult)
         case merge(String, SchedulerState.MergeResult)
+        case review(String, SchedulerState.ReviewResult)
         case cleanedUp
         case prepared
         case shutdown(ShutdownRequest)
@@ -92,9 +98,15 @@ public struct RunLoop: Sendable {
         executeUnit: @escaping UnitExecutor,
         mergeUnit: MergeExecutor? = nil,
         cleanUp: CleanupExecutor? = nil,
-        prepareUnit: PrepareExecutor? = nil
+        prepareUnit: PrepareExecutor? = nil,
+        reviewUnit: ReviewExecutor? = nil
     ) async -> SchedulerState.Summary {
-        var state = SchedulerState(plan: plan, landsUnits: mergeUnit != nil, preparesAhead: prepareUnit != nil)
+        var state = SchedulerState(
+            plan: plan,
+            landsUnits: mergeUnit != nil,
+            preparesAhead: prepareUnit != nil,
+            reviewsUnits: reviewUnit != nil
+        )
         let flag = ShutdownFlag()
         let started = ContinuousClock.now
         bus.publish(
@@ -121,6 +133,10 @@ public struct RunLoop: Sendable {
                     case .startUnit(let id):
                         bus.publish(Event(.unitStarted, unit: id))
                         group.addTask { .unit(id, await executeUnit(id, flag)) }
+                    case .startReview(let id):
+                        if let reviewUnit {
+                            group.addTask { .review(id, await reviewUnit(id, flag)) }
+                        }
                     case .startMerge(let id):
                         bus.publish(Event(.unitMergeStarted, unit: id))
                         if let mergeUnit {
@@ -157,6 +173,8 @@ public struct RunLoop: Sendable {
                 switch input {
                 case .unit(let id, let result):
                     switch result {
+                    case .succeeded where reviewUnit != nil && mergeUnit != nil:
+                        break  // Its review begins; it joins the merge queue once approved.
                     case .succeeded where mergeUnit != nil:
                         bus.publish(Event(.unitMergeQueued, unit: id))
                     case .succeeded: bus.publish(Event(.unitCompleted, unit: id))
@@ -164,6 +182,13 @@ public struct RunLoop: Sendable {
                     case .interrupted: bus.publish(Event(.unitInterrupted, unit: id))
                     }
                     perform(state.handle(.unitFinished(id, result)))
+                case .review(let id, let result):
+                    switch result {
+                    case .approved: bus.publish(Event(.unitMergeQueued, unit: id))
+                    case .failed(let reason): bus.publish(Event(.unitFailed, unit: id, error: reason))
+                    case .interrupted: bus.publish(Event(.unitInterrupted, unit: id))
+                    }
+                    perform(state.handle(.reviewFinished(id, result)))
                 case .merge(let id, let result):
                     switch result {
                     case .merged:

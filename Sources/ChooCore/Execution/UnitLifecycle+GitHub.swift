@@ -8,9 +8,9 @@ import Foundation
 extension UnitLifecycle {
     // MARK: Opening and reviewing
 
-    /// Pushes the unit's branch, opens or adopts its pull request, records `orch_pr_number`, waits
-    /// for an approving review (unless `--skip-review`) and for green CI.
-    func publishForReview(unit: String, worktree: String, github: GitHubMode, shutdown: ShutdownFlag) async throws {
+    /// Pushes the unit's branch, opens or adopts its pull request and records `orch_pr_number`: the
+    /// end of the unit's own work in GitHub mode. Review and CI follow in ``review(unit:shutdown:)``.
+    func publish(unit: String, worktree: String, github: GitHubMode) async throws {
         let git = Git(repository: worktree, runner: context.runner)
         try await push(unit: unit, git: git, github: github)
         let pullRequest = try await openOrAdopt(unit: unit, worktree: worktree, github: github)
@@ -18,53 +18,98 @@ extension UnitLifecycle {
         if try await recordPullRequestNumber(pullRequest.number, unit: unit, worktree: worktree, git: git) {
             try await push(unit: unit, git: git, github: github)
         }
-        if !github.skipReview {
-            let merged = try await awaitApproval(
-                unit: unit,
-                number: pullRequest.number,
-                worktree: worktree,
-                github: github,
-                shutdown: shutdown
-            )
-            if merged { return }
+    }
+
+    /// Waits for an approving review of the unit's pull request (unless `--skip-review`), answering
+    /// feedback as it comes, then for green CI. Runs outside the parallelism cap: a person may take
+    /// hours, and the unit holds no slot meanwhile (the agent's short fix turns run beside the rest).
+    public func review(unit: String, shutdown: ShutdownFlag) async -> SchedulerState.ReviewResult {
+        switch await Self.ending({
+            guard let github = context.github else { return }
+            guard let number = github.pullRequests.number(of: unit) else {
+                throw Stop.failed("no pull request is known for \(Self.branch(for: unit)); run again to open one")
+            }
+            let worktree = context.worktreeBase + "/" + unit
+            if !github.skipReview {
+                let merged = try await awaitApproval(
+                    unit: unit,
+                    number: number,
+                    worktree: worktree,
+                    github: github,
+                    shutdown: shutdown
+                )
+                if merged { return }
+            }
+            try await awaitChecks(unit: unit, number: number, worktree: worktree, github: github, shutdown: shutdown)
+            context.bus.publish(Event(.prMergeQueued, unit: unit, payload: ["number": .int(number)]))
+        }) {
+        case .done: return .approved
+        case .failed(let reason): return .failed(reason: reason)
+        case .interrupted: return .interrupted
         }
-        try await awaitChecks(
-            unit: unit,
-            number: pullRequest.number,
-            worktree: worktree,
-            github: github,
-            shutdown: shutdown
-        )
-        context.bus.publish(Event(.prMergeQueued, unit: unit, payload: ["number": .int(pullRequest.number)]))
     }
 
     /// Pushes the worktree's HEAD to the unit's branch on the remote. It never overwrites commits
-    /// someone else pushed there: the push is leased on what the remote had when it was fetched
-    /// just before, which must be either what choo itself pushed last (a rebase rewrites that) or
-    /// contained in HEAD.
+    /// someone else pushed there: it first takes them in (see ``takeInRemoteCommits``), and the push
+    /// is leased on what the remote had when it was fetched.
     func push(unit: String, git: Git, github: GitHubMode) async throws {
         let branch = Self.branch(for: unit)
-        let tracking = "refs/remotes/\(github.remote)/\(branch)"
-        let pushedLast = try await git.resolve(tracking)
-        _ = try? await git.run(["fetch", "--quiet", github.remote, "+refs/heads/\(branch):\(tracking)"])
-        let known = try await git.resolve(tracking)
-        if let known, known != pushedLast, try await !git.isAncestor(known, of: "HEAD") {
-            throw Stop.failed(
-                "\(github.remote) has commits on \(branch) that the unit's worktree does not (pushed by someone "
-                    + "else?); choo will not overwrite them. Merge them into the worktree at \(git.repository) or "
-                    + "delete that branch on \(github.remote), then run again."
-            )
-        }
+        let known = try await takeInRemoteCommits(unit: unit, git: git, github: github)
         do {
             try await git.run([
                 "push", "--quiet", "--force-with-lease=refs/heads/\(branch):\(known ?? "")", github.remote,
                 "HEAD:refs/heads/\(branch)",
             ])
-            // The lease of the next push is what this one left there.
-            try await git.run(["update-ref", tracking, "HEAD"])
+            try await git.run(["update-ref", Self.pushedRef(branch), "HEAD"])
         } catch {
             throw Stop.failed("pushing \(branch) to \(github.remote) failed: \(error)")
         }
+    }
+
+    /// Where choo keeps what it pushed last to a unit's branch: a rebase may replace that, but
+    /// never commits someone else pushed.
+    static func pushedRef(_ branch: String) -> String { "refs/choo/pushed/" + branch }
+
+    /// Fetches the unit's branch from the remote; when it holds commits that neither HEAD nor choo's
+    /// own last push has (a reviewer pushed a fix to the pull request), brings them into the
+    /// worktree: by fast-forward, or by replaying the worktree's newer commits on top of them. A
+    /// conflict fails the unit and leaves both sides as they were. Returns the remote's tip.
+    @discardableResult
+    func takeInRemoteCommits(unit: String, git: Git, github: GitHubMode) async throws -> String? {
+        let branch = Self.branch(for: unit)
+        let tracking = "refs/remotes/\(github.remote)/\(branch)"
+        _ = try? await git.run(["fetch", "--quiet", github.remote, "+refs/heads/\(branch):\(tracking)"])
+        guard let remote = try await git.resolve(tracking) else { return nil }
+        let pushedLast = try await git.resolve(Self.pushedRef(branch))
+        if remote == pushedLast { return remote }
+        if try await git.isAncestor(remote, of: "HEAD") { return remote }
+        let rebasing = try await !git.isAncestor("HEAD", of: remote)
+        do {
+            if rebasing {
+                try await Git(repository: git.repository, runner: context.runner, environment: ["GIT_EDITOR": "true"])
+                    .run(["rebase", "--quiet", remote])
+            } else {
+                try await git.run(["merge", "--ff-only", "--quiet", remote])
+            }
+        } catch {
+            _ = try? await git.run(["rebase", "--abort"])
+            throw Stop.failed(
+                "\(github.remote) has commits on \(branch) that someone else pushed, and the unit's newer commits "
+                    + "do not apply on top of them; choo will not overwrite them. Resolve it in the worktree at "
+                    + "\(git.repository) (git rebase \(github.remote)/\(branch)), then run again."
+            )
+        }
+        context.bus.publish(
+            Event(
+                .unitMergeUpdated,
+                unit: unit,
+                payload: [
+                    "onto": .string(remote),
+                    "reason": .string("took in commits pushed to \(branch) by someone else"),
+                ]
+            )
+        )
+        return remote
     }
 
     private func openOrAdopt(unit: String, worktree: String, github: GitHubMode) async throws -> PullRequest {
@@ -389,6 +434,8 @@ extension UnitLifecycle {
         let git = Git(repository: worktree, runner: context.runner)
         let limit = max(1, context.config.maxAttempts)
         var problem: String?
+        // A reviewer may have pushed to the pull request: the agent works on top of that.
+        try await takeInRemoteCommits(unit: unit, git: git, github: github)
         for attempt in 1 ... limit {
             let current = try reload(unit: unit, worktree: worktree)
             let prompt: String
@@ -502,20 +549,17 @@ extension UnitLifecycle {
                 try await bringUpToDate(unit: unit, git: git, onto: base, worktree: worktree)
                 try await revalidate(unit: unit, worktree: worktree)
                 try await push(unit: unit, git: git, github: github)
-                try await awaitChecks(
-                    unit: unit,
-                    number: number,
-                    worktree: worktree,
-                    github: github,
-                    shutdown: shutdown
-                )
             }
+            // Green already costs one conditional request; after a new push this waits for its CI.
+            try await awaitChecks(unit: unit, number: number, worktree: worktree, github: github, shutdown: shutdown)
             guard let head = try await git.resolve("HEAD") else { throw Stop.failed("the worktree has no HEAD") }
             if let retry = try await merge(number, head: head, github: github) {
-                // The base moved under the merge, or GitHub has not caught up with the push yet.
+                // The base moved under the merge, required checks have not reported yet, or GitHub
+                // has not caught up with the push: look again after a poll interval.
                 context.bus.publish(
                     Event(.unitMergeUpdated, unit: unit, payload: ["retry": .bool(true), "reason": .string(retry)])
                 )
+                try await wait(github: github)
                 continue
             }
             try await finishLanding(unit: unit, number: number, head: head, github: github)
@@ -564,6 +608,7 @@ extension UnitLifecycle {
                 )
             }
         }
+        _ = try? await repository.run(["update-ref", "-d", Self.pushedRef(Self.branch(for: unit))])
         context.bus.publish(
             Event(
                 .unitMerged,

@@ -93,9 +93,7 @@ public struct UnitLifecycle: Sendable {
             try await runSetup(unit: unit, worktree: worktree)
             try await runTasks(unit: unit, worktree: worktree, shutdown: shutdown)
             try await runBaselineChecks(unit: unit, worktree: worktree, shutdown: shutdown)
-            if let github = context.github {
-                try await publishForReview(unit: unit, worktree: worktree, github: github, shutdown: shutdown)
-            }
+            if let github = context.github { try await publish(unit: unit, worktree: worktree, github: github) }
         }) {
         case .done: return .succeeded
         case .failed(let reason): return .failed(reason: reason)
@@ -494,6 +492,11 @@ public struct UnitLifecycle: Sendable {
             },
             onOutput: { _ in }
         )
+        // The agent sees the environment, tokens included; its log must not keep one it printed.
+        if let redact = context.github?.redact, let text = try? FileSystem.readText(logFile) {
+            let clean = redact(text)
+            if clean != text { try? clean.write(toFile: logFile, atomically: true, encoding: .utf8) }
+        }
         let footer = "\n## exit\n\n\(Self.describe(outcome)) after \(Self.seconds(outcome.duration))\n"
         if let handle = FileHandle(forWritingAtPath: logFile) {
             handle.seekToEndOfFile()

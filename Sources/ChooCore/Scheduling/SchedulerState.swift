@@ -16,6 +16,8 @@ public struct SchedulerState: Sendable, Hashable {
         case ready
         /// Started and not finished.
         case running
+        /// Its work is done and waits for people and CI (its pull request); it holds no slot.
+        case reviewing
         /// Its work is done; it waits for the merge slot.
         case awaitingMerge
         /// Being landed on the target branch.
@@ -38,6 +40,16 @@ public struct SchedulerState: Sendable, Hashable {
         case interrupted
     }
 
+    /// How waiting for a unit's review and CI ended.
+    public enum ReviewResult: Sendable, Hashable {
+        /// Approved (or review skipped) and green, or merged by a person: ready to land.
+        case approved
+        /// Closed by a person, not approved in time, or CI still failing after the fix rounds.
+        case failed(reason: String)
+        /// Stopped by a shutdown; the pull request stays open.
+        case interrupted
+    }
+
     /// How landing a unit ended.
     public enum MergeResult: Sendable, Hashable {
         case merged
@@ -50,6 +62,8 @@ public struct SchedulerState: Sendable, Hashable {
     public enum Input: Sendable, Hashable {
         /// A unit's lifecycle returned.
         case unitFinished(String, UnitResult)
+        /// Waiting for a unit's review and CI returned.
+        case reviewFinished(String, ReviewResult)
         /// Landing a unit returned.
         case mergeFinished(String, MergeResult)
         /// The user asked to stop: start nothing new, let running units finish.
@@ -60,6 +74,8 @@ public struct SchedulerState: Sendable, Hashable {
     public enum Action: Sendable, Hashable {
         /// Start the unit's lifecycle.
         case startUnit(String)
+        /// Wait for the unit's review and CI, outside the parallelism cap (only with `reviewsUnits`).
+        case startReview(String)
         /// Land the unit on the target branch (one at a time).
         case startMerge(String)
         /// Get the unit's worktree ready ahead of its start, outside the parallelism cap: it is
@@ -105,15 +121,19 @@ public struct SchedulerState: Sendable, Hashable {
     public let landsUnits: Bool
     /// Whether ready units waiting for a slot are prepared ahead (up to `parallelism` of them).
     public let preparesAhead: Bool
+    /// Whether a unit whose work is done waits for review and CI (GitHub mode) before the merge slot.
+    public let reviewsUnits: Bool
     private var prepared: Set<String> = []
 
     /// A state for `plan`: units with no dependency in the plan are ready, the rest wait. With
     /// `landsUnits`, a unit whose work is done goes through the merge slot before it counts as done.
     /// With `preparesAhead`, the next ready units that find no free slot are prepared meanwhile
     /// (their worktrees made), so a slot that frees goes straight to agent work.
-    public init(plan: Plan, landsUnits: Bool = true, preparesAhead: Bool = false) {
+    /// With `reviewsUnits`, it first waits for review and CI, holding no slot meanwhile.
+    public init(plan: Plan, landsUnits: Bool = true, preparesAhead: Bool = false, reviewsUnits: Bool = false) {
         self.landsUnits = landsUnits
         self.preparesAhead = preparesAhead
+        self.reviewsUnits = reviewsUnits && landsUnits
         var dependencies: [String: [String]] = [:]
         var dependents: [String: [String]] = [:]
         var priority: [String: Int] = [:]
@@ -134,6 +154,9 @@ public struct SchedulerState: Sendable, Hashable {
 
     /// The units running now.
     public var running: [String] { order.filter { phases[$0] == .running } }
+
+    /// The units waiting for review and CI now.
+    public var reviewing: [String] { order.filter { phases[$0] == .reviewing } }
 
     /// The unit being landed now, if any.
     public var merging: String? { order.first { phases[$0] == .merging } }
@@ -157,12 +180,26 @@ public struct SchedulerState: Sendable, Hashable {
             guard phases[id] == .running else { return [] }
             switch result {
             case .succeeded:
-                if landsUnits {
+                if reviewsUnits {
+                    phases[id] = .reviewing
+                    actions.append(.startReview(id))
+                } else if landsUnits {
                     phases[id] = .awaitingMerge
                     mergeQueue.append(id)
                 } else {
                     markSucceeded(id)
                 }
+            case .failed(let reason):
+                actions += fail(id, reason: reason)
+            case .interrupted:
+                interrupt(id)
+            }
+        case .reviewFinished(let id, let result):
+            guard phases[id] == .reviewing else { return [] }
+            switch result {
+            case .approved:
+                phases[id] = .awaitingMerge
+                mergeQueue.append(id)
             case .failed(let reason):
                 actions += fail(id, reason: reason)
             case .interrupted:
@@ -188,6 +225,7 @@ public struct SchedulerState: Sendable, Hashable {
     /// unit finishing and its dependent becoming ready, and the critical path waits for it.
     private func reservedSlots(bestReady: Int?) -> Int {
         let landing = order.filter { phases[$0] == .awaitingMerge || phases[$0] == .merging }
+        // (A unit under review is not counted: people may take hours, the slot goes to work now.)
         let held = landing.filter { id in
             (dependents[id] ?? []).contains { dependent in
                 guard phases[dependent] == .waiting else { return false }
@@ -267,7 +305,8 @@ public struct SchedulerState: Sendable, Hashable {
                 }
             }
         }
-        let busy = !running.isEmpty || merging != nil || (!isShuttingDown && !mergeQueue.isEmpty)
+        let busy =
+            !running.isEmpty || !reviewing.isEmpty || merging != nil || (!isShuttingDown && !mergeQueue.isEmpty)
         if !busy, isShuttingDown || !phases.values.contains(where: { $0 == .ready }) {
             isFinished = true
             actions.append(.finish(summary))

@@ -50,6 +50,30 @@ struct SchedulerStateTests {
         #expect(state.handle(.unitFinished("d", .succeeded)) == [])
     }
 
+    @Test("a unit under review holds no slot; it lands once approved, and a failed review blocks its dependents")
+    func reviewPhase() {
+        var state = SchedulerState(
+            plan: plan([("a", [], 3), ("b", [], 2), ("c", ["a"], 1), ("d", ["b"], 1)], parallelism: 1),
+            reviewsUnits: true
+        )
+        #expect(state.start() == [.startUnit("a")])
+        // a's work is done: its review starts and the one slot goes to b at once.
+        #expect(state.handle(.unitFinished("a", .succeeded)) == [.startReview("a"), .startUnit("b")])
+        #expect(state.reviewing == ["a"])
+        #expect(state.handle(.unitFinished("b", .succeeded)) == [.startReview("b")])
+        // Approved: a joins the merge queue; once landed, its dependent starts.
+        #expect(state.handle(.reviewFinished("a", .approved)) == [.startMerge("a")])
+        #expect(state.handle(.mergeFinished("a", .merged)) == [.startUnit("c")])
+        #expect(state.handle(.reviewFinished("b", .failed(reason: "closed"))) == [.blockUnit("d", by: ["b"])])
+        #expect(!state.isFinished)
+        let last = state.handle(.unitFinished("c", .succeeded))
+        #expect(last == [.startReview("c")])
+        #expect(state.handle(.reviewFinished("c", .approved)) == [.startMerge("c")])
+        #expect(state.handle(.mergeFinished("c", .merged)).count == 1)
+        #expect(state.isFinished)
+        #expect(state.summary.failed == ["b"])
+    }
+
     @Test("a chain runs one unit after another")
     func chain() {
         var state = SchedulerState(plan: plan([("a", [], 3), ("b", ["a"], 2), ("c", ["b"], 1)]), landsUnits: false)
