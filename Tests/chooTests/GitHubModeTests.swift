@@ -62,6 +62,18 @@ struct GitHubFixture {
         }
     }
 
+    /// Someone else commits `file` on `branch` of origin (in a clone of their own) and pushes it.
+    func pushAsSomeoneElse(to branch: String, file: String, contents: String) async throws {
+        let clone = TemporaryDirectory.current("someone-\(UUID().uuidString)")
+        let git = run.repository
+        try await git.git(arguments: ["clone", "--quiet", "--branch", branch, bare, clone])
+        try contents.write(toFile: clone + "/" + file, atomically: true, encoding: .utf8)
+        let someone = ["-c", "user.name=Someone", "-c", "user.email=someone@example.com"]
+        try await git.git(arguments: ["add", file], in: clone)
+        try await git.git(arguments: someone + ["commit", "--quiet", "-m", "Someone else's change"], in: clone)
+        try await git.git(arguments: ["push", "--quiet", "origin", branch], in: clone)
+    }
+
     /// Every file choo wrote under the worktree base (agent logs, the journal), as text.
     func written() throws -> String {
         let base = run.repository(".ralph/worktrees")
@@ -215,21 +227,14 @@ struct GitHubModeTests {
             let number = try #require(await choo.events.first(.prCreated, unit: "a").number)
             await choo.events.first(.prReviewPending, unit: "a")
             // The reviewer pushes a fix of their own to the branch, then asks for more.
-            let other = TemporaryDirectory.current("reviewer")
-            let repository = fixture.run.repository
-            try await repository.git(arguments: ["clone", "--quiet", "--branch", "ralph/a", bare, other])
-            try "from the reviewer\n".write(toFile: other + "/review.txt", atomically: true, encoding: .utf8)
-            let reviewer = ["-c", "user.name=Reviewer", "-c", "user.email=reviewer@example.com"]
-            try await repository.git(arguments: ["add", "review.txt"], in: other)
-            try await repository.git(arguments: reviewer + ["commit", "--quiet", "-m", "Reviewer's fix"], in: other)
-            try await repository.git(arguments: ["push", "--quiet", "origin", "ralph/a"], in: other)
+            try await fixture.pushAsSomeoneElse(to: "ralph/a", file: "review.txt", contents: "from the reviewer\n")
             try await fake.addReview(pr: number, state: "CHANGES_REQUESTED", body: "And log it, please.")
             await choo.events.first(.prFeedbackAddressed, unit: "a")
             #expect(try await fixture.origin("show", "ralph/a:review.txt") == "from the reviewer")
             #expect(try await fixture.origin("show", "ralph/a:work/feedback.log") == "addressed")
             try await fake.addReview(pr: number, state: "APPROVED")
             #expect(try await GitHubFixture.exitCode(choo) == 0)
-            #expect(try repository.read("review.txt") == "from the reviewer\n")
+            #expect(try fixture.run.repository.read("review.txt") == "from the reviewer\n")
         }
     }
 
@@ -275,17 +280,7 @@ struct GitHubModeTests {
                 return
             }
             // Someone else lands a commit on main meanwhile.
-            let other = TemporaryDirectory.current("other")
-            let repository = fixture.run.repository
-            try await repository.git(arguments: ["clone", "--quiet", bare, other])
-            try "theirs\n".write(toFile: other + "/other.txt", atomically: true, encoding: .utf8)
-            let someone = ["-c", "user.name=Someone", "-c", "user.email=someone@example.com"]
-            try await repository.git(arguments: ["add", "other.txt"], in: other)
-            try await repository.git(
-                arguments: someone + ["commit", "--quiet", "-m", "Someone else's change"],
-                in: other
-            )
-            try await repository.git(arguments: ["push", "--quiet", "origin", "HEAD:main"], in: other)
+            try await fixture.pushAsSomeoneElse(to: "main", file: "other.txt", contents: "theirs\n")
             hold.withLock { $0 = false }
             fake.setCheckRun(sha: head, name: "ci", status: "completed", conclusion: "success", summary: nil)
             let code = try await GitHubFixture.exitCode(choo)
