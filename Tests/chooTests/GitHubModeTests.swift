@@ -19,6 +19,8 @@ struct GitHubFixture {
         bare: String,
         _ behaviour: FakeAgent.Behaviour = .completeNextTask,
         reviewTimeout: String = "2m",
+        mergeMethod: String = "squash",
+        deleteBranch: Bool = true,
         settings: String = "",
         units: (SpecFixture) throws -> Void
     ) async throws {
@@ -27,8 +29,10 @@ struct GitHubFixture {
         let yaml = """
             merge:
               mode: github
+              method: \(mergeMethod)
             github:
               api_url: \(fake.apiURL)
+              delete_branch: \(deleteBranch)
             review:
               poll_interval: 20ms
               timeout: \(reviewTimeout)
@@ -159,6 +163,38 @@ struct GitHubModeTests {
             for text in [outcome.output, outcome.errorOutput, written] {
                 #expect(!text.contains(GitHubFixture.token))
             }
+        }
+    }
+
+    @Test(
+        "merge.method merge and rebase land too; github.delete_branch: false keeps the remote branch",
+        arguments: [
+            ("merge", false), ("rebase", true),
+        ]
+    )
+    func mergeMethods(method: String, deleteBranch: Bool) async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(
+                fake: fake,
+                bare: bare,
+                mergeMethod: method,
+                deleteBranch: deleteBranch
+            ) {
+                specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
+            let choo = fixture.start("run", "--json", "--skip-review")
+            #expect(try await GitHubFixture.exitCode(choo) == 0)
+            #expect(fake.pullRequests.first?.mergeMethod == method)
+            #expect(FileSystem.exists(fixture.run.repository("work/a-01-task-1.done")))
+            #expect(
+                try await fixture.run.repository.git("rev-parse", "main")
+                    == (try await fixture.origin("rev-parse", "main"))
+            )
+            let remote = try await fixture.origin("branch", "--list", "ralph/a")
+            #expect(remote.isEmpty == deleteBranch)
+            // The local branch goes either way: its work is on main (a rebase copies its commits).
+            #expect(try await fixture.run.repository.git("branch", "--list", "ralph/a").isEmpty)
         }
     }
 
