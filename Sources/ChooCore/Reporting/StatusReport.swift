@@ -69,6 +69,7 @@ public struct StatusReport: Sendable, Encodable {
             let bar = progressBar(done: unit.completedTasks, total: unit.tasks.count, style: style)
             var line = style.bold(unit.id.padded(to: width)) + "  " + bar + "  "
             line += "\(unit.completedTasks)/\(unit.tasks.count)".padded(to: 7) + colored(unit.status, style: style)
+            if let number = unit.orchPRNumber { line += "  " + style.dim("pull request #\(number)") }
             let blockers = blockers(of: unit)
             if !blockers.blockedBy.isEmpty {
                 line += "  " + style.red("blocked by " + describe(blockers.blockedBy))

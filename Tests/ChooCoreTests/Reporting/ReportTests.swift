@@ -55,6 +55,14 @@ struct ReportTests {
         #expect(text.contains("Total: 4 units, 1 pending, 1 in progress, 1 complete, 1 failed; tasks 3/7 complete"))
     }
 
+    @Test("status names a unit's pull request (GitHub mode)")
+    func statusPullRequest() {
+        var tree = makeTree()
+        tree.units[0].orchPRNumber = 42
+        let text = StatusReport(tree: tree).text(style: .plain)
+        #expect(text.contains("base      [██████████]  2/2    complete  pull request #42\n"))
+    }
+
     @Test("status uses colour only when asked")
     func statusColour() {
         let text = StatusReport(tree: makeTree()).text(style: TextStyle(colors: true))
