@@ -4,6 +4,10 @@ import Foundation
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A run in GitHub mode against the fake GitHub: a real bare repository as `origin` (reached
 /// through the address `https://github.com/acme/widgets.git`, which git rewrites to it), the fake
 /// answering the REST API, and the built `choo` in the background so a test can act as a reviewer
@@ -195,6 +199,28 @@ struct GitHubModeTests {
             #expect(remote.isEmpty == deleteBranch)
             // The local branch goes either way: its work is on main (a rebase copies its commits).
             #expect(try await fixture.run.repository.git("branch", "--list", "ralph/a").isEmpty)
+        }
+    }
+
+    @Test("Ctrl-C while waiting for review, then run again: the same pull request is adopted and lands")
+    func interruptedDuringReviewResumes() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
+            let first = fixture.start("run", "--json")
+            let number = try #require(await first.events.first(.prCreated, unit: "a").number)
+            await first.events.first(.prReviewPending, unit: "a")
+            await first.send(SIGINT)
+            #expect(try await GitHubFixture.exitCode(first) == 130)
+            #expect(fake.pullRequests.first?.isOpen == true)
+            try await fake.addReview(pr: number, state: "APPROVED")
+            let second = fixture.start("run", "--json")
+            #expect(try await GitHubFixture.exitCode(second) == 0)
+            let adopted = try #require(second.events.all.first { $0.type == .prCreated })
+            #expect(adopted.number == number && adopted.payload["adopted"] == .bool(true))
+            #expect(fake.pullRequests.count == 1 && fake.pullRequests.first?.merged == true)
+            #expect(!second.events.all.contains { $0.type == .taskStarted }, "no task runs again")
         }
     }
 
