@@ -25,6 +25,7 @@ struct GitHubFixture {
         reviewTimeout: String = "2m",
         mergeMethod: String = "squash",
         deleteBranch: Bool = true,
+        ownerInSettings: Bool = false,
         settings: String = "",
         units: (SpecFixture) throws -> Void
     ) async throws {
@@ -37,6 +38,7 @@ struct GitHubFixture {
             github:
               api_url: \(fake.apiURL)
               delete_branch: \(deleteBranch)
+            \(ownerInSettings ? "  owner: acme\n  repo: widgets" : "")
             review:
               poll_interval: 20ms
               timeout: \(reviewTimeout)
@@ -44,9 +46,12 @@ struct GitHubFixture {
             """
         run = try await RunFixture(behaviour, settings: yaml + settings, units: units)
         try await FakeGitHub.makeOrigin(for: run.repository, at: bare)
-        // choo reads the owner and name from this address; git sends pushes and fetches to the bare repository.
-        try await run.repository.git("remote", "set-url", "origin", "https://github.com/acme/widgets.git")
-        try await run.repository.git("config", "url.\(bare).insteadOf", "https://github.com/acme/widgets.git")
+        // choo reads the owner and name from this address; git sends pushes and fetches to the bare
+        // repository. With `ownerInSettings`, origin stays a plain path and .choo.yaml names them.
+        if !ownerInSettings {
+            try await run.repository.git("remote", "set-url", "origin", "https://github.com/acme/widgets.git")
+            try await run.repository.git("config", "url.\(bare).insteadOf", "https://github.com/acme/widgets.git")
+        }
     }
 
     /// The environment choo runs with: the token, and no other source of one.
@@ -80,6 +85,15 @@ struct GitHubFixture {
         try await git.git(arguments: ["add", file], in: clone)
         try await git.git(arguments: someone + ["commit", "--quiet", "-m", "Someone else's change"], in: clone)
         try await git.git(arguments: ["push", "--quiet", "origin", branch], in: clone)
+    }
+
+    /// A client of the fake, to look at the pull requests as a person would.
+    var client: GitHubClient {
+        GitHubClient(
+            apiURL: fake.apiURL,
+            repository: GitHubRepository(host: "github.com", owner: "acme", name: "widgets"),
+            token: GitHubToken(value: Self.token, source: "test")
+        )
     }
 
     /// Every file choo wrote under the worktree base (agent logs, the journal), as text.
@@ -142,6 +156,7 @@ struct GitHubModeTests {
             #expect(pulls.map(\.head) == ["ralph/a", "ralph/b"])
             #expect(pulls.allSatisfy { $0.merged && $0.mergeMethod == "squash" && $0.base == "main" })
             #expect(pulls[0].body?.contains("| 1 | Task 1 | `test -f work/a-01-task-1.done") == true)
+            #expect(pulls.map(\.title) == ["a plan", "b plan"], "the title is the plan's first heading")
             // origin's main has both units, the local main (and its checkout) is the same commit.
             let remoteMain = try await fixture.origin("rev-parse", "main")
             #expect(try await fixture.run.repository.git("rev-parse", "main") == remoteMain)
@@ -171,7 +186,7 @@ struct GitHubModeTests {
     }
 
     @Test(
-        "merge.method merge and rebase land too; github.delete_branch: false keeps the remote branch",
+        "merge.method merge and rebase land; delete_branch: false keeps the remote branch; github.owner/repo name it",
         arguments: [
             ("merge", false), ("rebase", true),
         ]
@@ -182,7 +197,8 @@ struct GitHubModeTests {
                 fake: fake,
                 bare: bare,
                 mergeMethod: method,
-                deleteBranch: deleteBranch
+                deleteBranch: deleteBranch,
+                ownerInSettings: true
             ) {
                 specs in
                 try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
@@ -260,14 +276,19 @@ struct GitHubModeTests {
                 path: "work/a-01-task-1.done",
                 line: 1
             )
+            try fake.addIssueComment(pr: number, body: "Also mention it in the notes.")
             try await fake.addReview(pr: number, state: "CHANGES_REQUESTED", body: "Please log what was done.")
             fake.removeReaction(pr: number, id: eyes)
             let addressed = await choo.events.first(.prFeedbackAddressed, unit: "a")
-            #expect(addressed.payload["answered"] == .int(2))
+            #expect(addressed.payload["answered"] == .int(3))
             let prompt = try #require(fixture.run.agent.prompts.last)
             #expect(prompt.contains("Please log what was done."))
             #expect(prompt.contains("Name this file better."))
             #expect(prompt.contains("on `work/a-01-task-1.done:1`"))
+            #expect(prompt.contains("Also mention it in the notes."), "a plain comment counts as feedback too")
+            let replies = try await fixture.client.issueComments(number).filter { $0.user?.login == fake.viewer }
+            #expect(replies.count == 1)
+            #expect(replies.first?.body.contains("Addressed the review feedback (3 comments).") == true)
             // The fix is on origin's branch, and choo said so on the pull request.
             #expect(try await fixture.origin("show", "ralph/a:work/feedback.log") == "addressed")
             try await fake.addReview(pr: number, state: "APPROVED")
@@ -387,12 +408,7 @@ struct GitHubModeTests {
             try await repository.commit("Notes for a", files: ["notes.txt": "started\n"])
             try await repository.git("checkout", "--quiet", "main")
             try await repository.git("push", "--quiet", "origin", "ralph/a")
-            let client = GitHubClient(
-                apiURL: fake.apiURL,
-                repository: GitHubRepository(host: "github.com", owner: "acme", name: "widgets"),
-                token: GitHubToken(value: GitHubFixture.token, source: "test")
-            )
-            let existing = try await client.createPullRequest(
+            let existing = try await fixture.client.createPullRequest(
                 title: "a",
                 body: "opened earlier",
                 head: "ralph/a",
