@@ -111,7 +111,8 @@ package final class RunningChoo: Sendable {
             separatesErrorOutput: true
         )
         outcome = Task {
-            try await SystemProcessRunner(environment: base).run(
+            defer { events.finish("choo exited") }
+            return try await SystemProcessRunner(environment: base).run(
                 spec,
                 onStart: { identifier in
                     shared.processIdentifier.withLock { $0 = identifier }

@@ -1,5 +1,7 @@
 import ChooCore
+import Foundation
 import Synchronization
+import Testing
 
 /// An event sink a test can await: every event is kept, and `first(where:)` returns once a
 /// matching event has arrived (at once if it already has).
@@ -13,6 +15,7 @@ package final class EventStream: EventSink {
     private struct State {
         var events: [Event] = []
         var waiters: [Waiter] = []
+        var finished: String?
     }
 
     private let state = Mutex(State())
@@ -42,11 +45,29 @@ package final class EventStream: EventSink {
         _ = await wait { _, seen in seen >= count }
     }
 
+    /// No more events will come (the process that printed them ended, `why`): every wait for an
+    /// event that did not arrive records a test failure and returns a stand-in event at once,
+    /// so the test fails instead of waiting forever.
+    package func finish(_ why: String) {
+        let stranded = state.withLock { state -> [CheckedContinuation<Event, Never>] in
+            state.finished = why
+            defer { state.waiters = [] }
+            return state.waiters.map(\.continuation)
+        }
+        for continuation in stranded { continuation.resume(returning: Self.standIn(why)) }
+    }
+
+    private static func standIn(_ why: String) -> Event {
+        Issue.record("the awaited event never came: \(why)")
+        return Event(.orchFailed, error: "stand-in: \(why)")
+    }
+
     /// The first event for which `matches` (given the event and its 1-based position) holds.
     private func wait(_ matches: @escaping @Sendable (Event, Int) -> Bool) async -> Event {
         await withCheckedContinuation { continuation in
             let found = state.withLock { state -> Event? in
                 for (index, event) in state.events.enumerated() where matches(event, index + 1) { return event }
+                if let why = state.finished { return Self.standIn(why) }
                 state.waiters.append(Waiter(matches: matches, continuation: continuation))
                 return nil
             }
