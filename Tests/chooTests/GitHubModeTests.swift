@@ -347,6 +347,28 @@ struct GitHubModeTests {
         }
     }
 
+    @Test("in a repository with CI, a head whose checks have not started yet is not merged until they pass")
+    func waitsForCIToStart() async throws {
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
+            // main's tip has a check run, so the repository has CI; new heads report nothing at first.
+            let base = try await fixture.origin("rev-parse", "main")
+            fake.checks = { sha in sha == base ? [.passing("ci")] : [] }
+            let choo = fixture.start("run", "--json", "--skip-review")
+            let waiting = await choo.events.first { $0.type == .prChecks && $0.payload["result"] == .string("pending") }
+            guard case .string(let head)? = waiting.payload["head"] else {
+                Issue.record("no head in \(waiting)")
+                return
+            }
+            #expect(fake.pullRequests.first?.merged == false)
+            fake.setCheckRun(sha: head, name: "ci", status: "completed", conclusion: "success", summary: nil)
+            #expect(try await GitHubFixture.exitCode(choo) == 0)
+            #expect(fake.pullRequests.first?.merged == true)
+        }
+    }
+
     @Test("behind its base at merge time: brought up to date, checked, pushed with a lease, then merged")
     func behindBaseAtMerge() async throws {
         try await withGitHub { fake in

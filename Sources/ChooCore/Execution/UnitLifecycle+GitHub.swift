@@ -385,6 +385,11 @@ extension UnitLifecycle {
                 announced = nil
                 continue
             }
+            if runs.isEmpty, combined.statuses.isEmpty, try await repositoryHasCI(github: github) {
+                // Nothing reported yet, but the target's own tip has checks: CI has not started on
+                // this head yet. Merging now would skip it.
+                pending.append("CI on \(String(head.prefix(8))) (not started yet)")
+            }
             if pending.isEmpty {
                 context.bus.publish(
                     Event(
@@ -419,6 +424,21 @@ extension UnitLifecycle {
             }
             try await wait(github: github)
         }
+    }
+
+    /// Whether the repository runs CI: the target branch's tip on GitHub has check runs or statuses.
+    /// A head with none then waits for its CI to start instead of counting as green.
+    private func repositoryHasCI(github: GitHubMode) async throws -> Bool {
+        let client = github.client
+        let target = context.targetBranch
+        let runs: [CheckRun] = try await gitHub("reading the checks of `\(target)`") {
+            try await client.checkRuns(ref: target)
+        }
+        if !runs.isEmpty { return true }
+        let combined: CombinedStatus = try await gitHub("reading the statuses of `\(target)`") {
+            try await client.combinedStatus(ref: target)
+        }
+        return !combined.statuses.isEmpty
     }
 
     // MARK: Fixes
