@@ -24,6 +24,9 @@ package enum FakeAgent {
         case crash(code: Int32)
         /// Prints a line, then waits forever (killed by choo's timeouts).
         case hang
+        /// Waits forever without printing: it outlives a killed choo (a write to choo's dead pipe
+        /// would end it with SIGPIPE).
+        case hangQuietly
         /// Meets every other unit's agent first: writes to each other FIFO in `directory` and reads
         /// its own (`directory/<unit>`), then does the task. Agents that do not run at the same time
         /// never meet, and wait until choo's timeout stops them.
@@ -147,6 +150,8 @@ package enum FakeAgent {
             return "echo \"fake agent: something broke\" >&2\nexit \(code)\n"
         case .hang:
             return "echo \"thinking...\"\nsleep 600\n"
+        case .hangQuietly:
+            return "exec sleep 600\n"
         case .rendezvous(let directory):
             return #"""
                 for peer in '\#(directory)'/*; do

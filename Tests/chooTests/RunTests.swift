@@ -593,4 +593,28 @@ struct RunTests {
         let history = try await fixture.choo("history")
         #expect(history.stdout.contains("stopped abruptly"), "\(history.stdout)")
     }
+
+    @Test("after choo is killed, the next run stops the agent it left running, then carries on")
+    func killedRunLeftoversStopped() async throws {
+        let fixture = try await RunFixture(.hangQuietly) { specs in
+            try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+        }
+        let first = RunningChoo(["run", "--json"], in: fixture.repository.path)
+        let started = await first.events.first(.taskAgentStarted, unit: "a")
+        guard case .int(let agent)? = started.payload["pid"] else {
+            Issue.record("no pid in \(started)")
+            return
+        }
+        await first.send(SIGKILL)
+        _ = try await first.wait()
+        #expect(ProcessTable.isRunning(Int32(agent)), "the agent outlives choo (it has a session of its own)")
+        // The next agent does the work (the same script path, rewritten).
+        _ = try FakeAgent.install(.completeNextTask, in: TemporaryDirectory.current("agent"))
+        let second = try await fixture.choo("run", "--json")
+        #expect(second.exitCode == 0, "\(second.stderr)")
+        let events = try fixture.events(second)
+        let stopped = try #require(events.first { $0.type == .orchLeftoversStopped })
+        #expect(stopped.payload["process_groups"] == .array([.int(agent)]))
+        #expect(!ProcessTable.isRunning(Int32(agent)), "the leftover agent was stopped")
+    }
 }
