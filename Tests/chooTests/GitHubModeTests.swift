@@ -131,6 +131,13 @@ struct GitHubModeTests {
         )
     }
 
+    /// The usual tree: one unit `a` with one task whose check needs the agent's work.
+    func oneUnit(_ fake: FakeGitHub) async throws -> GitHubFixture {
+        try await GitHubFixture(fake: fake, bare: bare) { specs in
+            try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+        }
+    }
+
     @Test("a chain A -> B lands as two approved, squash-merged pull requests; the token appears nowhere")
     func happyPath() async throws {
         try await withGitHub { fake in
@@ -221,9 +228,7 @@ struct GitHubModeTests {
     @Test("Ctrl-C while waiting for review, then run again: the same pull request is adopted and lands")
     func interruptedDuringReviewResumes() async throws {
         try await withGitHub { fake in
-            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
-                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
-            }
+            let fixture = try await oneUnit(fake)
             let first = fixture.start("run", "--json")
             let number = try #require(await first.events.first(.prCreated, unit: "a").number)
             await first.events.first(.prReviewPending, unit: "a")
@@ -262,9 +267,7 @@ struct GitHubModeTests {
     @Test("changes requested: the comments go to the agent, the fix is pushed and answered, then approval merges")
     func changesRequestedThenApproved() async throws {
         try await withGitHub { fake in
-            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
-                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
-            }
+            let fixture = try await oneUnit(fake)
             let choo = fixture.start("run", "--json")
             let number = try #require(await choo.events.first(.prCreated, unit: "a").number)
             // Eyes on it: a review is under way, choo waits; then the review arrives whole and the eyes go.
@@ -303,9 +306,7 @@ struct GitHubModeTests {
     @Test("a reviewer's commit pushed to the pull request is taken in, never overwritten")
     func reviewerCommitTakenIn() async throws {
         try await withGitHub { fake in
-            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
-                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
-            }
+            let fixture = try await oneUnit(fake)
             let choo = fixture.start("run", "--json")
             let number = try #require(await choo.events.first(.prCreated, unit: "a").number)
             await choo.events.first(.prReviewPending, unit: "a")
@@ -324,9 +325,7 @@ struct GitHubModeTests {
     @Test("a failing CI check goes to the agent with its summary; the fix turns it green and the unit lands")
     func failingCheckFixed() async throws {
         try await withGitHub { fake in
-            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
-                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
-            }
+            let fixture = try await oneUnit(fake)
             let seen = Mutex<[String]>([])
             fake.checks = { sha in
                 let first = seen.withLock { shas in
@@ -350,9 +349,7 @@ struct GitHubModeTests {
     @Test("in a repository with CI, a head whose checks have not started yet is not merged until they pass")
     func waitsForCIToStart() async throws {
         try await withGitHub { fake in
-            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
-                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
-            }
+            let fixture = try await oneUnit(fake)
             // main's tip has a check run, so the repository has CI; new heads report nothing at first.
             let base = try await fixture.origin("rev-parse", "main")
             fake.checks = { sha in sha == base ? [.passing("ci")] : [] }
@@ -372,9 +369,7 @@ struct GitHubModeTests {
     @Test("behind its base at merge time: brought up to date, checked, pushed with a lease, then merged")
     func behindBaseAtMerge() async throws {
         try await withGitHub { fake in
-            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
-                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
-            }
+            let fixture = try await oneUnit(fake)
             // CI holds the first head until the test has moved main on origin.
             let hold = Mutex(true)
             fake.checks = { _ in hold.withLock { $0 } ? [.running("ci")] : [.passing("ci")] }
@@ -403,9 +398,7 @@ struct GitHubModeTests {
     @Test("GitHub answering 500 is retried, and the run goes on")
     func serverErrorsRetried() async throws {
         try await withGitHub { fake in
-            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
-                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
-            }
+            let fixture = try await oneUnit(fake)
             fake.failNext(1, status: 500, pathContaining: "/pulls")
             let choo = fixture.start("run", "--json", "--skip-review")
             #expect(try await GitHubFixture.exitCode(choo) == 0)
@@ -420,9 +413,7 @@ struct GitHubModeTests {
     @Test("an open pull request for the unit's branch is adopted; a second one is never opened")
     func existingPullRequestAdopted() async throws {
         try await withGitHub { fake in
-            let fixture = try await GitHubFixture(fake: fake, bare: bare) { specs in
-                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
-            }
+            let fixture = try await oneUnit(fake)
             // A run killed after opening the pull request: the unit's branch, with a commit, is on origin.
             let repository = fixture.run.repository
             try await repository.git("branch", "ralph/a", "main")
@@ -479,6 +470,39 @@ struct GitHubModeTests {
             #expect(failed.error?.contains("was not approved within 0.3 s (review.timeout)") == true)
             #expect(fake.pullRequests.first?.isOpen == true)
             #expect(try await fixture.origin("branch", "--list", "ralph/a").contains("ralph/a"))
+        }
+    }
+
+    @Test("a local target with commits origin lacks exits 2 naming them; every ref and file stays as it was")
+    func localTargetAhead() async throws {
+        try await withGitHub { fake in
+            let fixture = try await oneUnit(fake)
+            let repository = fixture.run.repository
+            try await repository.commit("Not pushed yet", files: ["local.txt": "mine\n"])
+            let refs = try await repository.git("for-each-ref")
+            let before = FileTreeSnapshot.take(repository.path)
+            let result = try await ChooBinary.run(["run"], in: repository.path, environment: GitHubFixture.environment)
+            #expect(result.exitCode == 2)
+            #expect(result.stderr.contains("the local `main` has 1 commit(s) that origin does not"))
+            #expect(try await repository.git("for-each-ref") == refs)
+            #expect(FileTreeSnapshot.take(repository.path) == before)
+            #expect(fake.pullRequests.isEmpty)
+        }
+    }
+
+    @Test("a run refused after reading origin (a missing agent) leaves a local target that is behind where it was")
+    func refusedRunLeavesTargetBehind() async throws {
+        try await withGitHub { fake in
+            let fixture = try await oneUnit(fake)
+            try await fixture.pushAsSomeoneElse(to: "main", file: "other.txt", contents: "theirs\n")
+            let repository = fixture.run.repository
+            try FileManager.default.removeItem(atPath: fixture.run.agent.path)
+            let refs = try await repository.git("for-each-ref")
+            let result = try await ChooBinary.run(["run"], in: repository.path, environment: GitHubFixture.environment)
+            #expect(result.exitCode == 2)
+            #expect(result.stderr.contains(fixture.run.agent.path))
+            #expect(try await repository.git("for-each-ref") == refs, "neither main nor origin/main moved")
+            #expect(!FileSystem.exists(repository("other.txt")))
         }
     }
 

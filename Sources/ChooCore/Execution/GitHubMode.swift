@@ -19,6 +19,8 @@ public struct GitHubMode: Sendable {
     public var pullRequests = PullRequestBook()
     /// Removes the token from a text (agent logs pass through it).
     public var redact: @Sendable (String) -> String
+    /// The target branch's tip on the remote when the run was prepared.
+    public var targetTip: String?
 
     /// Creates the GitHub side of a run.
     public init(
@@ -27,7 +29,8 @@ public struct GitHubMode: Sendable {
         remote: String = "origin",
         skipReview: Bool = false,
         clock: any WaitClock = SystemWaitClock(),
-        redact: @escaping @Sendable (String) -> String = { $0 }
+        redact: @escaping @Sendable (String) -> String = { $0 },
+        targetTip: String? = nil
     ) {
         self.client = client
         self.repository = repository
@@ -35,6 +38,7 @@ public struct GitHubMode: Sendable {
         self.skipReview = skipReview
         self.clock = clock
         self.redact = redact
+        self.targetTip = targetTip
     }
 }
 

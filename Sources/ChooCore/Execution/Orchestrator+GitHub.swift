@@ -3,7 +3,7 @@ import Foundation
 extension Orchestrator {
     /// In GitHub mode: finds the repository (from `origin`, or `github.owner`/`github.repo`), the
     /// token (`GITHUB_TOKEN`, `GH_TOKEN`, then `gh auth token`), and makes sure the local target
-    /// branch is the remote's or behind it (then fast-forwards it). `nil` in local mode.
+    /// branch is the remote's or behind it, without changing anything. `nil` in local mode.
     func gitHubMode(git: Git, target: String, bus: EventBus) async throws(SetupError) -> GitHubMode? {
         let config = workspace.config
         guard config.merge.mode == .github else { return nil }
@@ -47,51 +47,67 @@ extension Orchestrator {
                 Event(.githubWaiting, payload: ["reason": .string(reason), "seconds": .double(seconds)])
             )
         }
-        try await syncTargetWithRemote(git: git, remote: remote, target: target)
+        let tip = try await remoteTargetTip(git: git, remote: remote, target: target)
         return GitHubMode(
             client: client,
             repository: repository,
             remote: remote,
             skipReview: skipReview,
-            redact: { token.redact($0) }
+            redact: { token.redact($0) },
+            targetTip: tip
         )
     }
 
     /// Pull requests are opened against the remote's target branch: the local one must not hold
-    /// commits the remote lacks. When it is behind, it is fast-forwarded (with its checkout).
-    private func syncTargetWithRemote(git: Git, remote: String, target: String) async throws(SetupError) {
-        let tracking = "refs/remotes/\(remote)/\(target)"
+    /// commits the remote lacks. Reads the remote's tip and fetches its commits without writing a
+    /// ref, so a refusal here leaves every ref as it was; returns that tip.
+    func remoteTargetTip(git: Git, remote: String, target: String) async throws(SetupError) -> String {
+        let advice = "push `\(target)` to \(remote) first (pull requests are opened against it)"
         do {
-            try await git.run(["fetch", "--quiet", remote, "+refs/heads/\(target):\(tracking)"])
-        } catch {
-            throw .github(
-                "could not fetch `\(target)` from \(remote): \(error). Push `\(target)` to \(remote) first (pull "
-                    + "requests are opened against it), or check the remote's address and your access."
-            )
-        }
-        do {
-            guard let remoteTip = try await git.resolve(tracking),
-                let local = try await git.resolve("refs/heads/" + target)
-            else { throw SetupError.github("\(remote) has no branch `\(target)`; push it first") }
-            if local == remoteTip { return }
-            guard try await git.isAncestor(local, of: remoteTip) else {
-                let ahead = try await git.log(remoteTip + ".." + local).count
+            let listed = try await git.run(["ls-remote", remote, "refs/heads/" + target])
+            guard let tip = listed.split(whereSeparator: \.isWhitespace).first.map(String.init) else {
+                throw SetupError.github("\(remote) has no branch `\(target)`; \(advice)")
+            }
+            // Objects only: no remote-tracking ref, no FETCH_HEAD.
+            try await git.run([
+                "fetch", "--quiet", "--no-write-fetch-head", "--refmap=", remote, "refs/heads/" + target,
+            ])
+            guard try await git.resolve(tip) != nil else {
+                throw SetupError.github("`\(target)` on \(remote) moved while choo was reading it; run again")
+            }
+            guard let local = try await git.resolve("refs/heads/" + target) else {
+                throw SetupError.unknownTargetBranch(target)
+            }
+            if try await !git.isAncestor(local, of: tip) {
+                let ahead = try await git.log(tip + ".." + local).count
                 throw SetupError.github(
                     "the local `\(target)` has \(ahead) commit(s) that \(remote) does not; pull requests are opened "
                         + "against \(remote)'s `\(target)`, so push them first (git push \(remote) \(target))"
                 )
             }
-            if let checkout = try await git.worktrees().first(where: { $0.branch == target }) {
-                try await Git(repository: checkout.path, runner: runner).run([
-                    "merge", "--ff-only", "--quiet", remoteTip,
-                ])
-            } else {
-                try await git.run(["update-ref", "refs/heads/" + target, remoteTip, local])
-            }
+            return tip
         } catch let error as SetupError {
             throw error
         } catch {
-            throw .git("\(error)")
+            throw .github(
+                "could not read `\(target)` from \(remote): \(error). Check the remote's address and your access; \(advice)."
+            )
+        }
+    }
+
+    /// Moves the remote-tracking ref to `tip` and fast-forwards the local target (with its
+    /// checkout) to it: done last, once every check passed and the run holds its lock.
+    func fastForwardTarget(to tip: String, git: Git, remote: String, target: String) async throws(SetupError) {
+        do {
+            try await git.run(["update-ref", "refs/remotes/\(remote)/\(target)", tip])
+            guard let local = try await git.resolve("refs/heads/" + target), local != tip else { return }
+            if let checkout = try await git.worktrees().first(where: { $0.branch == target }) {
+                try await Git(repository: checkout.path, runner: runner).run(["merge", "--ff-only", "--quiet", tip])
+            } else {
+                try await git.run(["update-ref", "refs/heads/" + target, tip, local])
+            }
+        } catch {
+            throw .git("fast-forwarding `\(target)` to \(remote)'s tip failed: \(error)")
         }
     }
 }

@@ -219,6 +219,10 @@ public struct Orchestrator: Sendable {
             providers: providers,
             environment: [:]
         )
+        // Last, with every check passed and the lock held: the local target catches up with origin's.
+        if let github, let tip = github.targetTip {
+            try await fastForwardTarget(to: tip, git: git, remote: github.remote, target: target)
+        }
         context.runLock = lock
         context.github = github
         context.runner = LedgerRunner(inner: runner, ledger: ledger)

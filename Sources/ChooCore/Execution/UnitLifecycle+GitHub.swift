@@ -250,8 +250,10 @@ extension UnitLifecycle {
         }
     }
 
-    /// Reads reviews, reactions and comments. Precedence as in the Go tool: approved, then a review
-    /// under way (eyes), then feedback not answered yet, then pending.
+    /// Reads reviews, reactions and comments. An approving review or a +1 reaction approves, but
+    /// only once no reviewer's latest review requests changes and every comment is answered; an
+    /// eyes reaction means a review is under way, so feedback waits until it is gone (the Go
+    /// tool's protocol); then unanswered feedback goes to the agent; else the review is pending.
     private func review(number: Int, github: GitHubMode) async throws -> ReviewVerdict {
         let client = github.client
         let what = "reading the reviews of #\(number)"
