@@ -28,8 +28,8 @@ public struct Git: Sendable {
 
     /// Runs `git arguments` and returns its stdout without the final newline; a non-zero exit throws.
     @discardableResult
-    public func run(_ arguments: [String]) async throws(GitError) -> String {
-        let result = try await execute(arguments)
+    public func run(_ arguments: [String], input: String? = nil) async throws(GitError) -> String {
+        let result = try await execute(arguments, input: input)
         guard result.outcome.termination == .exited(0) else { throw failure(result) }
         return Self.trimmingFinalNewline(result.outcome.output)
     }
@@ -100,6 +100,13 @@ public struct Git: Sendable {
     /// When git has no identity configured, commits as ``fallbackIdentity``.
     public func commitAll(message: String) async throws(GitError) -> String? {
         try await run(["add", "-A"])
+        return try await commitStaged(message: message)
+    }
+
+    /// Commits what is staged, exactly (files changed since are left as they are); the new commit's
+    /// hash, or `nil` if nothing is staged. When git has no identity configured, commits as
+    /// ``fallbackIdentity``.
+    public func commitStaged(message: String) async throws(GitError) -> String? {
         // The common case costs one process: commit. Only when it fails is it worth finding out
         // why: nothing staged (no commit, nil) or no identity configured (commit as choo).
         let attempt = try await execute(["commit", "--quiet", "--message", message])
@@ -131,7 +138,7 @@ public struct Git: Sendable {
     }
 
     /// `-c` options giving git an identity for the parts it has none configured for.
-    private func identityOverrides() async throws(GitError) -> [String] {
+    func identityOverrides() async throws(GitError) -> [String] {
         let result = try await execute(["config", "--get-regexp", "^user\\.(name|email)$"])
         guard result.outcome.termination == .exited(0) || result.outcome.termination == .exited(1) else {
             throw failure(result)
@@ -160,13 +167,14 @@ extension Git {
     }
 
     /// Runs `git arguments` to its end; only a launch failure, a timeout or cancellation throws.
-    func execute(_ arguments: [String]) async throws(GitError) -> Execution {
+    func execute(_ arguments: [String], input: String? = nil) async throws(GitError) -> Execution {
         let command = ["git"] + arguments
         let spec = ProcessSpec(
             executable: "git",
             arguments: arguments,
             workingDirectory: repository,
             environment: environment.merging(["GIT_TERMINAL_PROMPT": "0"]) { current, _ in current },
+            standardInput: input,
             timeout: timeout,
             outputTailLimit: 256 * 1024 * 1024,
             separatesErrorOutput: true

@@ -1,0 +1,110 @@
+import Foundation
+
+/// One entry of a tree: a file's mode, object id and repository-relative path.
+public struct TreeEntry: Sendable, Hashable {
+    /// The git mode, e.g. `100644`, `100755` or `120000` (a symbolic link).
+    public var mode: String
+    /// The blob's object id.
+    public var object: String
+    /// The path relative to the top of the working tree.
+    public var path: String
+}
+
+extension Git {
+    /// The files (blobs) of `commit` under `paths` (all of them when empty), with their modes.
+    public func treeEntries(of commit: String, under paths: [String]) async throws(GitError) -> [TreeEntry] {
+        let output = try await run(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit, "--"] + paths)
+        return output.split(separator: "\0").compactMap { record in
+            // `<mode> SP <type> SP <object> TAB <path>`
+            guard let tab = record.firstIndex(of: "\t") else { return nil }
+            let fields = record[..<tab].split(separator: " ")
+            guard fields.count == 3, fields[1] == "blob" else { return nil }
+            return TreeEntry(
+                mode: String(fields[0]),
+                object: String(fields[2]),
+                path: String(record[record.index(after: tab)...])
+            )
+        }
+    }
+
+    /// The object ids `git add` would give the files at `paths` (relative to ``repository``), in order.
+    public func hashObjects(_ paths: [String]) async throws(GitError) -> [String] {
+        guard !paths.isEmpty else { return [] }
+        let output = try await run(["hash-object", "--stdin-paths"], input: paths.joined(separator: "\n") + "\n")
+        return output.split(separator: "\n").map(String.init)
+    }
+
+    /// The uncommitted changes to tracked files (staged or not) as a binary-safe patch against HEAD,
+    /// exactly as git prints it (the final newline matters to `git apply`).
+    public func patch() async throws(GitError) -> String {
+        let result = try await execute(["diff", "--binary", "HEAD"])
+        guard result.outcome.termination == .exited(0) else { throw failure(result) }
+        return result.outcome.output
+    }
+
+    /// The content of the blob `object`.
+    public func blob(_ object: String) async throws(GitError) -> String {
+        let result = try await execute(["cat-file", "blob", object])
+        guard result.outcome.termination == .exited(0) else { throw failure(result) }
+        return result.outcome.output
+    }
+
+    /// Files git does not track under `paths` (everything when empty), relative to the top of the
+    /// working tree. Ignored files are left out unless `includingIgnored`; with `folders`, a folder
+    /// holding only untracked files is listed once, as `name/`.
+    public func untrackedFiles(
+        under paths: [String] = [],
+        includingIgnored: Bool = false,
+        folders: Bool = false
+    ) async throws(GitError) -> [String] {
+        var arguments = ["ls-files", "--others", "-z", "--full-name"]
+        if !includingIgnored { arguments.append("--exclude-standard") }
+        if folders { arguments.append("--directory") }
+        let output = try await run(arguments + ["--"] + paths)
+        return output.split(separator: "\0").map(String.init)
+    }
+
+    /// Tracked files whose content in the working tree differs from `commit` (committed since, staged
+    /// or not), relative to the top of the working tree.
+    public func changedFiles(since commit: String) async throws(GitError) -> [String] {
+        let output = try await run(["diff", "--name-only", "--no-renames", "-z", "--end-of-options", commit, "--"])
+        return output.split(separator: "\0").map(String.init)
+    }
+
+    /// The full name of the branch HEAD is attached to (`refs/heads/...`), or `nil` when detached.
+    public func symbolicHead() async throws(GitError) -> String? {
+        let result = try await execute(["symbolic-ref", "-q", "HEAD"])
+        switch result.outcome.termination {
+        case .exited(0): return Self.trimmingFinalNewline(result.outcome.output)
+        case .exited(1): return nil
+        default: throw failure(result)
+        }
+    }
+
+    /// Points `reference` at `commit`; with `expected`, only if it still points there (compare-and-swap).
+    public func updateReference(_ reference: String, to commit: String, expected: String? = nil)
+        async throws(GitError)
+    {
+        try await run(["update-ref", reference, commit] + (expected.map { [$0] } ?? []))
+    }
+
+    /// Deletes `reference` if it exists.
+    public func deleteReference(_ reference: String) async throws(GitError) {
+        _ = try await execute(["update-ref", "-d", reference])
+    }
+
+    /// A commit holding the whole working tree as it is (tracked changes and untracked files that are
+    /// not ignored), with HEAD as its parent, made without touching the index or any ref.
+    public func snapshotCommit(message: String) async throws(GitError) -> String {
+        let index = FileManager.default.temporaryDirectory.path + "/choo-index-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: index) }
+        var scratch = self
+        scratch.environment["GIT_INDEX_FILE"] = index
+        let head = try await resolve("HEAD")
+        if let head { try await scratch.run(["read-tree", head]) }
+        try await scratch.run(["add", "-A"])
+        let tree = try await scratch.run(["write-tree"])
+        let identity = try await identityOverrides()
+        return try await run(identity + ["commit-tree", tree, "-m", message] + (head.map { ["-p", $0] } ?? []))
+    }
+}
