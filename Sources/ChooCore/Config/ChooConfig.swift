@@ -43,6 +43,8 @@ public struct ChooConfig: Sendable, Equatable {
     public var flagProvider: String?
     /// The provider named by `--force-task-provider`, if given; it beats every unit's own `provider:`.
     public var forceTaskProvider: String?
+    /// `verify`: what choo checks of an agent's turn beyond the task's own check.
+    public var verify = VerifySettings()
 
     /// Creates a configuration; every argument defaults to choo's default for that setting.
     public init(

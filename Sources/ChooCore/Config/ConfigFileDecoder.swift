@@ -40,8 +40,9 @@ struct ConfigFileDecoder {
         "": [
             "target_branch", "parallelism", "github", "worktree", "claude", "baseline_checks", "merge", "review",
             "log_level", "provider", "code_review", "feature", "backpressure_timeout", "max_attempts",
-            "agent_timeout", "agent_idle_timeout", "shutdown_timeout",
+            "agent_timeout", "agent_idle_timeout", "shutdown_timeout", "verify",
         ],
+        "verify": ["agent_may_edit_specs", "conflict_markers"],
         "github": ["owner", "repo", "api_url", "delete_branch"],
         "worktree": ["base_path", "setup", "teardown", "keep"],
         "conditional command": ["command", "if"],
@@ -103,6 +104,7 @@ struct ConfigFileDecoder {
         case "agent_timeout": set(\.agentTimeout, duration(entry), entry)
         case "agent_idle_timeout": set(\.agentIdleTimeout, duration(entry), entry)
         case "shutdown_timeout": set(\.shutdownTimeout, duration(entry, allowZero: true), entry)
+        case "verify": section(entry) { $0.decodeVerify($1) }
         default: unknownKey(entry, section: "")
         }
     }
@@ -117,6 +119,22 @@ struct ConfigFileDecoder {
             case "api_url": set(\.github.apiURL, url(entry), entry)
             case "delete_branch": set(\.github.deleteBranch, bool(entry), entry)
             default: unknownKey(entry, section: "github")
+            }
+        }
+    }
+
+    private mutating func decodeVerify(_ entries: [Entry]) {
+        for entry in entries {
+            switch entry.key {
+            case "agent_may_edit_specs": set(\.verify.agentMayEditSpecs, bool(entry), entry)
+            case "conflict_markers":
+                if case .sequence = entry.value {
+                    record(entry)
+                    set(\.verify.conflictMarkers, stringList(entry).map { .paths($0) }, entry)
+                } else {
+                    set(\.verify.conflictMarkers, bool(entry).map { $0 ? .everywhere : .off }, entry)
+                }
+            default: unknownKey(entry, section: "verify")
             }
         }
     }

@@ -20,6 +20,7 @@ public enum ConfigLoader {
         "baseline_checks",
         "provider.type", "provider.command", "provider.providers",
         "backpressure_timeout", "max_attempts", "agent_timeout", "agent_idle_timeout", "shutdown_timeout",
+        "verify.agent_may_edit_specs", "verify.conflict_markers",
     ]
 
     /// Every key path `.choo.yaml` accepts, at the granularity a person writes them (a section's leaves; lists and
@@ -38,6 +39,7 @@ public enum ConfigLoader {
         "code_review.command",
         "feature.prd_dir", "feature.specs_dir", "feature.branch_prefix",
         "backpressure_timeout", "max_attempts", "agent_timeout", "agent_idle_timeout", "shutdown_timeout",
+        "verify.agent_may_edit_specs", "verify.conflict_markers",
     ]
 
     /// The environment variables choo reads (the Go tool's names), and the setting each one sets.

@@ -67,6 +67,9 @@ extension ConfigTests {
             agent_timeout: 1h30m
             agent_idle_timeout: 20m
             shutdown_timeout: 0
+            verify:
+              agent_may_edit_specs: true
+              conflict_markers: ["Sources/*"]
 
             """
 
@@ -192,6 +195,10 @@ extension ConfigTests {
             #expect(config.agentTimeout == .seconds(5_400))
             #expect(config.agentIdleTimeout == .seconds(1_200))
             #expect(config.shutdownTimeout == .zero)
+            #expect(
+                config.verify
+                    == ChooConfig.VerifySettings(agentMayEditSpecs: true, conflictMarkers: .paths(["Sources/*"]))
+            )
         }
 
         @Test("the full file records every known key as present, at its line")
