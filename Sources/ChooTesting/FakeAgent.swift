@@ -38,6 +38,11 @@ package enum FakeAgent {
         /// Like `completeNextTask`, but before the task whose file name is `task` (e.g.
         /// `02-task-2`) it waits until a line can be read from the FIFO `gate`, if it exists.
         case waitAtGate(task: String, gate: String)
+        /// Runs `body`, shell lines that may use what every fake agent has: `$prompt`, `$file` (the
+        /// first offered task's file), `$unit`, `$task` (its file name without `.md`), `$seen` (a path
+        /// that exists once this unit's task was seen before: `first_visit` says so and creates it),
+        /// `do_work` and `mark_complete`. For agents that misbehave.
+        case scripted(String)
     }
 
     /// An installed fake agent.
@@ -181,6 +186,12 @@ package enum FakeAgent {
                 do_work && mark_complete
 
                 """#
+        case .scripted(let lines):
+            return #"""
+                seen='\#(state)'/"$unit-$task"
+                first_visit() { [ -f "$seen" ] && return 1; touch "$seen"; return 0; }
+
+                """# + lines + "\n"
         case .waitAtGate(let task, let gate):
             return #"""
                 [ -n "$file" ] || exit 0

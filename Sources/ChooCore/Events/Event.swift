@@ -128,6 +128,16 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let githubWaiting = EventType(rawValue: "github.waiting")
     /// Something about the pull request failed (closed by a person, could not be merged).
     public static let prFailed = EventType(rawValue: "pr.failed")
+    /// The agent moved its unit's branch off choo's commits; choo put it back (choo's own).
+    public static let unitBranchRestored = EventType(rawValue: "unit.branch.restored")
+    /// The agent changed spec files it may not change; choo put them back (choo's own).
+    public static let unitSpecRestored = EventType(rawValue: "unit.spec.restored")
+    /// Files made by `worktree.setup` are kept out of every commit (choo's own).
+    public static let unitSetupExcluded = EventType(rawValue: "unit.setup.excluded")
+    /// Untracked files were moved aside for a check and some could not go back (choo's own).
+    public static let unitAsideStranded = EventType(rawValue: "unit.aside.stranded")
+    /// A turn left conflict markers in files it changed (choo's own).
+    public static let taskConflictMarkers = EventType(rawValue: "task.conflict.markers")
 }
 
 /// A JSON value, for event payloads.

@@ -58,7 +58,8 @@ public struct PromptBuilder: Sendable {
         for unit: Unit,
         task: Int? = nil,
         retry: Retry? = nil,
-        leftovers: [String] = []
+        leftovers: [String] = [],
+        notices: [String] = []
     ) throws(PromptError) -> String {
         let offered = try offeredTasks(of: unit, only: task)
         var text = "You are a coding agent working on one unit of a larger plan, in a git worktree of this "
@@ -75,6 +76,10 @@ public struct PromptBuilder: Sendable {
             text += "The worktree has uncommitted changes left by an earlier attempt that was interrupted:\n\n"
             text += leftovers.prefix(50).map { "- `\($0)`" }.joined(separator: "\n") + "\n\n"
             text += "They may be partial work on these tasks. Check them, keep what is right, and finish.\n\n"
+        }
+        if !notices.isEmpty {
+            text += "# What choo found after your last turn\n\n"
+            text += notices.map { "- \($0)" }.joined(separator: "\n") + "\n\n"
         }
         if let retry {
             text += "# Previous attempt failed (this is attempt \(retry.attempt) of \(retry.maxAttempts))\n\n"
@@ -106,6 +111,10 @@ public struct PromptBuilder: Sendable {
             nothing else in the frontmatter.
             5. Stop. Do not start another task, do not commit, and do not change any other task's status. choo runs \
             the check itself, commits your work, and then offers the next task.
+
+            The spec files are choo's: do not change any task's check, its dependencies, the plan, the other task \
+            files or other units' files, and do not reset, rebase or switch the branch. choo undoes such changes and \
+            the turn does not count.
 
             If you cannot finish, leave the status as it is and say in your last message what stopped you.
 

@@ -61,6 +61,8 @@ extension UnitLifecycle {
                 "HEAD:refs/heads/\(branch)",
             ])
             try await git.run(["update-ref", Self.pushedRef(branch), "HEAD"])
+            // What choo pushes is what it trusts: later turns are measured against it.
+            try await recordChooCommit(unit: unit, worktree: git.repository)
         } catch {
             throw Stop.failed("pushing \(branch) to \(github.remote) failed: \(error)")
         }
@@ -488,10 +490,17 @@ extension UnitLifecycle {
                 worktree: worktree
             )
             if outcome.stoppedBecause == .cancelled { throw Stop.interrupted }
+            let review = try await reviewFixTurn(unit: unit, worktree: worktree)
             if !outcome.succeeded {
                 problem = "the agent \(Self.describe(outcome))"
                 continue
             }
+            if let failure = review.failure {
+                problem = failure
+                continue
+            }
+            // The checks see exactly what will be committed: everything is staged first.
+            try await git.run(["add", "-A"])
             if let failure = try await failingCheck(unit: unit, worktree: worktree, stage: "pull request") {
                 problem = failure
                 continue
@@ -506,7 +515,7 @@ extension UnitLifecycle {
                 summary = "Fixed the failing CI check\(failures.count == 1 ? "" : "s")."
                 answered = []
             }
-            var commit = try await git.commitAll(message: "fix(\(unit)): \(summary.dropLast()) on #\(number)")
+            var commit = try await git.commitStaged(message: "fix(\(unit)): \(summary.dropLast()) on #\(number)")
             if commit == nil { commit = try await git.resolve("HEAD") }
             try await push(unit: unit, git: git, github: github)
             let comment = PullRequestText.fixComment(commit: commit ?? "", summary: summary, answered: answered)

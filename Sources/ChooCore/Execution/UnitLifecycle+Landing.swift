@@ -71,6 +71,50 @@ extension UnitLifecycle {
 
     func bringUpToDate(unit: String, git: Git, onto tip: String, worktree: String) async throws {
         if try await git.isAncestor(tip, of: "HEAD") { return }
+        let guardian = branchGuard(unit: unit, worktree: worktree)
+        let before = try await guardian.recorded()
+        let reference = before == nil ? nil : try await referenceUnit(unit: unit, worktree: worktree)
+        let resolvedByAgent = try await updateBranch(unit: unit, git: git, onto: tip, worktree: worktree)
+        if let before { try await checkNothingLost(unit: unit, git: git, before: before, tip: tip) }
+        if let before, let reference, resolvedByAgent, !context.config.verify.agentMayEditSpecs {
+            let now = try reload(unit: unit, worktree: worktree)
+            if Self.checks(of: now) != Self.checks(of: reference) {
+                try await git.run(["reset", "--hard", "--quiet", before])
+                throw Stop.failed(
+                    "resolving the merge conflicts changed the checks or dependencies of \(unit)'s tasks; nothing "
+                        + "was landed and \(Self.branch(for: unit)) is back at `\(before.prefix(8))`. Run again to retry"
+                )
+            }
+        }
+        try await guardian.record()
+    }
+
+    /// What of a unit decides whether its work is done: each task's number, file, check and
+    /// dependencies, and the unit's own dependencies.
+    static func checks(of unit: Unit) -> [String] {
+        ["depends_on: " + unit.dependsOn.joined(separator: ",")]
+            + unit.tasks.map { task in
+                "\(task.number ?? -1) \(task.file) \(task.backpressure ?? "") \(task.dependsOn.map(String.init))"
+            }
+    }
+
+    /// After the branch was brought up to date: every commit choo had made on it must still be
+    /// there (as itself after a merge, by its subject after a rebase), or nothing lands.
+    private func checkNothingLost(unit: String, git: Git, before: String, tip: String) async throws {
+        if try await git.isAncestor(before, of: "HEAD") { return }
+        let rebased = Set(try await git.log(tip + "..HEAD").map(\.subject))
+        let lost = try await git.log(tip + ".." + before).filter { !rebased.contains($0.subject) }
+        guard !lost.isEmpty else { return }
+        try await git.run(["reset", "--hard", "--quiet", before])
+        throw Stop.failed(
+            "bringing \(Self.branch(for: unit)) up to date with `\(context.targetBranch)` lost "
+                + lost.map { "`\($0.sha.prefix(8))` \($0.subject)" }.joined(separator: ", ")
+                + "; nothing was landed and the branch is back at `\(before.prefix(8))`. Run again to retry"
+        )
+    }
+
+    /// Rebases or merges the branch onto `tip`, letting the agent resolve conflicts; whether it had to.
+    private func updateBranch(unit: String, git: Git, onto tip: String, worktree: String) async throws -> Bool {
         let strategy = context.config.merge.strategy
         let command = strategy == .merge ? ["merge", "--no-edit", tip] : ["rebase", tip]
         context.bus.publish(
@@ -83,7 +127,7 @@ extension UnitLifecycle {
         var conflicts: [String]
         do {
             try await git.run(command)
-            return
+            return false
         } catch {
             conflicts = try await conflictedFiles(git)
             if conflicts.isEmpty {
@@ -112,6 +156,8 @@ extension UnitLifecycle {
                     payload: ["files": .array(conflicts.map(JSONValue.string)), "attempt": .int(attempt)]
                 )
             )
+            // The spec files git merged cleanly are not the agent's to change while it resolves the rest.
+            let protected = try await cleanlyMergedSpecFiles(worktree: worktree)
             let prompt = try await conflictPrompt(unit: unit, files: conflicts, worktree: worktree, problem: problem)
             let outcome = try await invokeAgent(
                 unit: unit,
@@ -125,9 +171,19 @@ extension UnitLifecycle {
                 await abort(git)
                 throw Stop.interrupted
             }
-            let marked = conflicts.filter { Self.hasConflictMarkers(worktree + "/" + $0) }
-            if !marked.isEmpty {
-                problem = "Conflict markers are still in \(marked.joined(separator: ", ")). Remove every one."
+            if let undone = try await undoSpecChangesDuringConflict(
+                unit: unit,
+                worktree: worktree,
+                protected: protected
+            ) {
+                problem = undone
+                continue
+            }
+            let found = ConflictMarkers.find(in: conflicts, worktree: worktree, check: .everywhere)
+            if !found.isEmpty {
+                problem =
+                    "Conflict markers are still in these lines:\n"
+                    + found.prefix(20).map { "  \($0)" }.joined(separator: "\n") + "\nRemove every one."
                 continue
             }
             try await git.run(["add", "-A"])
@@ -147,6 +203,7 @@ extension UnitLifecycle {
                 }
             }
         }
+        return true
     }
 
     /// A landing that was interrupted half-way (choo killed during a rebase or merge) leaves the
@@ -183,12 +240,54 @@ extension UnitLifecycle {
         _ = try? await git.run(command)
     }
 
-    /// Whether the file still holds `<<<<<<<` or `>>>>>>>` conflict markers.
-    static func hasConflictMarkers(_ path: String) -> Bool {
-        guard let text = try? FileSystem.readText(path) else { return false }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).contains { line in
-            line.hasPrefix("<<<<<<< ") || line.hasPrefix(">>>>>>> ") || line == "<<<<<<<" || line == ">>>>>>>"
+    /// The spec files of the index (as git merged them) that have no conflict, with their objects.
+    private func cleanlyMergedSpecFiles(worktree: String) async throws -> [String: TreeEntry] {
+        guard !context.config.verify.agentMayEditSpecs else { return [:] }
+        let git = Git(repository: worktree, runner: context.runner)
+        let output = try await git.run(["ls-files", "--stage", "-z", "--full-name"])
+        var entries: [String: TreeEntry] = [:]
+        var conflicted: Set<String> = []
+        for record in output.split(separator: "\0") {
+            // `<mode> SP <object> SP <stage> TAB <path>`
+            guard let tab = record.firstIndex(of: "\t") else { continue }
+            let fields = record[..<tab].split(separator: " ")
+            let path = String(record[record.index(after: tab)...])
+            guard fields.count == 3, SpecGuard.isSpecPath(path, tasksDirectory: context.tasksDirectory) else {
+                continue
+            }
+            if fields[2] != "0" {
+                conflicted.insert(path)
+                continue
+            }
+            entries[path] = TreeEntry(mode: String(fields[0]), object: String(fields[1]), path: path)
         }
+        return entries.filter { !conflicted.contains($0.key) }
+    }
+
+    /// Puts back the spec files in `protected` that the conflict-resolving agent changed; what to
+    /// tell it, or `nil` when it changed none. Conflicted spec files are left to the resolution and
+    /// checked once the unit's checks are compared with choo's record before landing.
+    private func undoSpecChangesDuringConflict(
+        unit: String,
+        worktree: String,
+        protected: [String: TreeEntry]
+    ) async throws -> String? {
+        guard !protected.isEmpty else { return nil }
+        let guardian = specGuard(unit: unit, worktree: worktree)
+        let changes = try await guardian.changes(from: protected, allowingStatusOf: nil, only: Set(protected.keys))
+        guard !changes.isEmpty else { return nil }
+        try await guardian.undo(changes, reference: protected)
+        context.bus.publish(
+            Event(
+                .unitSpecRestored,
+                unit: unit,
+                payload: ["files": .array(changes.map { .string($0.path) }), "stage": .string("conflict")],
+                error: "the agent changed spec files while resolving a conflict; choo put them back: "
+                    + changes.map(\.description).joined(separator: "; ")
+            )
+        )
+        return "You changed spec files that had no conflict: " + changes.map(\.description).joined(separator: "; ")
+            + ". choo put them back. Resolve only the conflicted files."
     }
 
     private func conflictPrompt(unit: String, files: [String], worktree: String, problem: String?) async throws
@@ -244,11 +343,16 @@ extension UnitLifecycle {
 
     /// Runs every task's backpressure command, then the baseline checks that apply, in `worktree`;
     /// says which failed and how (with the end of its output), or `nil` when all pass.
+    /// The checks are the reference's (choo's last commit), not whatever the worktree holds now, and
+    /// they see exactly the commit that lands: untracked files wait outside the worktree meanwhile.
     func failingCheck(unit: String, worktree: String, stage: String) async throws -> String? {
-        let current = try reload(unit: unit, worktree: worktree)
+        let current = try await referenceUnit(unit: unit, worktree: worktree)
         for task in current.tasks {
             guard let command = task.backpressure else { continue }
-            let outcome = try await shell(command, in: worktree)
+            let (outcome, stranded) = try await untrackedAside(unit: unit, worktree: worktree).run {
+                try await shell(command, in: worktree)
+            }
+            publishStranded(stranded, unit: unit)
             if !outcome.succeeded {
                 return "the check `\(command)` of task #\(task.number ?? 0) \(Self.describe(outcome)). Output: "
                     + String(outcome.output.suffix(2000))
@@ -326,5 +430,6 @@ extension UnitLifecycle {
             try await repository.removeWorktree(path: worktree, force: true)
             try await repository.run(["branch", "-D", branch])
         }
+        try await repository.deleteReference(BranchGuard.reference(for: unit))
     }
 }

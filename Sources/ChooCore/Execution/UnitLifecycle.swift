@@ -143,11 +143,33 @@ public struct UnitLifecycle: Sendable {
         } else {
             resumed = try await makeWorktree(unit: unit, path: path)
         }
+        // choo's record of the unit's work starts where the branch starts; a resumed unit keeps its own.
+        let guardian = branchGuard(unit: unit, worktree: path)
+        if resumed { try await guardian.recordResumed() } else { try await guardian.record() }
         context.bus.publish(
             Event(
                 .unitWorktree,
                 unit: unit,
                 payload: ["path": .string(path), "branch": .string(branch), "resumed": .bool(resumed)]
+            )
+        )
+        // A run killed during a check left the worktree's untracked files aside: put them back.
+        let stranded = untrackedAside(unit: unit, worktree: path).restoreLeftovers()
+        publishStranded(stranded, unit: unit)
+    }
+
+    /// Reports files moved aside for a check that could not go back, because the check made a file at
+    /// the same path; they wait in `<worktree base>/.aside/<unit>`.
+    func publishStranded(_ stranded: [String], unit: String) {
+        guard !stranded.isEmpty else { return }
+        let folder = context.worktreeBase + "/.aside/" + unit
+        context.bus.publish(
+            Event(
+                .unitAsideStranded,
+                unit: unit,
+                payload: ["files": .array(stranded.map(JSONValue.string)), "folder": .string(folder)],
+                error: "untracked files moved aside for a check could not go back (a file is at the same path now); "
+                    + "they are kept in \(folder): " + stranded.prefix(10).joined(separator: ", ")
             )
         )
     }
@@ -197,7 +219,12 @@ public struct UnitLifecycle: Sendable {
         )
     }
 
+    /// Runs `worktree.setup`; what it makes that git would see (not ignored, not tracked) is kept out
+    /// of every commit through the worktree's own exclude file.
     private func runSetup(unit: String, worktree: String) async throws {
+        guard !context.config.worktree.setup.isEmpty else { return }
+        let git = Git(repository: worktree, runner: context.runner)
+        let before = Set(try await git.untrackedFiles(folders: true))
         for command in context.config.worktree.setup {
             if let condition = command.condition, !FileSystem.exists(worktree + "/" + condition) { continue }
             let outcome = try await shell(command.command, in: worktree)
@@ -205,6 +232,16 @@ public struct UnitLifecycle: Sendable {
                 throw Stop.failed("setup command `\(command.command)` \(Self.describe(outcome))\n\(outcome.output)")
             }
         }
+        let made = try await git.untrackedFiles(folders: true).filter { !before.contains($0) }
+        guard !made.isEmpty else { return }
+        try await git.excludeInThisWorktree(made, configLock: context.repositoryLock)
+        context.bus.publish(
+            Event(
+                .unitSetupExcluded,
+                unit: unit,
+                payload: ["paths": .array(made.prefix(100).map(JSONValue.string)), "count": .int(made.count)]
+            )
+        )
     }
 
     func runTeardown(unit: String, worktree: String) async {
@@ -230,7 +267,14 @@ public struct UnitLifecycle: Sendable {
         let load = SpecLoader.loadUnit(folder: unit, tasksDirectory: tasksRoot, repositoryRoot: worktree)
         guard let value = load.unit, !load.diagnostics.contains(where: { $0.severity == .error }) else {
             let problems = load.diagnostics.filter { $0.severity == .error }.map(\.description)
-            throw Stop.failed("the unit's spec files no longer read cleanly: " + problems.joined(separator: "; "))
+            let detail =
+                problems.isEmpty
+                ? "`\(context.tasksDirectory)/\(unit)` holds no IMPLEMENTATION_PLAN.md or no task file"
+                : problems.joined(separator: "; ")
+            throw Stop.failed(
+                "the unit's spec files in its worktree no longer read cleanly: \(detail). Fix them on the branch "
+                    + "\(Self.branch(for: unit)) (or run `choo cleanup` to start the unit over) and run again"
+            )
         }
         return value
     }
@@ -241,6 +285,16 @@ public struct UnitLifecycle: Sendable {
         var attempt = 0
         var retry: PromptBuilder.Retry?
         var turn = 0
+        // What an interrupted turn left is reviewed before anything else: the branch is put back on
+        // choo's commits and changes to the spec tree are undone; the agent hears of both.
+        let resumed = try await reviewTurn(
+            unit: unit,
+            worktree: worktree,
+            task: nil,
+            statusMayChange: true,
+            markers: false
+        )
+        var notices = [resumed.notice, resumed.failure].compactMap { $0 }
         // Edits an interrupted run left uncommitted are kept, and the agent is told about them.
         var leftovers = try await git.run(["status", "--porcelain", "--untracked-files=all"])
             .split(separator: "\n").map { String($0.dropFirst(3)) }
@@ -276,23 +330,42 @@ public struct UnitLifecycle: Sendable {
                     turn: turn,
                     worktree: worktree,
                     retry: retry,
-                    leftovers: leftovers
+                    leftovers: leftovers,
+                    notices: notices
                 )
                 leftovers = []
+                notices = []
+            }
+            if let outcome, outcome.stoppedBecause == .cancelled { throw Stop.interrupted }
+            // The agent is not trusted: its branch, the spec tree and the files it changed are
+            // reviewed before anything it reports is believed.
+            var review = TurnReview()
+            if outcome != nil {
+                review = try await reviewTurn(
+                    unit: unit,
+                    worktree: worktree,
+                    task: focus,
+                    statusMayChange: true,
+                    markers: true
+                )
+                if let notice = review.notice { notices.append(notice) }
             }
             let after = outcome == nil ? before : try reload(unit: unit, worktree: worktree)
             let marked = after.tasks.filter { $0.status == .complete && !committed.contains($0.number ?? -1) }
             var failure: (reason: String, output: String?)?
-            if let outcome, outcome.stoppedBecause == .cancelled {
-                throw Stop.interrupted
-            } else if let outcome, !outcome.succeeded {
+            if let outcome, !outcome.succeeded {
                 failure = ("The agent \(Self.describe(outcome)).", outcome.output)
+            } else if let reason = review.failure {
+                failure = (reason, nil)
             } else if marked.isEmpty {
                 failure = (
                     "The agent finished without marking any task `status: complete`. Implement one task, run its "
                         + "check, then set its status.", nil
                 )
             } else {
+                // The checks see exactly what will be committed: everything is staged first, and the
+                // commit is the staged tree, whatever the checks leave behind.
+                try await git.run(["add", "-A"])
                 for task in marked {
                     if let problem = try await verify(task: task, unit: unit, worktree: worktree) {
                         failure = problem
@@ -332,7 +405,9 @@ public struct UnitLifecycle: Sendable {
                 message += "\n\nAlso completes " + marked.dropFirst().map(\.displayName).joined(separator: ", ") + "."
             }
             try recordProgress(of: after, worktree: worktree)
-            let commit = try await git.commitAll(message: message)
+            try await git.run(["add", "--", after.planFile])
+            let commit = try await git.commitStaged(message: message)
+            try await recordChooCommit(unit: unit, worktree: worktree)
             context.bus.publish(
                 Event(.taskCommitted, unit: unit, task: first.number, payload: ["commit": .string(commit ?? "")])
             )
@@ -351,9 +426,10 @@ public struct UnitLifecycle: Sendable {
         turn: Int,
         worktree: String,
         retry: PromptBuilder.Retry?,
-        leftovers: [String]
+        leftovers: [String],
+        notices: [String]
     ) async throws -> ProcessOutcome {
-        let prompt = try PromptBuilder().prompt(for: unit, retry: retry, leftovers: leftovers)
+        let prompt = try PromptBuilder().prompt(for: unit, retry: retry, leftovers: leftovers, notices: notices)
         context.bus.publish(
             Event(
                 .taskStarted,
@@ -522,17 +598,22 @@ public struct UnitLifecycle: Sendable {
         let checks = try await applicableBaselineChecks(in: worktree)
         guard !checks.isEmpty else { return }
         let rounds = 3
+        var problem: String?
         for round in 0 ... rounds {
             let failures = try await baselineFailures(checks, unit: unit, worktree: worktree)
-            if failures.isEmpty { return }
+            if failures.isEmpty, problem == nil { return }
             if round == rounds || shutdown.isRaised {
+                if failures.isEmpty, let problem {
+                    throw Stop.failed("the baseline fix rounds did not leave a clean tree: \(problem)")
+                }
                 throw Stop.failed(
                     "baseline checks failed: "
                         + failures.map { "\($0.name) (`\($0.command)` \($0.status))" }.joined(separator: ", ")
                 )
             }
-            let report = failures.map { "## \($0.name): `\($0.command)` \($0.status)\n\n```\n\($0.output)\n```" }
+            var report = failures.map { "## \($0.name): `\($0.command)` \($0.status)\n\n```\n\($0.output)\n```" }
                 .joined(separator: "\n\n")
+            if let problem { report += (report.isEmpty ? "" : "\n\n") + "## Your previous round\n\n" + problem }
             let prompt = """
                 You are a coding agent working in a git worktree of this repository, on unit `\(unit)`. All its tasks \
                 are done, but these project-wide checks fail. Fix the code so that every check passes, running each \
@@ -550,7 +631,14 @@ public struct UnitLifecycle: Sendable {
                 worktree: worktree
             )
             if outcome.stoppedBecause == .cancelled { throw Stop.interrupted }
-            _ = try await git.commitAll(message: "fix(\(unit)): make baseline checks pass (round \(round + 1))")
+            let review = try await reviewFixTurn(unit: unit, worktree: worktree)
+            // A round whose changes choo had to undo or that left conflict markers is not committed;
+            // the next round is told and must leave a clean tree before the checks count.
+            problem = review.failure
+            if problem == nil {
+                _ = try await git.commitAll(message: "fix(\(unit)): make baseline checks pass (round \(round + 1))")
+                try await recordChooCommit(unit: unit, worktree: worktree)
+            }
         }
     }
 
@@ -566,7 +654,11 @@ public struct UnitLifecycle: Sendable {
     ) async throws -> [BaselineFailure] {
         var failures: [BaselineFailure] = []
         for check in checks {
-            let outcome = try await shell(check.command, in: worktree)
+            // The check sees the commit: untracked files wait outside the worktree meanwhile.
+            let (outcome, stranded) = try await untrackedAside(unit: unit, worktree: worktree).run {
+                try await shell(check.command, in: worktree)
+            }
+            publishStranded(stranded, unit: unit)
             context.bus.publish(
                 Event(
                     .unitBaseline,

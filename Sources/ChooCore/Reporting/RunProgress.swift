@@ -228,6 +228,10 @@ public enum EventLine {
         case .unitFailed: body = "\(unit) " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
         case .unitBlocked: body = "\(unit) " + style.yellow("blocked") + (event.error.map { ": \($0)" } ?? "")
         case .unitInterrupted: body = "\(unit) stopped; its committed work is kept on its branch"
+        case .unitBranchRestored, .unitSpecRestored, .taskConflictMarkers, .unitAsideStranded:
+            body = "\(unit)\(task): " + style.yellow("untrusted change") + (event.error.map { ": \($0)" } ?? "")
+        case .unitSetupExcluded:
+            body = "\(unit): \(payloadInt("count") ?? 0) path(s) made by worktree.setup are kept out of commits"
         case .orchInterrupted:
             body =
                 style.yellow("stopping")

@@ -548,6 +548,10 @@ public struct Cleanup: Sendable {
                     continue
                 }
                 try await git.run(["branch", "-D", branch])
+                // choo's record of the unit's commits goes with its branch (a new branch starts a new one).
+                if branch.hasPrefix("ralph/") {
+                    try await git.deleteReference(BranchGuard.reference(for: String(branch.dropFirst("ralph/".count))))
+                }
                 if let worktree {
                     removed.append(.removedWorktree(path: display(worktree), branch: branch))
                 } else {

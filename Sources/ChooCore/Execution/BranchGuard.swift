@@ -1,0 +1,147 @@
+import Foundation
+
+/// Keeps a unit's committed work from being lost to its agent. choo records the last commit it
+/// made on the unit branch in a ref of its own, `refs/choo/units/<unit>`; after every agent turn,
+/// if the branch no longer contains that commit or HEAD is no longer on the branch (a reset, a
+/// rebase, another branch checked out, a detached HEAD, an operation left half-way), the branch is
+/// put back. Commits the agent added on top are kept; uncommitted changes are carried over where
+/// they apply, and the whole worktree as the agent left it is saved under `refs/choo/saved/...`
+/// whenever something could not be carried over.
+struct BranchGuard: Sendable {
+    /// What a restoration did.
+    struct Restoration: Sendable, Hashable, CustomStringConvertible {
+        /// The commit HEAD was at (nil when HEAD named no commit).
+        var from: String?
+        /// The commit the branch points at now.
+        var to: String
+        /// What the agent had done, e.g. "the branch no longer contained choo's commits".
+        var problem: String
+        /// Operations left half-way that were aborted (`rebase`, `merge`, ...).
+        var aborted: [String]
+        /// Where the worktree as the agent left it is saved, when not everything was carried over.
+        var saved: String?
+
+        var description: String {
+            var text = "\(problem); choo put `\(to.prefix(12))` back"
+            if !aborted.isEmpty { text += " (after aborting a \(aborted.joined(separator: " and a ")) in progress)" }
+            if let saved {
+                text +=
+                    ". Not everything could be carried over: the worktree as it was is saved as `\(saved)` "
+                    + "(see it with `git show --stat \(saved)`)"
+            } else {
+                text += "; uncommitted changes were kept"
+            }
+            return text + "."
+        }
+    }
+
+    /// The unit's worktree (with `GIT_EDITOR` set so nothing waits for an editor).
+    var git: Git
+    /// The unit.
+    var unit: String
+
+    /// The unit's branch, e.g. `ralph/core`.
+    var branch: String { UnitLifecycle.branch(for: unit) }
+
+    /// The ref holding the last commit choo made for `unit`.
+    static func reference(for unit: String) -> String { "refs/choo/units/" + unit }
+
+    /// Records HEAD as the last commit choo made (or trusts) on the branch.
+    func record() async throws {
+        guard let head = try await git.resolve("HEAD") else { return }
+        try await git.updateReference(Self.reference(for: unit), to: head)
+    }
+
+    /// For a resumed unit: records HEAD when nothing is recorded yet, or when HEAD is the recorded
+    /// commit plus exactly one commit of choo's own (a run killed between making a commit and
+    /// recording it); otherwise the record stands.
+    func recordResumed() async throws {
+        guard let kept = try await recorded() else { return try await record() }
+        guard let head = try await git.resolve("HEAD"), head != kept, try await git.isAncestor(kept, of: head),
+            let commits = try? await git.log(kept + "..HEAD"), commits.count == 1
+        else { return }
+        let prefixes = ["feat(\(unit)): complete task #", "fix(\(unit)): ", "chore(\(unit)): record pull request #"]
+        if prefixes.contains(where: commits[0].subject.hasPrefix) { try await record() }
+    }
+
+    /// The recorded commit.
+    func recorded() async throws -> String? {
+        try await git.resolve(Self.reference(for: unit))
+    }
+
+    /// Puts the branch back if the agent moved it away from choo's last commit; `nil` when nothing
+    /// needed doing (the usual case costs three git processes).
+    func restore() async throws -> Restoration? {
+        guard let kept = try await recorded() else { return nil }
+        let head = try await git.resolve("HEAD")
+        let attached = try await git.symbolicHead()
+        let branchReference = "refs/heads/" + branch
+        let aborted = try await abortUnfinishedOperations()
+        let contains = if let head { try await git.isAncestor(kept, of: head) } else { false }
+        if aborted.isEmpty, attached == branchReference, contains { return nil }
+        let problem: String
+        if !aborted.isEmpty {
+            problem = "a git \(aborted.joined(separator: " and ")) was left in progress"
+        } else if attached != branchReference {
+            problem =
+                attached.map { "HEAD was moved to `\($0.replacingOccurrences(of: "refs/heads/", with: ""))`" }
+                ?? "HEAD was detached"
+        } else {
+            problem = "the branch `\(branch)` no longer contained choo's commit `\(kept.prefix(12))` (reset or rebased)"
+        }
+        // After an abort, HEAD may be back on choo's commits already.
+        let current = try await git.resolve("HEAD")
+        let good: String
+        if let current, try await git.isAncestor(kept, of: current) { good = current } else { good = kept }
+        let snapshot = try await git.snapshotCommit(message: "choo: \(unit)'s worktree as its agent left it")
+        var mustSave = current.map { current in current != good } ?? false
+        if let current, mustSave, try await git.isAncestor(current, of: good) {
+            // HEAD was only moved back (a reset): no commit of the agent's is lost.
+            mustSave = false
+        }
+        // Uncommitted changes to tracked files, as a patch against where the agent left HEAD.
+        let patch = current == nil ? "" : try await git.patch()
+        let untracked = try await git.untrackedFiles()
+        if !untracked.isEmpty {
+            let overwritten = try await git.run(["ls-tree", "-r", "--name-only", good, "--"] + untracked)
+            if !overwritten.isEmpty { mustSave = true }
+        }
+        try await git.run(["checkout", "--force", "--quiet", "-B", branch, good])
+        if !patch.isEmpty, try await !apply(patch) { mustSave = true }
+        var saved: String?
+        if mustSave {
+            let name = "refs/choo/saved/\(unit)/\(Int(Date().timeIntervalSince1970))-\(snapshot.prefix(8))"
+            try await git.updateReference(name, to: snapshot)
+            saved = name
+        }
+        return Restoration(from: head, to: good, problem: problem, aborted: aborted, saved: saved)
+    }
+
+    /// Applies `patch` to the working tree if it applies cleanly; whether it did.
+    private func apply(_ patch: String) async throws -> Bool {
+        let file = FileManager.default.temporaryDirectory.path + "/choo-patch-" + UUID().uuidString
+        try patch.write(toFile: file, atomically: false, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        guard (try? await git.run(["apply", "--check", file])) != nil else { return false }
+        return (try? await git.run(["apply", file])) != nil
+    }
+
+    /// Aborts a rebase, merge, cherry-pick or revert left in progress; the ones it aborted.
+    func abortUnfinishedOperations() async throws -> [String] {
+        let markers = [
+            ("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge"),
+            ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert"),
+        ]
+        let paths = try await git.run(["rev-parse"] + markers.flatMap { ["--git-path", $0.0] })
+            .split(separator: "\n").map(String.init)
+        var aborted: [String] = []
+        for ((_, command), path) in zip(markers, paths)
+        where FileSystem.exists(FileSystem.absolute(path, relativeTo: git.repository)) && !aborted.contains(command) {
+            if (try? await git.run([command, "--abort"])) == nil, command == "rebase" {
+                _ = try? await git.run(["rebase", "--quit"])
+            }
+            aborted.append(command)
+        }
+        return aborted
+    }
+}

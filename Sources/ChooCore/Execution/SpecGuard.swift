@@ -1,0 +1,219 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Keeps the spec tree in a unit's worktree choo's, not the agent's. The reference is a commit choo
+/// trusts (the unit's last choo-made commit); after an agent turn every spec file (every unit's
+/// `IMPLEMENTATION_PLAN.md` and task files, and `.choo.yaml`) is compared with it. The agent may
+/// change only the `status:` of its own unit's task files; any other change is undone from the
+/// reference: edited or deleted files are written back, added ones are moved aside (never deleted).
+struct SpecGuard: Sendable {
+    /// A spec change choo undid.
+    struct Change: Sendable, Hashable, CustomStringConvertible {
+        /// How the file differed from the reference.
+        enum Kind: String, Sendable, Hashable {
+            case added
+            case removed
+            case modified
+        }
+
+        /// The file, relative to the worktree.
+        var path: String
+        /// What the agent did to it.
+        var kind: Kind
+
+        var description: String {
+            switch kind {
+            case .added: "`\(path)` was added"
+            case .removed: "`\(path)` was deleted"
+            case .modified: "`\(path)` was changed"
+            }
+        }
+    }
+
+    /// The unit's worktree.
+    var git: Git
+    /// The tasks root relative to the worktree (`.` when it is the worktree itself).
+    var tasksDirectory: String
+    /// Where added spec files are moved to, keeping their relative paths.
+    var setAsideFolder: String
+
+    /// The worktree folder (absolute).
+    var worktree: String { git.repository }
+
+    /// The configuration file, which is the agent's to read, not to change.
+    static let configFile = ".choo.yaml"
+
+    /// Whether `path` (relative to the worktree) is a spec file: a unit's plan, a file named like a
+    /// task file in a unit folder, or the configuration file.
+    static func isSpecPath(_ path: String, tasksDirectory: String) -> Bool {
+        if path == configFile { return true }
+        let prefix = tasksDirectory == "." || tasksDirectory.isEmpty ? "" : tasksDirectory + "/"
+        guard path.hasPrefix(prefix) else { return false }
+        let parts = path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty else { return false }
+        let name = String(parts[1])
+        return name == SpecLoader.planFileName || (name.hasSuffix(".md") && name.first?.isNumber == true)
+    }
+
+    /// The spec files of `commit`.
+    func reference(at commit: String) async throws -> [String: TreeEntry] {
+        let roots = tasksDirectory == "." || tasksDirectory.isEmpty ? [] : [tasksDirectory, Self.configFile]
+        var result: [String: TreeEntry] = [:]
+        for entry in try await git.treeEntries(of: commit, under: roots)
+        where Self.isSpecPath(entry.path, tasksDirectory: tasksDirectory) {
+            result[entry.path] = entry
+        }
+        return result
+    }
+
+    /// The spec files in the worktree now, each with what it is (not following links).
+    func current() -> [String: FileKind] {
+        var result: [String: FileKind] = [:]
+        let prefix = tasksDirectory == "." || tasksDirectory.isEmpty ? "" : tasksDirectory + "/"
+        let root = worktree + "/" + prefix
+        if let kind = FileKind(path: worktree + "/" + Self.configFile) { result[Self.configFile] = kind }
+        for folder in (try? FileSystem.entries(of: root)) ?? [] where folder.kind == .directory {
+            for entry in (try? FileSystem.entries(of: root + folder.name)) ?? [] {
+                let path = prefix + folder.name + "/" + entry.name
+                guard Self.isSpecPath(path, tasksDirectory: tasksDirectory),
+                    let kind = FileKind(path: worktree + "/" + path)
+                else { continue }
+                result[path] = kind
+            }
+        }
+        return result
+    }
+
+    /// The spec files that differ from `reference`, except changes to the `status:` of the task
+    /// files of `statusUnit` (its folder name), which the agent may make. With `paths`, only those
+    /// files are compared.
+    func changes(
+        from reference: [String: TreeEntry],
+        allowingStatusOf statusUnit: String?,
+        only paths: Set<String>? = nil
+    ) async throws -> [Change] {
+        var now = current()
+        if let paths { now = now.filter { paths.contains($0.key) } }
+        var changes: [Change] = []
+        let regular = now.filter { $0.value == .regular && reference[$0.key]?.mode.hasPrefix("100") == true }
+            .keys.sorted()
+        let hashes = try await git.hashObjects(regular)
+        let hashOf = Dictionary(uniqueKeysWithValues: zip(regular, hashes))
+        for path in Set(now.keys).union(reference.keys).sorted() {
+            guard let entry = reference[path] else {
+                changes.append(Change(path: path, kind: .added))
+                continue
+            }
+            guard let kind = now[path] else {
+                changes.append(Change(path: path, kind: .removed))
+                continue
+            }
+            if let hash = hashOf[path] {
+                if hash == entry.object { continue }
+                if let statusUnit, try await onlyStatusChanged(path, entry: entry, unit: statusUnit) { continue }
+            } else if entry.mode == "120000", case .link(let target) = kind, try await git.blob(entry.object) == target
+            {
+                continue
+            }
+            changes.append(Change(path: path, kind: .modified))
+        }
+        return changes
+    }
+
+    /// Whether the only difference between the reference and the file at `path` is the value of
+    /// `status:` (set to a valid task status), and the file is a task file of `unit`.
+    private func onlyStatusChanged(_ path: String, entry: TreeEntry, unit: String) async throws -> Bool {
+        let parts = path.split(separator: "/")
+        guard parts.count >= 2, parts[parts.count - 2] == unit,
+            let name = parts.last, SpecLoader.isTaskFileName(String(name))
+        else { return false }
+        guard let text = try? FileSystem.readText(worktree + "/" + path) else { return false }
+        let original = try await git.blob(entry.object)
+        guard let split = try? Frontmatter.split(text) else { return false }
+        var fields = FrontmatterFields(split, context: .init(file: path))
+        if let status = fields.string("status"), TaskStatus(rawValue: status) == nil { return false }
+        guard let before = try? FrontmatterEditor.remove(["status"], in: original),
+            let after = try? FrontmatterEditor.remove(["status"], in: text)
+        else { return false }
+        return before == after
+    }
+
+    /// Undoes `changes`: writes the reference's content back for changed and deleted files and moves
+    /// added ones under ``setAsideFolder``. Returns where the added files went.
+    @discardableResult
+    func undo(_ changes: [Change], reference: [String: TreeEntry]) async throws -> [String] {
+        var movedAside: [String] = []
+        for change in changes {
+            let path = worktree + "/" + change.path
+            switch change.kind {
+            case .added:
+                let destination = setAsideFolder + "/" + change.path
+                try FileManager.default.createDirectory(
+                    atPath: (destination as NSString).deletingLastPathComponent,
+                    withIntermediateDirectories: true
+                )
+                if FileKind(path: destination) != nil { try FileManager.default.removeItem(atPath: destination) }
+                try FileManager.default.moveItem(atPath: path, toPath: destination)
+                movedAside.append(destination)
+            case .removed, .modified:
+                guard let entry = reference[change.path] else { continue }
+                try await write(entry, to: path)
+            }
+        }
+        return movedAside
+    }
+
+    /// Writes the reference's version of a file at `path`, replacing whatever is there.
+    private func write(_ entry: TreeEntry, to path: String) async throws {
+        let content = try await git.blob(entry.object)
+        if let kind = FileKind(path: path) {
+            if kind == .directory {
+                let aside = setAsideFolder + "/" + FileSystem.relative(path, to: worktree)
+                try FileManager.default.createDirectory(
+                    atPath: (aside as NSString).deletingLastPathComponent,
+                    withIntermediateDirectories: true
+                )
+                try FileManager.default.moveItem(atPath: path, toPath: aside)
+            } else {
+                unlink(path)
+            }
+        }
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        if entry.mode == "120000" {
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: content)
+            return
+        }
+        try content.write(toFile: path, atomically: false, encoding: .utf8)
+        if entry.mode == "100755" { chmod(path, 0o755) }
+    }
+}
+
+/// What a path is, without following a symbolic link.
+enum FileKind: Sendable, Hashable {
+    case regular
+    case directory
+    case link(target: String)
+    case other
+
+    /// What is at `path`, or `nil` when nothing is.
+    init?(path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: self = .regular
+        case S_IFDIR: self = .directory
+        case S_IFLNK:
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? ""
+            self = .link(target: target)
+        default: self = .other
+        }
+    }
+}

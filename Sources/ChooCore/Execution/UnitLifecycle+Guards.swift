@@ -1,0 +1,178 @@
+import Foundation
+
+extension UnitLifecycle {
+    /// What choo found, and undid, after an agent turn: see "What choo does not trust" in
+    /// `docs/ARCHITECTURE.md`.
+    struct TurnReview: Sendable {
+        /// The branch put back on choo's commits, if the agent had moved it.
+        var restoration: BranchGuard.Restoration?
+        /// Spec files the agent changed, which choo put back.
+        var specChanges: [SpecGuard.Change] = []
+        /// Conflict markers in files the turn changed.
+        var markers: [ConflictMarkers.Found] = []
+
+        /// Why the turn does not count, or `nil` when nothing forbids it.
+        var failure: String? {
+            var reasons: [String] = []
+            if !specChanges.isEmpty {
+                reasons.append(
+                    "You changed spec files, which are choo's, not yours: "
+                        + specChanges.map(\.description).joined(separator: "; ")
+                        + ". choo put them back as they were. You may change only the `status:` of your own "
+                        + "unit's task files; the checks, the dependencies, the task files and the other units stay "
+                        + "as written. Do the work the task describes so that its check passes as it stands."
+                )
+            }
+            if !markers.isEmpty {
+                let shown = markers.prefix(20).map { "  \($0)" }.joined(separator: "\n")
+                let more = markers.count > 20 ? "\n  ... and \(markers.count - 20) more" : ""
+                reasons.append(
+                    "Conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`) are left in files you changed:\n"
+                        + shown + more + "\nResolve them: keep the intended code and remove every marker line."
+                )
+            }
+            return reasons.isEmpty ? nil : reasons.joined(separator: "\n\n")
+        }
+
+        /// What to tell the agent even when the turn counts.
+        var notice: String? {
+            restoration.map {
+                "choo found that \($0) Do not reset, rebase or switch the branch: choo commits each task itself."
+            }
+        }
+    }
+
+    /// The branch guard of `unit`'s worktree.
+    func branchGuard(unit: String, worktree: String) -> BranchGuard {
+        BranchGuard(
+            git: Git(repository: worktree, runner: context.runner, environment: ["GIT_EDITOR": "true"]),
+            unit: unit
+        )
+    }
+
+    /// The spec guard of `unit`'s worktree.
+    func specGuard(unit: String, worktree: String) -> SpecGuard {
+        SpecGuard(
+            git: Git(repository: worktree, runner: context.runner),
+            tasksDirectory: context.tasksDirectory,
+            setAsideFolder: context.worktreeBase + "/.set-aside/" + unit + "-specs-" + Timestamp(Date()).description
+        )
+    }
+
+    /// Moving untracked files aside for `unit`'s checks.
+    func untrackedAside(unit: String, worktree: String) -> UntrackedAside {
+        UntrackedAside(
+            git: Git(repository: worktree, runner: context.runner),
+            folder: context.worktreeBase + "/.aside/" + unit
+        )
+    }
+
+    /// After an agent turn: puts the branch back on choo's commits if the agent moved it, undoes
+    /// every change to the spec tree the agent may not make (a task turn may change its own tasks'
+    /// `status:`; other turns nothing), and with `markers` finds conflict markers in the files the
+    /// turn changed. Each finding is published as an event.
+    func reviewTurn(unit: String, worktree: String, task: Int?, statusMayChange: Bool, markers: Bool) async throws
+        -> TurnReview
+    {
+        var review = TurnReview()
+        let branch = branchGuard(unit: unit, worktree: worktree)
+        review.restoration = try await branch.restore()
+        if let restoration = review.restoration {
+            var payload: [String: JSONValue] = ["to": .string(restoration.to), "branch": .string(branch.branch)]
+            if let from = restoration.from { payload["from"] = .string(from) }
+            if let saved = restoration.saved { payload["saved"] = .string(saved) }
+            if !restoration.aborted.isEmpty { payload["aborted"] = .array(restoration.aborted.map(JSONValue.string)) }
+            context.bus.publish(
+                Event(.unitBranchRestored, unit: unit, task: task, payload: payload, error: restoration.description)
+            )
+        }
+        guard let reference = try await branch.recorded() else { return review }
+        if !context.config.verify.agentMayEditSpecs {
+            let guardian = specGuard(unit: unit, worktree: worktree)
+            let tree = try await guardian.reference(at: reference)
+            review.specChanges = try await guardian.changes(from: tree, allowingStatusOf: statusMayChange ? unit : nil)
+            if !review.specChanges.isEmpty {
+                let aside = try await guardian.undo(review.specChanges, reference: tree)
+                context.bus.publish(
+                    Event(
+                        .unitSpecRestored,
+                        unit: unit,
+                        task: task,
+                        payload: [
+                            "files": .array(review.specChanges.map { .string($0.path) }),
+                            "changes": .array(review.specChanges.map { .string($0.kind.rawValue) }),
+                            "set_aside": .array(aside.map(JSONValue.string)),
+                        ],
+                        error: "the agent changed spec files; choo put them back: "
+                            + review.specChanges.map(\.description).joined(separator: "; ")
+                    )
+                )
+            }
+        }
+        if markers, context.config.verify.conflictMarkers != .off {
+            let git = Git(repository: worktree, runner: context.runner)
+            let changed = Set(try await git.changedFiles(since: reference) + git.untrackedFiles())
+            review.markers = ConflictMarkers.find(
+                in: Array(changed),
+                worktree: worktree,
+                check: context.config.verify.conflictMarkers
+            )
+            if !review.markers.isEmpty {
+                context.bus.publish(
+                    Event(
+                        .taskConflictMarkers,
+                        unit: unit,
+                        task: task,
+                        payload: ["found": .array(review.markers.map { .string($0.description) })],
+                        error: "conflict markers left in "
+                            + Set(review.markers.map(\.path)).sorted().joined(separator: ", ")
+                    )
+                )
+            }
+        }
+        return review
+    }
+
+    /// ``reviewTurn(unit:worktree:task:statusMayChange:markers:)`` for a turn that fixes something
+    /// after the tasks are done (baseline checks, review feedback, CI): no spec file may change.
+    func reviewFixTurn(unit: String, worktree: String) async throws -> TurnReview {
+        try await reviewTurn(unit: unit, worktree: worktree, task: nil, statusMayChange: false, markers: true)
+    }
+
+    /// The unit as choo's reference commit has it (its checks, dependencies and task set), whatever
+    /// the worktree holds now; the worktree's copy when agents may edit specs or nothing is recorded.
+    func referenceUnit(unit: String, worktree: String) async throws -> Unit {
+        guard !context.config.verify.agentMayEditSpecs,
+            let reference = try await branchGuard(unit: unit, worktree: worktree).recorded()
+        else { return try reload(unit: unit, worktree: worktree) }
+        let git = Git(repository: worktree, runner: context.runner)
+        let folder = context.tasksDirectory == "." ? unit : context.tasksDirectory + "/" + unit
+        let scratch = context.worktreeBase + "/.reference/" + unit + "-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        for entry in try await git.treeEntries(of: reference, under: [folder]) {
+            let path = scratch + "/" + entry.path
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
+            )
+            try await git.blob(entry.object).write(toFile: path, atomically: false, encoding: .utf8)
+        }
+        let load = SpecLoader.loadUnit(
+            folder: unit,
+            tasksDirectory: scratch + "/" + context.tasksDirectory,
+            repositoryRoot: scratch
+        )
+        guard let value = load.unit else {
+            throw Stop.failed(
+                "choo's record of \(unit) (`\(reference.prefix(12))`) does not hold the unit's spec files; "
+                    + "run `choo cleanup` and run again"
+            )
+        }
+        return value
+    }
+
+    /// Records the unit's HEAD as choo's own commit, so later turns are measured against it.
+    func recordChooCommit(unit: String, worktree: String) async throws {
+        try await branchGuard(unit: unit, worktree: worktree).record()
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Makes a check see exactly the commit that lands: files in the worktree that git does not track
+/// and does not ignore are moved out of it for the check (kept, never deleted) and put back
+/// afterwards. Ignored files (build caches) stay. A run killed while files were aside puts them
+/// back the next time the unit starts (``restoreLeftovers()``).
+struct UntrackedAside: Sendable {
+    /// The unit's worktree.
+    var git: Git
+    /// Where the files wait meanwhile, keeping their relative paths: `<worktree base>/.aside/<unit>`.
+    var folder: String
+
+    /// Runs `body` with the untracked files moved aside; they are put back even when it throws.
+    /// Returns what `body` returned and the files that could not go back because the check made a
+    /// file at the same path (those stay in ``folder``).
+    func run<T: Sendable>(_ body: () async throws -> T) async throws -> (value: T, stranded: [String]) {
+        let files = try await git.untrackedFiles()
+        guard !files.isEmpty else { return (try await body(), []) }
+        var moved: [String] = []
+        do {
+            for file in files {
+                try move(git.repository + "/" + file, to: folder + "/" + file)
+                moved.append(file)
+            }
+            let value = try await body()
+            return (value, putBack(moved))
+        } catch {
+            _ = putBack(moved)
+            throw error
+        }
+    }
+
+    /// Puts back files left aside by a run that was killed during a check; the ones that could not
+    /// go back because something is at their path now.
+    @discardableResult
+    func restoreLeftovers() -> [String] {
+        guard FileSystem.exists(folder),
+            let enumerator = FileManager.default.enumerator(atPath: folder)
+        else { return [] }
+        var files: [String] = []
+        while let path = enumerator.nextObject() as? String {
+            if FileKind(path: folder + "/" + path) != .directory { files.append(path) }
+        }
+        return putBack(files)
+    }
+
+    /// Moves each of `files` from ``folder`` back into the worktree; the ones that could not go.
+    private func putBack(_ files: [String]) -> [String] {
+        var stranded: [String] = []
+        for file in files {
+            let destination = git.repository + "/" + file
+            if FileKind(path: destination) != nil {
+                stranded.append(file)
+                continue
+            }
+            do {
+                try move(folder + "/" + file, to: destination)
+            } catch {
+                stranded.append(file)
+            }
+        }
+        if stranded.isEmpty { try? FileManager.default.removeItem(atPath: folder) }
+        return stranded
+    }
+
+    private func move(_ source: String, to destination: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: (destination as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        try FileManager.default.moveItem(atPath: source, toPath: destination)
+    }
+}
