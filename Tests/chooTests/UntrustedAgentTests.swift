@@ -365,6 +365,36 @@ struct UntrustedAgentTests {
         #expect(!files.contains("stamp"), "an untracked file never lands")
     }
 
+    @Test("an ignore rule the agent adds cannot hide its work from the check: the check runs without those files")
+    func ignoreRuleCannotHideWork() async throws {
+        let (fixture, result) = try await runUnit(
+            script: #"""
+                do_work
+                if first_visit; then echo "work/" >> .gitignore; else sed -i '/^work\/$/d' .gitignore; fi
+                mark_complete
+                """#
+        )
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        let failed = try fixture.events(result).filter { $0.type == .taskValidationFail }
+        #expect(failed.count == 1, "the first check ran without the newly ignored work file")
+        #expect(try await text(fixture, "work/u-01-task-1.done").contains("done by the fake agent"))
+    }
+
+    @Test("a rule added to .git/info/exclude hides nothing either: nothing unchecked lands")
+    func infoExcludeCannotHideWork() async throws {
+        let (fixture, result) = try await runUnit(
+            settings: "max_attempts: 2\n",
+            script: #"""
+                do_work
+                grep -q '^work/$' "$(git rev-parse --git-path info/exclude)" || echo "work/" >> "$(git rev-parse --git-path info/exclude)"
+                mark_complete
+                """#
+        )
+        #expect(result.exitCode == 1, "\(result.stdout)\(result.stderr)")
+        #expect(try fixture.events(result).filter { $0.type == .taskValidationFail }.count == 2)
+        #expect(try await fixture.landed().isEmpty)
+    }
+
     @Test("files made by worktree.setup are never committed, and checks can still use them")
     func setupOutputIsNotWork() async throws {
         let settings = """

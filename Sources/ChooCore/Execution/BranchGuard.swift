@@ -39,6 +39,8 @@ struct BranchGuard: Sendable {
     var git: Git
     /// The unit.
     var unit: String
+    /// This run's own memory of the recorded commit, which the agent cannot move.
+    var records: ChooRecords?
 
     /// The unit's branch, e.g. `ralph/core`.
     var branch: String { UnitLifecycle.branch(for: unit) }
@@ -50,6 +52,7 @@ struct BranchGuard: Sendable {
     func record() async throws {
         guard let head = try await git.resolve("HEAD") else { return }
         try await git.updateReference(Self.reference(for: unit), to: head)
+        records?.setCommit(head, for: unit)
     }
 
     /// For a resumed unit: records HEAD when nothing is recorded yet, or when HEAD is the recorded
@@ -64,21 +67,41 @@ struct BranchGuard: Sendable {
         if prefixes.contains(where: commits[0].subject.hasPrefix) { try await record() }
     }
 
-    /// The recorded commit.
+    /// The recorded commit: this run's memory of it, else the ref a earlier run left.
     func recorded() async throws -> String? {
-        try await git.resolve(Self.reference(for: unit))
+        if let remembered = records?.commit(of: unit) { return remembered }
+        return try await git.resolve(Self.reference(for: unit))
+    }
+
+    /// Puts the ref back on this run's memory of it if something else moved it; whether it had to.
+    private func repairReference() async throws -> Bool {
+        guard let remembered = records?.commit(of: unit),
+            try await git.resolve(Self.reference(for: unit)) != remembered
+        else { return false }
+        try await git.updateReference(Self.reference(for: unit), to: remembered)
+        return true
     }
 
     /// Puts the branch back if the agent moved it away from choo's last commit; `nil` when nothing
-    /// needed doing (the usual case costs three git processes).
+    /// needed doing (the usual case costs five git processes).
     func restore() async throws -> Restoration? {
         guard let kept = try await recorded() else { return nil }
+        let repaired = try await repairReference()
         let head = try await git.resolve("HEAD")
         let attached = try await git.symbolicHead()
         let branchReference = "refs/heads/" + branch
         let aborted = try await abortUnfinishedOperations()
         let contains = if let head { try await git.isAncestor(kept, of: head) } else { false }
-        if aborted.isEmpty, attached == branchReference, contains { return nil }
+        if aborted.isEmpty, attached == branchReference, contains {
+            guard repaired else { return nil }
+            return Restoration(
+                from: head,
+                to: kept,
+                problem: "`\(Self.reference(for: unit))`, choo's own record, was moved",
+                aborted: [],
+                saved: nil
+            )
+        }
         let problem: String
         if !aborted.isEmpty {
             problem = "a git \(aborted.joined(separator: " and ")) was left in progress"

@@ -46,7 +46,8 @@ extension UnitLifecycle {
     func branchGuard(unit: String, worktree: String) -> BranchGuard {
         BranchGuard(
             git: Git(repository: worktree, runner: context.runner, environment: ["GIT_EDITOR": "true"]),
-            unit: unit
+            unit: unit,
+            records: context.records
         )
     }
 
@@ -57,6 +58,24 @@ extension UnitLifecycle {
             tasksDirectory: context.tasksDirectory,
             setAsideFolder: context.worktreeBase + "/.set-aside/" + unit + "-specs-" + Timestamp(Date()).description
         )
+    }
+
+    /// Runs `command` in `unit`'s worktree as a check of what lands: untracked files, and files
+    /// ignored only by a rule the agent added, wait outside the worktree meanwhile.
+    func checkShell(_ command: String, unit: String, worktree: String) async throws -> ProcessOutcome {
+        let git = Git(repository: worktree, runner: context.runner)
+        var hidden: [String] = []
+        if let reference = try await branchGuard(unit: unit, worktree: worktree).recorded() {
+            let ignore = IgnoreGuard(git: git)
+            var started = context.records.ignoreFiles(of: unit)
+            if started == nil { started = try await ignore.untrackedIgnoreFiles() }
+            hidden = try await ignore.newlyIgnored(reference: reference, started: started ?? [:])
+        }
+        let (outcome, stranded) = try await untrackedAside(unit: unit, worktree: worktree).run(also: hidden) {
+            try await shell(command, in: worktree)
+        }
+        publishStranded(stranded, unit: unit)
+        return outcome
     }
 
     /// Moving untracked files aside for `unit`'s checks.

@@ -349,10 +349,7 @@ extension UnitLifecycle {
         let current = try await referenceUnit(unit: unit, worktree: worktree)
         for task in current.tasks {
             guard let command = task.backpressure else { continue }
-            let (outcome, stranded) = try await untrackedAside(unit: unit, worktree: worktree).run {
-                try await shell(command, in: worktree)
-            }
-            publishStranded(stranded, unit: unit)
+            let outcome = try await checkShell(command, unit: unit, worktree: worktree)
             if !outcome.succeeded {
                 return "the check `\(command)` of task #\(task.number ?? 0) \(Self.describe(outcome)). Output: "
                     + String(outcome.output.suffix(2000))

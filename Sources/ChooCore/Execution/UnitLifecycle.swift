@@ -35,6 +35,8 @@ public struct UnitLifecycle: Sendable {
         public var childLedger: ChildProcessLedger?
         /// Worktrees made ahead of their unit's start (see ``UnitLifecycle/prepare(unit:)``).
         public var preparedWorktrees = PreparedWorktrees()
+        /// choo's own memory of each unit's commits and ignore files, out of the agent's reach.
+        public var records = ChooRecords()
         /// Set in GitHub mode: units land through pull requests instead of the local merge.
         public var github: GitHubMode?
 
@@ -146,6 +148,10 @@ public struct UnitLifecycle: Sendable {
         // choo's record of the unit's work starts where the branch starts; a resumed unit keeps its own.
         let guardian = branchGuard(unit: unit, worktree: path)
         if resumed { try await guardian.recordResumed() } else { try await guardian.record() }
+        context.records.setIgnoreFiles(
+            try await IgnoreGuard(git: Git(repository: path, runner: context.runner)).untrackedIgnoreFiles(),
+            for: unit
+        )
         context.bus.publish(
             Event(
                 .unitWorktree,
@@ -235,6 +241,8 @@ public struct UnitLifecycle: Sendable {
         let made = try await git.untrackedFiles(folders: true).filter { !before.contains($0) }
         guard !made.isEmpty else { return }
         try await git.excludeInThisWorktree(made, configLock: context.repositoryLock)
+        // These rules are choo's: checks trust them.
+        context.records.setIgnoreFiles(try await IgnoreGuard(git: git).untrackedIgnoreFiles(), for: unit)
         context.bus.publish(
             Event(
                 .unitSetupExcluded,
@@ -475,7 +483,7 @@ public struct UnitLifecycle: Sendable {
         context.bus.publish(
             Event(.taskBackpressure, unit: unit, task: task.number, payload: ["command": .string(command)])
         )
-        let outcome = try await shell(command, in: worktree)
+        let outcome = try await checkShell(command, unit: unit, worktree: worktree)
         if outcome.succeeded {
             context.bus.publish(
                 Event(.taskValidationOK, unit: unit, task: task.number, payload: ["command": .string(command)])
@@ -655,10 +663,7 @@ public struct UnitLifecycle: Sendable {
         var failures: [BaselineFailure] = []
         for check in checks {
             // The check sees the commit: untracked files wait outside the worktree meanwhile.
-            let (outcome, stranded) = try await untrackedAside(unit: unit, worktree: worktree).run {
-                try await shell(check.command, in: worktree)
-            }
-            publishStranded(stranded, unit: unit)
+            let outcome = try await checkShell(check.command, unit: unit, worktree: worktree)
             context.bus.publish(
                 Event(
                     .unitBaseline,

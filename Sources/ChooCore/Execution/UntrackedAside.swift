@@ -13,8 +13,11 @@ struct UntrackedAside: Sendable {
     /// Runs `body` with the untracked files moved aside; they are put back even when it throws.
     /// Returns what `body` returned and the files that could not go back because the check made a
     /// file at the same path (those stay in ``folder``).
-    func run<T: Sendable>(_ body: () async throws -> T) async throws -> (value: T, stranded: [String]) {
-        let files = try await git.untrackedFiles()
+    /// `extra` names more files to move aside (ignored only by a rule the agent added).
+    func run<T: Sendable>(also extra: [String] = [], _ body: () async throws -> T) async throws
+        -> (value: T, stranded: [String])
+    {
+        let files = Array(Set(try await git.untrackedFiles() + extra)).sorted()
         guard !files.isEmpty else { return (try await body(), []) }
         var moved: [String] = []
         do {

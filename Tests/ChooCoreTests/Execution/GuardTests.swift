@@ -180,6 +180,20 @@ struct BranchGuardTests {
         #expect(try await repository.git("rev-parse", "HEAD").hasPrefix(agent))
     }
 
+    @Test("choo's record moved by the agent is put back from the run's memory")
+    func recordMoved() async throws {
+        var (repository, guardian) = try await fixture()
+        guardian.records = ChooRecords()
+        try await guardian.record()
+        let kept = try await repository.git("rev-parse", "HEAD")
+        try await repository.git("update-ref", BranchGuard.reference(for: "u"), "HEAD~1")
+        try await repository.git("reset", "--quiet", "--hard", "HEAD~1")
+        let restoration = try #require(try await guardian.restore())
+        #expect(restoration.to == kept, "the memory wins over the moved ref")
+        #expect(try await repository.git("rev-parse", BranchGuard.reference(for: "u")) == kept)
+        #expect(try await repository.git("rev-parse", "HEAD") == kept)
+    }
+
     @Test("a reset is undone and uncommitted changes are carried over")
     func reset() async throws {
         let (repository, guardian) = try await fixture()
