@@ -101,6 +101,8 @@ extension UnitLifecycle {
                     + "\(git.repository) (git rebase \(github.remote)/\(branch)), then run again."
             )
         }
+        // A person's commits are trusted as choo's own: later turns are measured against them.
+        try await recordChooCommit(unit: unit, worktree: git.repository)
         context.bus.publish(
             Event(
                 .unitMergeUpdated,
