@@ -38,6 +38,10 @@ package enum FakeAgent {
         /// Like `completeNextTask`, but before the task whose file name is `task` (e.g.
         /// `02-task-2`) it waits until a line can be read from the FIFO `gate`, if it exists.
         case waitAtGate(task: String, gate: String)
+        /// Runs `lines` (shell) as its body, in the worktree, with what every fake agent has at hand:
+        /// `$prompt`, `$file` (the offered task's file, empty when none), `$unit`, `$task`, `do_work`
+        /// and `mark_complete`.
+        case custom(String)
     }
 
     /// An installed fake agent.
@@ -188,6 +192,8 @@ package enum FakeAgent {
                 do_work && mark_complete
 
                 """#
+        case .custom(let lines):
+            return lines.hasSuffix("\n") ? lines : lines + "\n"
         }
     }
 }

@@ -128,6 +128,9 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let githubWaiting = EventType(rawValue: "github.waiting")
     /// Something about the pull request failed (closed by a person, could not be merged).
     public static let prFailed = EventType(rawValue: "pr.failed")
+    /// Files in the user's checkout appeared, changed or disappeared during the run, and choo did
+    /// not do it (choo's own): `paths`, and each path under `appeared`, `changed` or `removed`.
+    public static let orchCheckoutChanged = EventType(rawValue: "orch.checkout.changed")
 }
 
 /// A JSON value, for event payloads.
