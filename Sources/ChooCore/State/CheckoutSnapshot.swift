@@ -12,7 +12,8 @@ public struct CheckoutSnapshot: Sendable, Hashable, Codable {
         /// The two status letters of `git status --porcelain=v1` (`??` untracked, ` M` modified, ...).
         public var status: String
         /// What is on disk: a git blob hash for a file, `link:<target>` for a symbolic link, `folder`
-        /// for a folder (a nested repository); `nil` when nothing is there (a deleted file).
+        /// for a folder (a nested repository), `special` for anything else; `nil` when nothing is
+        /// there (a deleted file).
         public var fingerprint: String?
 
         /// An entry with `status` and `fingerprint`.
@@ -163,13 +164,18 @@ extension CheckoutSnapshot {
         return listed
     }
 
-    /// `file` for a regular file (hashed afterwards), `link:<target>`, `folder`, or `nil` when
-    /// nothing is at `path`.
+    /// `file` for a regular file (hashed afterwards), `link:<target>`, `folder`, `special` for
+    /// anything else (never read: opening a FIFO would block), or `nil` when nothing is at `path`.
     private static func fingerprint(of path: String) -> String? {
         let manager = FileManager.default
-        if let target = try? manager.destinationOfSymbolicLink(atPath: path) { return "link:" + target }
-        var isFolder: ObjCBool = false
-        guard manager.fileExists(atPath: path, isDirectory: &isFolder) else { return nil }
-        return isFolder.boolValue ? "folder" : "file"
+        guard let type = (try? manager.attributesOfItem(atPath: path))?[.type] as? FileAttributeType else {
+            return nil
+        }
+        switch type {
+        case .typeRegular: return "file"
+        case .typeDirectory: return "folder"
+        case .typeSymbolicLink: return "link:" + ((try? manager.destinationOfSymbolicLink(atPath: path)) ?? "")
+        default: return "special"
+        }
     }
 }
