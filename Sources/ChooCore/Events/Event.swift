@@ -138,6 +138,9 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let unitAsideStranded = EventType(rawValue: "unit.aside.stranded")
     /// A turn left conflict markers in files it changed (choo's own).
     public static let taskConflictMarkers = EventType(rawValue: "task.conflict.markers")
+    /// Files in the user's checkout appeared, changed or disappeared during the run, and choo did
+    /// not do it (choo's own): `paths`, and each path under `appeared`, `changed` or `removed`.
+    public static let orchCheckoutChanged = EventType(rawValue: "orch.checkout.changed")
 }
 
 /// A JSON value, for event payloads.

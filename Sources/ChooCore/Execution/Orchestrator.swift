@@ -9,8 +9,15 @@ public struct Orchestrator: Sendable {
         case notAGitRepository(String)
         case detachedHead
         case unknownTargetBranch(String)
-        case specTreeNotCommitted(directory: String, files: [String])
-        case dirtyCheckout(path: String, files: [String])
+        /// Files of the spec tree differ from HEAD; `earlier` holds those an earlier run saw appear
+        /// or change (by path), so the message can say it was not the user.
+        case specTreeNotCommitted(
+            directory: String,
+            files: [String],
+            earlier: [String: CheckoutSnapshot.EarlierChange] = [:]
+        )
+        /// Tracked files of the checkout at `path` have uncommitted changes; `earlier` as above.
+        case dirtyCheckout(path: String, files: [String], earlier: [String: CheckoutSnapshot.EarlierChange] = [:])
         case missingAgents([MissingAgent])
         case unknownProvider(name: String, units: [String])
         case git(String)
@@ -35,15 +42,14 @@ public struct Orchestrator: Sendable {
                     + "name one with --target"
             case .unknownTargetBranch(let name):
                 return "the target branch `\(name)` does not exist; create it or name another with --target"
-            case .specTreeNotCommitted(let directory, let files):
-                let list = files.prefix(20).map { "  \($0)" }.joined(separator: "\n")
+            case .specTreeNotCommitted(let directory, let files, let earlier):
                 return "the spec tree in `\(directory)` has changes that are not committed; unit worktrees start "
-                    + "from the target branch and would not see them. Commit them first:\n\(list)"
-            case .dirtyCheckout(let path, let files):
-                let list = files.prefix(20).map { "  \($0)" }.joined(separator: "\n")
-                let more = files.count > 20 ? "\n  ... and \(files.count - 20) more" : ""
+                    + "from the target branch and would not see them. Commit them first:\n"
+                    + Orchestrator.listing(files, earlier: earlier)
+            case .dirtyCheckout(let path, let files, let earlier):
                 return "the checkout at \(path) has uncommitted changes to tracked files; landing units updates it, "
-                    + "so commit or stash them first (or pass --force):\n\(list)\(more)"
+                    + "so commit or stash them first (or pass --force):\n"
+                    + Orchestrator.listing(files, earlier: earlier)
             case .missingAgents(let missing):
                 return missing.map { agent in
                     "the agent `\(agent.executable)` (provider \(agent.provider), needed by "
@@ -72,6 +78,13 @@ public struct Orchestrator: Sendable {
         public var blockers: [String: [String]]
         public var logFolder: String
         public var targetBranch: String
+        /// The user's checkout (the repository's top folder).
+        public var checkoutPath = ""
+        /// Paths of the user's checkout that appeared, changed or disappeared during the run, not by
+        /// choo's doing; choo has not reverted them.
+        public var checkoutChanges: [CheckoutSnapshot.Change] = []
+        /// Why the checkout could not be compared with its state at the start, if it could not.
+        public var checkoutProblem: String?
 
         /// 0 when every unit completed, 130 when interrupted, else 1.
         public var exitCode: Int32 {
@@ -115,6 +128,7 @@ public struct Orchestrator: Sendable {
             throw .notAGitRepository(root)
         }
         let config = workspace.config
+        let base = FileSystem.absolute(config.worktree.basePath, relativeTo: root)
         let target: String
         do {
             if let configured = config.targetBranch {
@@ -129,9 +143,15 @@ public struct Orchestrator: Sendable {
             let tasks = workspace.tree.tasksDirectoryDisplay
             let status = try await git.run(["status", "--porcelain", "--untracked-files=all", "--", tasks])
             let files = status.split(separator: "\n").map { String($0.dropFirst(3)) }.filter { !$0.isEmpty }
-            if !files.isEmpty { throw SetupError.specTreeNotCommitted(directory: tasks, files: files) }
+            if !files.isEmpty {
+                let earlier = await earlierChanges(git: git, journalFolder: base)
+                throw SetupError.specTreeNotCommitted(directory: tasks, files: files, earlier: earlier)
+            }
             let dirty = try await git.dirtyTrackedFiles()
-            if !dirty.isEmpty, !force { throw SetupError.dirtyCheckout(path: root, files: dirty) }
+            if !dirty.isEmpty, !force {
+                let earlier = await earlierChanges(git: git, journalFolder: base)
+                throw SetupError.dirtyCheckout(path: root, files: dirty, earlier: earlier)
+            }
         } catch let error as SetupError {
             throw error
         } catch {
@@ -165,7 +185,6 @@ public struct Orchestrator: Sendable {
         }
         if !missing.isEmpty { throw .missingAgents(missing.values.sorted { $0.executable < $1.executable }) }
 
-        let base = FileSystem.absolute(config.worktree.basePath, relativeTo: root)
         let lock: RunLock
         do {
             lock = try RunLock(in: base)
@@ -223,6 +242,8 @@ public struct Orchestrator: Sendable {
         if let github, let tip = github.targetTip {
             try await fastForwardTarget(to: tip, git: git, remote: github.remote, target: target)
         }
+        // Before any unit starts: what the user's checkout looks like, to notice what changes in it.
+        try await recordCheckout(git: git, ledger: ledger)
         context.runLock = lock
         context.github = github
         context.runner = LedgerRunner(inner: runner, ledger: ledger)
@@ -260,15 +281,21 @@ public struct Orchestrator: Sendable {
             prepareUnit: { unit in await lifecycle.prepare(unit: unit) },
             reviewUnit: review
         )
+        let duration = ContinuousClock.now - started
+        let checkout = await checkCheckout(context: context)
         context.runLock?.release()
-        return Outcome(
+        var outcome = Outcome(
             summary: summary,
-            duration: ContinuousClock.now - started,
+            duration: duration,
             failureReasons: reasons.reasons,
             blockers: reasons.blockers,
             logFolder: context.logFolder,
             targetBranch: context.targetBranch
         )
+        outcome.checkoutPath = context.repositoryRoot
+        outcome.checkoutChanges = checkout.changes
+        outcome.checkoutProblem = checkout.problem
+        return outcome
     }
 }
 

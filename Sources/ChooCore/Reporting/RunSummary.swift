@@ -1,6 +1,6 @@
 extension Orchestrator.Outcome {
-    /// The closing summary: counts, duration, why units failed, what blocked the others, and where
-    /// the agent logs are.
+    /// The closing summary: counts, duration, why units failed, what blocked the others, files in
+    /// the user's checkout that changed during the run, and where the agent logs are.
     public func text(style: TextStyle) -> String {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         var out = "\n"
@@ -29,6 +29,15 @@ extension Orchestrator.Outcome {
         if !summary.succeeded.isEmpty {
             out += "Landed on \(targetBranch): \(summary.succeeded.joined(separator: ", "))\n"
         }
+        if !checkoutChanges.isEmpty {
+            out += style.yellow("Files in your checkout changed during this run") + " (choo did not make these changes "
+            out += "and has not reverted them):\n"
+            for change in checkoutChanges { out += "  \(change.path)  (\(change.kind.rawValue))\n" }
+            out += "They are in \(checkoutPath). Check what the agents did (see their logs), then commit, stash or "
+            out += "undo these changes; until then the next run refuses to start if one is tracked or in the spec "
+            out += "tree.\n"
+        }
+        if let checkoutProblem { out += style.yellow("warning") + ": \(checkoutProblem)\n" }
         out += "Agent logs: \(logFolder)\n"
         if summary.interrupted || !summary.allSucceeded {
             out += "Work that did not land stays on its ralph/<unit> branch and worktree. Run the same command "

@@ -100,7 +100,124 @@ public final class RunJournal: Sendable {
                 table.column("ended", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v3: the user's checkout") { db in
+            try db.create(table: "checkout_states") { table in
+                table.belongsTo("runs", onDelete: .cascade).notNull()
+                table.column("moment", .text).notNull()
+                table.column("head", .text)
+                table.column("entries", .text).notNull()
+                table.column("at", .text).notNull()
+                table.primaryKey(["runsId", "moment"])
+            }
+            try db.create(table: "checkout_changes") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("runs", onDelete: .cascade).notNull()
+                table.column("path", .text).notNull().indexed()
+                table.column("change", .text).notNull()
+                table.column("now_status", .text)
+                table.column("now_fingerprint", .text)
+            }
+        }
         return migrator
+    }
+
+    // MARK: The user's checkout
+
+    /// When a run looked at the user's checkout.
+    public enum CheckoutMoment: String, Sendable, Hashable {
+        /// After the pre-flight checks passed, before any unit started.
+        case start
+        /// When the run ended, however it ended.
+        case end
+    }
+
+    /// Records what the user's checkout looked like at `moment` of run `run`.
+    public func recordCheckout(_ snapshot: CheckoutSnapshot, at moment: CheckoutMoment, run: Int64) throws {
+        let entries = String(decoding: try JSONEncoder().encode(snapshot.entries), as: UTF8.self)
+        try pool.write { db in
+            try db.execute(
+                sql:
+                    "INSERT OR REPLACE INTO checkout_states (runsId, moment, head, entries, at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [run, moment.rawValue, snapshot.head, entries, Self.text(Date())]
+            )
+        }
+    }
+
+    /// What the user's checkout looked like at `moment` of run `run`, if that was recorded.
+    public func checkout(run: Int64, at moment: CheckoutMoment) throws -> CheckoutSnapshot? {
+        try pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT head, entries FROM checkout_states WHERE runsId = ? AND moment = ?",
+                    arguments: [run, moment.rawValue]
+                )
+            else { return nil }
+            let entries: String = row["entries"]
+            return CheckoutSnapshot(
+                head: row["head"],
+                entries: try JSONDecoder().decode([String: CheckoutSnapshot.Entry].self, from: Data(entries.utf8))
+            )
+        }
+    }
+
+    /// Records the paths of the user's checkout that changed during run `run` (not by choo).
+    public func recordCheckoutChanges(_ changes: [CheckoutSnapshot.Change], run: Int64) throws {
+        try pool.write { db in
+            for change in changes {
+                try db.execute(
+                    sql: "INSERT INTO checkout_changes (runsId, path, change, now_status, now_fingerprint) "
+                        + "VALUES (?, ?, ?, ?, ?)",
+                    arguments: [run, change.path, change.kind.rawValue, change.now?.status, change.now?.fingerprint]
+                )
+            }
+        }
+    }
+
+    /// The paths of the user's checkout that changed during run `run`, in the order recorded.
+    public func checkoutChanges(run: Int64) throws -> [CheckoutSnapshot.Change] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM checkout_changes WHERE runsId = ? ORDER BY id",
+                arguments: [run]
+            ).compactMap(Self.change)
+        }
+    }
+
+    /// For every path recorded as changed during some run, the newest such record. Only reads the
+    /// journal in `folder` (no migration); empty when there is no journal yet or it predates these
+    /// records. A refused run calls it, so it leaves the folder as it found it: one ordinary
+    /// connection, closed before returning, so SQLite removes the `-wal` and `-shm` files it made
+    /// (a read-only connection would leave them behind).
+    public static func earlierCheckoutChanges(in folder: String) throws -> [String: CheckoutSnapshot.EarlierChange] {
+        let file = folder + "/" + fileName
+        guard FileSystem.exists(file) else { return [:] }
+        let queue = try DatabaseQueue(path: file)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            guard try db.tableExists("checkout_changes") else { return [:] }
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM checkout_changes WHERE id IN (SELECT MAX(id) FROM checkout_changes GROUP BY path)"
+            )
+            var result: [String: CheckoutSnapshot.EarlierChange] = [:]
+            for row in rows {
+                guard let change = change(row) else { continue }
+                result[change.path] = CheckoutSnapshot.EarlierChange(run: row["runsId"], change: change)
+            }
+            return result
+        }
+    }
+
+    private static func change(_ row: Row) -> CheckoutSnapshot.Change? {
+        guard let kind = CheckoutSnapshot.Change.Kind(rawValue: row["change"]) else { return nil }
+        let status: String? = row["now_status"]
+        return CheckoutSnapshot.Change(
+            path: row["path"],
+            kind: kind,
+            now: status.map { CheckoutSnapshot.Entry(status: $0, fingerprint: row["now_fingerprint"]) }
+        )
     }
 
     // MARK: Child processes

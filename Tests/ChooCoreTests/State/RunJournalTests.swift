@@ -51,4 +51,37 @@ struct RunJournalTests {
         #expect(try second.runs().map(\.command) == ["two", "one"])
         #expect(try RunJournal.existing(in: folder + "/nowhere") == nil)
     }
+
+    @Test(
+        "the checkout's states and changes are recorded per run; the newest change of each path is read back read-only"
+    )
+    func checkoutRecords() throws {
+        #expect(try RunJournal.earlierCheckoutChanges(in: folder).isEmpty, "no journal yet")
+        let journal = try RunJournal(in: folder)
+        let first = try journal.startRun(command: "one", options: [:])
+        #expect(try RunJournal.earlierCheckoutChanges(in: folder).isEmpty)
+        let start = CheckoutSnapshot(head: "abc", entries: ["mine.txt": .init(status: "??", fingerprint: "1")])
+        try journal.recordCheckout(start, at: .start, run: first)
+        #expect(try journal.checkout(run: first, at: .start) == start)
+        #expect(try journal.checkout(run: first, at: .end) == nil)
+        let intruder = CheckoutSnapshot.Change(
+            path: "intruder.txt",
+            kind: .appeared,
+            now: .init(status: "??", fingerprint: "2")
+        )
+        let readme = CheckoutSnapshot.Change(
+            path: "README.md",
+            kind: .changed,
+            now: .init(status: " M", fingerprint: "3")
+        )
+        try journal.recordCheckoutChanges([intruder, readme], run: first)
+        let second = try journal.startRun(command: "two", options: [:])
+        let removed = CheckoutSnapshot.Change(path: "intruder.txt", kind: .removed, now: nil)
+        try journal.recordCheckoutChanges([removed], run: second)
+        #expect(try journal.checkoutChanges(run: first) == [intruder, readme])
+        #expect(try journal.checkoutChanges(run: second) == [removed])
+        let earlier = try RunJournal.earlierCheckoutChanges(in: folder)
+        #expect(earlier["intruder.txt"] == .init(run: second, change: removed))
+        #expect(earlier["README.md"] == .init(run: first, change: readme))
+    }
 }
