@@ -66,16 +66,24 @@ package enum FakeAgent {
         }
 
         /// The `.choo.yaml` lines that make this script the agent, under the provider name `fake`.
-        package var configYAML: String {
-            """
-            provider:
-              type: fake
-              providers:
-                fake:
-                  command: \(path)
-                  args: ["{prompt}"]
+        package var configYAML: String { configYAML(standardInputArguments: nil) }
 
-            """
+        /// Like ``configYAML``, with `stdin_args` set when `standardInputArguments` is given.
+        package func configYAML(standardInputArguments: [String]?) -> String {
+            var text = """
+                provider:
+                  type: fake
+                  providers:
+                    fake:
+                      command: \(path)
+                      args: ["{prompt}"]
+
+                """
+            if let standardInputArguments {
+                let list = standardInputArguments.map { "\"\($0)\"" }.joined(separator: ", ")
+                text += "      stdin_args: [\(list)]\n"
+            }
+            return text
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// Every file and folder under a root with its contents, to prove a command changed nothing.
 package struct FileTreeSnapshot: Equatable, Sendable, CustomStringConvertible {
-    /// Relative path -> contents (folders map to an empty marker; links to their target).
+    /// Relative path -> contents (folders and special files map to a marker; links to their target).
     package var entries: [String: Data]
 
     /// Reads everything under `root`.
@@ -16,9 +16,13 @@ package struct FileTreeSnapshot: Equatable, Sendable, CustomStringConvertible {
                 entries[relative] = Data(("link:" + target).utf8)
                 continue
             }
-            var isFolder: ObjCBool = false
-            _ = manager.fileExists(atPath: path, isDirectory: &isFolder)
-            entries[relative] = isFolder.boolValue ? Data("folder".utf8) : (manager.contents(atPath: path) ?? Data())
+            let type = (try? manager.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            switch type {
+            case .typeDirectory?: entries[relative] = Data("folder".utf8)
+            case .typeRegular?: entries[relative] = manager.contents(atPath: path) ?? Data()
+            // A pipe, socket or device is never opened: reading a FIFO would wait for a writer.
+            default: entries[relative] = Data("special:\(type?.rawValue ?? "unknown")".utf8)
+            }
         }
         return FileTreeSnapshot(entries: entries)
     }

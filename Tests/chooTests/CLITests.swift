@@ -283,6 +283,57 @@ struct BadInputTests {
             expected: [".choo.yaml:1:", "parallelism"]
         ),
         Case(
+            name: "a task file that is a FIFO",
+            setUp: {
+                try $0.unit("u")
+                try $0.makeFIFO("specs/tasks/u/02-x.md")
+            },
+            expected: ["specs/tasks/u/02-x.md", "named pipe (FIFO)", "replace it with a regular text file"]
+        ),
+        Case(
+            name: "a task file linked to /dev/zero",
+            setUp: {
+                try $0.unit("u")
+                try $0.makeSymbolicLink("specs/tasks/u/02-x.md", to: "/dev/zero")
+            },
+            expected: ["specs/tasks/u/02-x.md", "symbolic link to `/dev/zero`, a character device"]
+        ),
+        Case(
+            name: "a plan that is a FIFO",
+            setUp: {
+                try $0.unit("u")
+                try $0.makeFIFO("specs/tasks/u/IMPLEMENTATION_PLAN.md")
+            },
+            expected: ["specs/tasks/u/IMPLEMENTATION_PLAN.md", "named pipe (FIFO)"]
+        ),
+        Case(
+            name: "a task file over 1 MiB",
+            setUp: {
+                try $0.unit("u")
+                try $0.write("specs/tasks/u/02-x.md", String(repeating: "x", count: 2 << 20))
+            },
+            expected: ["specs/tasks/u/02-x.md", "2097152 bytes, over the 1 MiB limit"]
+        ),
+        Case(
+            name: "frontmatter nested 100,000 deep",
+            setUp: {
+                try $0.unit("u")
+                try $0.write(
+                    "specs/tasks/u/02-x.md",
+                    "---\ntask: 2\nx: " + String(repeating: "[", count: 100_000) + "\n---\n"
+                )
+            },
+            expected: ["specs/tasks/u/02-x.md:3:", "nested more than 256 levels deep"]
+        ),
+        Case(
+            name: "a .choo.yaml that is a FIFO",
+            setUp: {
+                try $0.unit("u")
+                try $0.makeFIFO(".choo.yaml")
+            },
+            expected: [".choo.yaml", "named pipe (FIFO)"]
+        ),
+        Case(
             name: "unparseable .choo.yaml",
             setUp: {
                 try $0.unit("u")

@@ -20,6 +20,7 @@ struct RunFixture {
         _ behaviour: FakeAgent.Behaviour,
         overrides: [String: FakeAgent.Behaviour] = [:],
         settings: String = "",
+        standardInputArguments: [String]? = nil,
         units: (SpecFixture) throws -> Void
     ) async throws {
         directory = TemporaryDirectory.current
@@ -27,7 +28,8 @@ struct RunFixture {
         specs = SpecFixture(root: repository.path)
         agent = try FakeAgent.install(behaviour, overrides: overrides, in: directory("agent"))
         try units(specs)
-        try specs.write(".choo.yaml", agent.configYAML + "agent_timeout: 60s\nshutdown_timeout: 30s\n" + settings)
+        let agentYAML = agent.configYAML(standardInputArguments: standardInputArguments)
+        try specs.write(".choo.yaml", agentYAML + "agent_timeout: 60s\nshutdown_timeout: 30s\n" + settings)
         try await repository.git("add", "-A")
         try await repository.git("commit", "--quiet", "-m", "Add the spec tree")
         start = try await repository.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,7 +1,12 @@
 import Foundation
 
 /// How to start one agent CLI with a prompt: `claude`, `codex`, or a command declared in
-/// `.choo.yaml` under `provider.providers.<name>` with `command` and `args`.
+/// `.choo.yaml` under `provider.providers.<name>` with `command`, `args` and `stdin_args`.
+///
+/// A prompt normally goes where `{prompt}` stands in the arguments. One that cannot be an argument
+/// (over ``argumentLimit`` bytes, or holding a NUL character, which would end the argument) goes on
+/// standard input instead, with ``standardInputArguments``: `claude -p` with no prompt argument and
+/// `codex exec -` both read it there.
 public struct AgentProvider: Sendable, Hashable {
     /// The provider's name, e.g. `claude`.
     public var name: String
@@ -9,15 +14,47 @@ public struct AgentProvider: Sendable, Hashable {
     public var executable: String
     /// The arguments; `{prompt}` stands for the prompt. Without it the prompt goes to stdin.
     public var argumentTemplate: [String]
+    /// The arguments to use instead of ``argumentTemplate`` when the prompt goes on standard input;
+    /// `nil` when the provider has no way to read it there.
+    public var standardInputArguments: [String]?
 
     /// The placeholder replaced by the prompt in `args`.
     public static let promptPlaceholder = "{prompt}"
 
+    /// The longest argument choo passes, in bytes of UTF-8: 100 KiB, safely below Linux's
+    /// per-argument limit (`MAX_ARG_STRLEN`, 128 KiB).
+    public static let argumentLimit = 100 * 1024
+
+    /// Why a prompt cannot be handed to the provider.
+    public enum InvocationError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The prompt cannot be an argument and the provider has no `stdin_args`.
+        case promptNeedsStandardInput(provider: String, bytes: Int, holdsNUL: Bool)
+
+        public var description: String {
+            switch self {
+            case .promptNeedsStandardInput(let provider, let bytes, let holdsNUL):
+                let why =
+                    holdsNUL
+                    ? "holds a NUL character, which cannot be passed in an argument"
+                    : "is \(bytes) bytes, over the \(AgentProvider.argumentLimit / 1024) KiB choo passes as one argument"
+                return "the prompt for provider `\(provider)` \(why); set `provider.providers.\(provider).stdin_args` "
+                    + "in .choo.yaml to the arguments that make it read the prompt from standard input "
+                    + "(e.g. `stdin_args: []` when it reads stdin without a prompt argument)"
+            }
+        }
+    }
+
     /// Creates a provider.
-    public init(name: String, executable: String, argumentTemplate: [String]) {
+    public init(
+        name: String,
+        executable: String,
+        argumentTemplate: [String],
+        standardInputArguments: [String]? = nil
+    ) {
         self.name = name
         self.executable = executable
         self.argumentTemplate = argumentTemplate
+        self.standardInputArguments = standardInputArguments
     }
 
     /// The provider called `name` as `config` defines it; `nil` for an unknown name without a command.
@@ -25,7 +62,12 @@ public struct AgentProvider: Sendable, Hashable {
         guard let executable = config.command(forProvider: name) else { return nil }
         let configured = config.arguments(forProvider: name)
         if !configured.isEmpty {
-            return AgentProvider(name: name, executable: executable, argumentTemplate: configured)
+            return AgentProvider(
+                name: name,
+                executable: executable,
+                argumentTemplate: configured,
+                standardInputArguments: config.standardInputArguments(forProvider: name)
+            )
         }
         switch name {
         case "claude":
@@ -34,13 +76,15 @@ public struct AgentProvider: Sendable, Hashable {
             return AgentProvider(
                 name: name,
                 executable: executable,
-                argumentTemplate: arguments + ["-p", promptPlaceholder]
+                argumentTemplate: arguments + ["-p", promptPlaceholder],
+                standardInputArguments: arguments + ["-p"]
             )
         case "codex":
             return AgentProvider(
                 name: name,
                 executable: executable,
-                argumentTemplate: ["exec", "--yolo", promptPlaceholder]
+                argumentTemplate: ["exec", "--yolo", promptPlaceholder],
+                standardInputArguments: ["exec", "--yolo", "-"]
             )
         default:
             return AgentProvider(name: name, executable: executable, argumentTemplate: [])
@@ -48,10 +92,17 @@ public struct AgentProvider: Sendable, Hashable {
     }
 
     /// What to run for `prompt`: the arguments with the placeholder filled, or the prompt as stdin
-    /// when no argument holds the placeholder.
-    public func invocation(prompt: String) -> (arguments: [String], standardInput: String?) {
+    /// when no argument holds the placeholder or the prompt cannot be an argument.
+    public func invocation(prompt: String) throws(InvocationError) -> (arguments: [String], standardInput: String?) {
         let usesArgument = argumentTemplate.contains { $0.contains(Self.promptPlaceholder) }
+        guard usesArgument else { return (argumentTemplate, prompt) }
         let arguments = argumentTemplate.map { $0.replacingOccurrences(of: Self.promptPlaceholder, with: prompt) }
-        return (arguments, usesArgument ? nil : prompt)
+        let holdsNUL = prompt.utf8.contains(0)
+        let tooLong = arguments.contains { $0.utf8.count > Self.argumentLimit }
+        guard holdsNUL || tooLong else { return (arguments, nil) }
+        guard let standardInputArguments else {
+            throw .promptNeedsStandardInput(provider: name, bytes: prompt.utf8.count, holdsNUL: holdsNUL)
+        }
+        return (standardInputArguments, prompt)
     }
 }

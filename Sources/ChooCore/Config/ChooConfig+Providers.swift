@@ -54,4 +54,10 @@ extension ChooConfig {
     public func arguments(forProvider name: String) -> [String] {
         provider.providers[name]?.args ?? []
     }
+
+    /// The arguments configured for `provider` for when its prompt goes on standard input
+    /// (`provider.providers.<name>.stdin_args`), or `nil` when none are.
+    public func standardInputArguments(forProvider name: String) -> [String]? {
+        provider.providers[name]?.stdinArgs
+    }
 }

@@ -202,11 +202,15 @@ extension ChooConfig {
         public var command: String?
         /// `args`: arguments; an argument containing `{prompt}` has the prompt put there.
         public var args: [String]
+        /// `stdin_args`: the arguments instead of `args` when the prompt is too long for an argument
+        /// (or holds a NUL) and goes on standard input; `nil` when not set.
+        public var stdinArgs: [String]?
 
         /// Creates a provider command.
-        public init(command: String? = nil, args: [String] = []) {
+        public init(command: String? = nil, args: [String] = [], stdinArgs: [String]? = nil) {
             self.command = command
             self.args = args
+            self.stdinArgs = stdinArgs
         }
     }
 

@@ -51,7 +51,7 @@ struct ConfigFileDecoder {
         "merge": ["max_conflict_retries", "strategy", "mode", "method"],
         "review": ["timeout", "poll_interval"],
         "provider": ["type", "command", "providers"],
-        "provider entry": ["command", "args"],
+        "provider entry": ["command", "args", "stdin_args"],
         "code_review": ["enabled", "provider", "max_fix_iterations", "verbose", "command"],
         "feature": ["prd_dir", "specs_dir", "branch_prefix"],
     ]
@@ -341,6 +341,24 @@ struct ConfigFileDecoder {
                         if let command = string(field) { settings.command = command.isEmpty ? nil : command }
                     case "args":
                         if let args = stringList(field) { settings.args = args } else { valid = false }
+                    case "stdin_args":
+                        if isNull(field.value) { break }
+                        guard let args = stringList(field) else {
+                            valid = false
+                            break
+                        }
+                        if args.contains(where: { $0.contains(AgentProvider.promptPlaceholder) }) {
+                            valid = false
+                            report(
+                                .error,
+                                .configValue,
+                                "`\(field.path)` holds `\(AgentProvider.promptPlaceholder)`, but these arguments are "
+                                    + "used when the prompt goes on standard input",
+                                hint: "drop the `\(AgentProvider.promptPlaceholder)` argument from `\(field.path)`",
+                                line: field.line
+                            )
+                        }
+                        settings.stdinArgs = args
                     default: unknownKey(field, section: "provider entry")
                     }
                 }

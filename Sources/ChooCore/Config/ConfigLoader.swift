@@ -72,30 +72,41 @@ public enum ConfigLoader {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             return ConfigLoad(config: .defaults)
         }
-        func unreadable(_ reason: String) -> ConfigLoad {
+        func unreadable(_ reason: String, hint: String? = nil) -> ConfigLoad {
             let diagnostic = Diagnostic(
                 .error,
                 .configUnreadable,
                 "cannot read \(fileName): \(reason)",
-                hint: "\(fileName) must be a UTF-8 text file at the repository root; remove it to use the defaults",
+                hint: hint
+                    ?? "\(fileName) must be a UTF-8 text file at the repository root; remove it to use the defaults",
                 file: fileName
             )
             return ConfigLoad(config: .defaults, diagnostics: [diagnostic])
         }
         if isDirectory.boolValue { return unreadable("it is a folder, not a file") }
-        let data: Data
+        let text: String
         do {
-            data = try Data(contentsOf: url)
+            text = try FileSystem.readRegularText(url.path)
         } catch {
-            return unreadable(error.localizedDescription)
+            return unreadable(error.reason, hint: error.hint)
         }
-        guard let text = String(data: data, encoding: .utf8) else { return unreadable("it is not valid UTF-8 text") }
         return decode(yaml: text)
     }
 
     /// Decodes the text of a settings file on top of the defaults.
     public static func decode(yaml text: String) -> ConfigLoad {
         let yaml = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        if let problem = YAMLPreScan.check(yaml) {
+            let diagnostic = Diagnostic(
+                .error,
+                .configSyntax,
+                "\(fileName) cannot be read: \(problem.message(offset: 0))",
+                hint: problem.hint,
+                file: fileName,
+                line: problem.line(offset: 0)
+            )
+            return ConfigLoad(config: .defaults, diagnostics: [diagnostic])
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml, .default, .default, .utf8)

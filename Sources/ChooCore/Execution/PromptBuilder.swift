@@ -44,11 +44,12 @@ public struct PromptBuilder: Sendable {
         }
     }
 
-    /// The longest command output quoted back to the agent; longer output keeps its end.
+    /// The longest command output quoted back to the agent, in bytes; longer output keeps its end.
+    /// Quoted output goes through ``QuotedOutput``, so control characters arrive visible.
     public var outputLimit: Int
 
     /// Creates a builder.
-    public init(outputLimit: Int = 12_000) {
+    public init(outputLimit: Int = QuotedOutput.defaultLimit) {
         self.outputLimit = outputLimit
     }
 
@@ -85,7 +86,8 @@ public struct PromptBuilder: Sendable {
             text += "# Previous attempt failed (this is attempt \(retry.attempt) of \(retry.maxAttempts))\n\n"
             text += retry.reason + "\n"
             if let output = retry.output, !output.isEmpty {
-                text += "\nOutput of the failing command:\n\n```\n\(clip(output))\n```\n"
+                text +=
+                    "\nOutput of the failing command:\n\n```\n\(QuotedOutput.quote(output, limit: outputLimit))\n```\n"
             }
             text += "\nFix this first. Your earlier changes are still in the worktree.\n\n"
         }
@@ -148,10 +150,5 @@ public struct PromptBuilder: Sendable {
         let failed = unit.tasks.filter { $0.status == .failed }.map(\.displayName)
         if !failed.isEmpty { return "failed tasks hold up the rest: \(failed.joined(separator: "; "))" }
         return "every open task waits for another task that is not complete"
-    }
-
-    private func clip(_ output: String) -> String {
-        guard output.count > outputLimit else { return output }
-        return "[... earlier output cut ...]\n" + String(output.suffix(outputLimit))
     }
 }

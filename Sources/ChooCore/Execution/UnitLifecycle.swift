@@ -543,7 +543,7 @@ public struct UnitLifecycle: Sendable {
         worktree: String
     ) async throws -> ProcessOutcome {
         guard let provider = context.providers[unit] else { throw Stop.failed("no agent configured for the unit") }
-        let (arguments, input) = provider.invocation(prompt: prompt)
+        let (arguments, input) = try provider.invocation(prompt: prompt)
         let logFile = context.logFolder + "/" + unit + "/" + Self.logName(turn: turn, task: task, attempt: attempt)
         try FileManager.default.createDirectory(
             atPath: (logFile as NSString).deletingLastPathComponent,

@@ -27,6 +27,15 @@ struct FrontmatterFields {
         self.context = context
         self.lineOffset = frontmatter.yamlFirstLine - 1
         guard let yaml = frontmatter.yaml else { return }
+        if let problem = YAMLPreScan.check(yaml) {
+            report(
+                .frontmatterSyntax,
+                "the frontmatter cannot be read: \(problem.message(offset: lineOffset))",
+                line: problem.line(offset: lineOffset),
+                hint: problem.hint
+            )
+            return
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml, Resolver.basic, Constructor.default, .utf8)

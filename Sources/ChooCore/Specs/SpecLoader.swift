@@ -282,14 +282,14 @@ public enum SpecLoader {
     ) -> ReadFields? {
         let text: String
         do {
-            text = try FileSystem.readText(path)
+            text = try FileSystem.readRegularText(path)
         } catch {
             load.diagnostics.append(
                 Diagnostic(
                     .error,
                     .unreadableFile,
                     "cannot read the file: \(error.reason)",
-                    hint: "check that it exists and is readable UTF-8 text",
+                    hint: error.hint ?? "check that it exists and is readable UTF-8 text",
                     file: file,
                     unit: unit,
                     task: task

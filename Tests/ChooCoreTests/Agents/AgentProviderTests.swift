@@ -9,13 +9,13 @@ struct AgentProviderTests {
         config.claude.command = "/opt/bin/claude"
         let provider = try #require(AgentProvider.named("claude", config: config))
         #expect(provider.executable == "/opt/bin/claude")
-        let call = provider.invocation(prompt: "do it")
+        let call = try provider.invocation(prompt: "do it")
         #expect(call.arguments == ["--dangerously-skip-permissions", "-p", "do it"])
         #expect(call.standardInput == nil)
         config.claude.maxTurns = 7
         let limited = try #require(AgentProvider.named("claude", config: config))
         #expect(
-            limited.invocation(prompt: "p").arguments == [
+            try limited.invocation(prompt: "p").arguments == [
                 "--dangerously-skip-permissions", "--max-turns", "7", "-p", "p",
             ]
         )
@@ -25,7 +25,7 @@ struct AgentProviderTests {
     func codex() throws {
         let provider = try #require(AgentProvider.named("codex", config: .defaults))
         #expect(provider.executable == "codex")
-        #expect(provider.invocation(prompt: "go").arguments == ["exec", "--yolo", "go"])
+        #expect(try provider.invocation(prompt: "go").arguments == ["exec", "--yolo", "go"])
     }
 
     @Test("a configured provider fills {prompt} inside its arguments, or gets the prompt on stdin")
@@ -34,11 +34,75 @@ struct AgentProviderTests {
         config.provider.providers["aider"] = .init(command: "aider", args: ["--yes", "--message={prompt}"])
         config.provider.providers["plain"] = .init(command: "/usr/local/bin/agent", args: ["--quiet"])
         let aider = try #require(AgentProvider.named("aider", config: config))
-        #expect(aider.invocation(prompt: "fix it") == (["--yes", "--message=fix it"], nil))
+        let aiderCall = try aider.invocation(prompt: "fix it")
+        #expect(aiderCall.arguments == ["--yes", "--message=fix it"])
+        #expect(aiderCall.standardInput == nil)
         let plain = try #require(AgentProvider.named("plain", config: config))
-        let call = plain.invocation(prompt: "fix it")
+        let call = try plain.invocation(prompt: "fix it")
         #expect(call.arguments == ["--quiet"])
         #expect(call.standardInput == "fix it")
         #expect(AgentProvider.named("unknown", config: config) == nil)
+    }
+
+    /// A prompt that cannot be one argument, and why.
+    static let unpassablePrompts: [(String, String)] = [
+        ("over 100 KiB", String(repeating: "x", count: AgentProvider.argumentLimit + 1)),
+        ("holding a NUL", "before\u{0}after"),
+    ]
+
+    @Test(
+        "a prompt that cannot be an argument goes on stdin with the provider's stdin arguments",
+        arguments: unpassablePrompts
+    )
+    func promptOnStandardInput(why: String, prompt: String) throws {
+        var config = ChooConfig.defaults
+        config.claude.maxTurns = 3
+        config.provider.providers["gemini"] = .init(
+            command: "gemini",
+            args: ["-p", "{prompt}"],
+            stdinArgs: ["--stdin"]
+        )
+        let expected: [(String, [String])] = [
+            ("claude", ["--dangerously-skip-permissions", "--max-turns", "3", "-p"]),
+            ("codex", ["exec", "--yolo", "-"]),
+            ("gemini", ["--stdin"]),
+        ]
+        for (name, arguments) in expected {
+            let provider = try #require(AgentProvider.named(name, config: config))
+            let call = try provider.invocation(prompt: prompt)
+            #expect(call.arguments == arguments, "\(name), prompt \(why)")
+            #expect(call.standardInput == prompt, "\(name), prompt \(why)")
+        }
+    }
+
+    @Test("a prompt of exactly the limit is still an argument")
+    func promptAtTheLimit() throws {
+        let prompt = String(repeating: "y", count: AgentProvider.argumentLimit)
+        let provider = try #require(AgentProvider.named("codex", config: .defaults))
+        let call = try provider.invocation(prompt: prompt)
+        #expect(call.arguments == ["exec", "--yolo", prompt])
+        #expect(call.standardInput == nil)
+    }
+
+    @Test("without stdin_args, a prompt that cannot be an argument fails naming the key", arguments: unpassablePrompts)
+    func noStandardInputArguments(why: String, prompt: String) throws {
+        var config = ChooConfig.defaults
+        config.provider.providers["aider"] = .init(command: "aider", args: ["--message={prompt}"])
+        let provider = try #require(AgentProvider.named("aider", config: config))
+        let error = #expect(throws: AgentProvider.InvocationError.self) { try provider.invocation(prompt: prompt) }
+        let message = try #require(error).description
+        #expect(message.contains("provider.providers.aider.stdin_args"), "prompt \(why): \(message)")
+        #expect(message.contains("aider"))
+    }
+
+    @Test("a provider without {prompt} gets every prompt on stdin, however large")
+    func stdinProvider() throws {
+        var config = ChooConfig.defaults
+        config.provider.providers["plain"] = .init(command: "agent", args: ["--quiet"])
+        let provider = try #require(AgentProvider.named("plain", config: config))
+        let prompt = String(repeating: "z", count: 200 * 1024) + "\u{0}"
+        let call = try provider.invocation(prompt: prompt)
+        #expect(call.arguments == ["--quiet"])
+        #expect(call.standardInput == prompt)
     }
 }

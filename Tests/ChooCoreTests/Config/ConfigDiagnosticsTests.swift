@@ -98,6 +98,13 @@ extension ConfigTests {
                 hintPart: "args:"
             ),
             BadConfigCase(
+                yaml: "provider:\n  providers:\n    gemini:\n      command: gemini\n      stdin_args: --stdin\n",
+                rule: .configType,
+                messageParts: ["`provider.providers.gemini.stdin_args`", "`--stdin`"],
+                line: 5,
+                hintPart: "args:"
+            ),
+            BadConfigCase(
                 yaml: "merge: rebase\n",
                 rule: .configType,
                 messageParts: ["`merge`", "`rebase`"],
@@ -289,6 +296,13 @@ extension ConfigTests {
                 line: 3,
                 hintPart: "`claude` and `codex`"
             ),
+            BadConfigCase(
+                yaml: "provider:\n  providers:\n    gemini:\n      command: gemini\n      stdin_args: [\"{prompt}\"]\n",
+                rule: .configValue,
+                messageParts: ["`provider.providers.gemini.stdin_args`", "`{prompt}`", "standard input"],
+                line: 5,
+                hintPart: "drop the `{prompt}` argument"
+            ),
         ]
 
         @Test("a wrong type gives exactly one config-type error naming the key, with its line", arguments: typeErrors)
@@ -347,6 +361,19 @@ extension ConfigTests {
                     == ChooConfig.ProviderCommand(command: nil, args: ["--verbose"])
             )
             #expect(load.config.provider.providers["codex"] == ChooConfig.ProviderCommand())
+        }
+
+        @Test("stdin_args is read as the arguments for a prompt on standard input; empty is allowed, null unsets it")
+        func standardInputArguments() throws {
+            let load = try loadConfig(
+                "provider:\n  providers:\n    gemini:\n      command: gemini\n      args: [-p, \"{prompt}\"]\n"
+                    + "      stdin_args: [--read-stdin]\n    aider:\n      command: aider\n      stdin_args: []\n"
+                    + "    codex:\n      stdin_args: ~\n"
+            )
+            #expect(load.diagnostics.isEmpty, "\(load.diagnostics)")
+            #expect(load.config.standardInputArguments(forProvider: "gemini") == ["--read-stdin"])
+            #expect(load.config.standardInputArguments(forProvider: "aider") == [])
+            #expect(load.config.standardInputArguments(forProvider: "codex") == nil)
         }
     }
 }

@@ -120,7 +120,18 @@ struct PromptBuilderTests {
         #expect(prompt.contains("attempt 2 of 3"))
         #expect(prompt.contains("exited 1."))
         #expect(prompt.contains("xxxxTHE END"))
-        #expect(prompt.contains("[... earlier output cut ...]"))
+        #expect(prompt.contains("[... 37 bytes (0 lines) of earlier output cut ...]"))
         #expect(!prompt.contains(String(repeating: "x", count: 21)))
+    }
+
+    @Test("a retry quotes output with a NUL byte whole, the NUL made visible")
+    func retryWithNUL() throws {
+        let prompt = try PromptBuilder().prompt(
+            for: unit,
+            task: 4,
+            retry: .init(attempt: 2, maxAttempts: 3, reason: "The check exited 1.", output: "before\u{0}after the NUL")
+        )
+        #expect(prompt.contains("before\u{2400}after the NUL"))
+        #expect(!prompt.utf8.contains(0))
     }
 }
