@@ -107,8 +107,11 @@ enum PullRequestText {
         return text
     }
 
+    /// `text` (someone else's words: a comment, a CI summary) as a quote, capped and with control
+    /// characters made visible.
     private static func quoted(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
+        QuotedOutput.quote(text, limit: 8192).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "> " + $0 }.joined(separator: "\n")
     }
 
     private static func escape(_ text: String) -> String {

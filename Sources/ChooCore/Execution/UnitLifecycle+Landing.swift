@@ -352,7 +352,7 @@ extension UnitLifecycle {
             let outcome = try await checkShell(command, unit: unit, worktree: worktree)
             if !outcome.succeeded {
                 return "the check `\(command)` of task #\(task.number ?? 0) \(Self.describe(outcome)). Output: "
-                    + String(outcome.output.suffix(2000))
+                    + QuotedOutput.quote(outcome.output, limit: 2000)
             }
         }
         let failures = try await baselineFailures(

@@ -235,7 +235,10 @@ public struct UnitLifecycle: Sendable {
             if let condition = command.condition, !FileSystem.exists(worktree + "/" + condition) { continue }
             let outcome = try await shell(command.command, in: worktree)
             guard outcome.succeeded else {
-                throw Stop.failed("setup command `\(command.command)` \(Self.describe(outcome))\n\(outcome.output)")
+                throw Stop.failed(
+                    "setup command `\(command.command)` \(Self.describe(outcome))\n"
+                        + QuotedOutput.quote(outcome.output, limit: 4096)
+                )
             }
         }
         let made = try await git.untrackedFiles(folders: true).filter { !before.contains($0) }
@@ -619,8 +622,10 @@ public struct UnitLifecycle: Sendable {
                         + failures.map { "\($0.name) (`\($0.command)` \($0.status))" }.joined(separator: ", ")
                 )
             }
-            var report = failures.map { "## \($0.name): `\($0.command)` \($0.status)\n\n```\n\($0.output)\n```" }
-                .joined(separator: "\n\n")
+            var report = failures.map {
+                "## \($0.name): `\($0.command)` \($0.status)\n\n```\n\(QuotedOutput.quote($0.output))\n```"
+            }
+            .joined(separator: "\n\n")
             if let problem { report += (report.isEmpty ? "" : "\n\n") + "## Your previous round\n\n" + problem }
             let prompt = """
                 You are a coding agent working in a git worktree of this repository, on unit `\(unit)`. All its tasks \

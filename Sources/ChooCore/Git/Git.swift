@@ -109,7 +109,8 @@ public struct Git: Sendable {
     public func commitStaged(message: String) async throws(GitError) -> String? {
         // The common case costs one process: commit. Only when it fails is it worth finding out
         // why: nothing staged (no commit, nil) or no identity configured (commit as choo).
-        let attempt = try await execute(["commit", "--quiet", "--message", message])
+        // The message goes on stdin: a task title can be longer than one argument may be.
+        let attempt = try await execute(["commit", "--quiet", "--file", "-"], input: message)
         if attempt.outcome.termination != .exited(0) {
             let staged = try await execute(["diff", "--cached", "--quiet"])
             switch staged.outcome.termination {
@@ -119,7 +120,7 @@ public struct Git: Sendable {
             }
             let identity = try await identityOverrides()
             guard !identity.isEmpty else { throw failure(attempt) }
-            try await run(identity + ["commit", "--quiet", "--message", message])
+            try await run(identity + ["commit", "--quiet", "--file", "-"], input: message)
         }
         return try await run(["rev-parse", "HEAD"])
     }
