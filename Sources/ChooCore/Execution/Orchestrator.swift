@@ -273,16 +273,21 @@ public struct Orchestrator: Sendable {
             review = { unit, flag in await lifecycle.review(unit: unit, shutdown: flag) }
         }
         let started = ContinuousClock.now
+        let checkoutResult = Mutex(CheckoutCheck())
         let summary = await loop.run(
             shutdownRequests: shutdownRequests,
             executeUnit: { unit, flag in await lifecycle.run(unit: unit, shutdown: flag) },
             mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) },
             cleanUp: { unit in await lifecycle.cleanUp(unit: unit) },
             prepareUnit: { unit in await lifecycle.prepare(unit: unit) },
-            reviewUnit: review
+            reviewUnit: review,
+            beforeFinishing: {
+                let check = await checkCheckout(context: context)
+                checkoutResult.withLock { $0 = check }
+            }
         )
         let duration = ContinuousClock.now - started
-        let checkout = await checkCheckout(context: context)
+        let checkout = checkoutResult.withLock { $0 }
         context.runLock?.release()
         var outcome = Outcome(
             summary: summary,

@@ -92,14 +92,16 @@ public struct RunLoop: Sendable {
 
     /// Runs the plan to the end and returns the summary. `shutdownRequests` delivers Ctrl-C. With
     /// `mergeUnit`, a unit whose work is done is landed through the single merge slot before its
-    /// dependents start; without it, it counts as done at once.
+    /// dependents start; without it, it counts as done at once. `beforeFinishing` runs after the
+    /// last unit, before the run's final event.
     public func run(
         shutdownRequests: AsyncStream<ShutdownRequest>,
         executeUnit: @escaping UnitExecutor,
         mergeUnit: MergeExecutor? = nil,
         cleanUp: CleanupExecutor? = nil,
         prepareUnit: PrepareExecutor? = nil,
-        reviewUnit: ReviewExecutor? = nil
+        reviewUnit: ReviewExecutor? = nil,
+        beforeFinishing: (@Sendable () async -> Void)? = nil
     ) async -> SchedulerState.Summary {
         var state = SchedulerState(
             plan: plan,
@@ -252,6 +254,8 @@ public struct RunLoop: Sendable {
             ),
         ]
         payload["interrupted"] = .bool(summary.interrupted)
+        // Whatever the run still reports (the user's checkout) comes before its last event.
+        await beforeFinishing?()
         bus.publish(Event(summary.allSucceeded ? .orchCompleted : .orchFailed, payload: payload))
         return summary
     }
