@@ -128,6 +128,9 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let githubWaiting = EventType(rawValue: "github.waiting")
     /// Something about the pull request failed (closed by a person, could not be merged).
     public static let prFailed = EventType(rawValue: "pr.failed")
+    /// A child (agent, check, git) left processes running when it ended, even outside its process
+    /// group; they were stopped (choo's own).
+    public static let processLeftoversStopped = EventType(rawValue: "process.leftovers.stopped")
 }
 
 /// A JSON value, for event payloads.
