@@ -38,6 +38,9 @@ package enum FakeAgent {
         /// Like `completeNextTask`, but before the task whose file name is `task` (e.g.
         /// `02-task-2`) it waits until a line can be read from the FIFO `gate`, if it exists.
         case waitAtGate(task: String, gate: String)
+        /// Runs these shell lines, with `$prompt`, `$file`, `$unit`, `$task`, `do_work` and
+        /// `mark_complete` at hand.
+        case script(String)
     }
 
     /// An installed fake agent.
@@ -188,6 +191,8 @@ package enum FakeAgent {
                 do_work && mark_complete
 
                 """#
+        case .script(let lines):
+            return lines + "\n"
         }
     }
 }
