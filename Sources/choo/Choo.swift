@@ -38,6 +38,8 @@ struct Choo: AsyncParsableCommand {
     /// Runs the command line, turning usage errors into exit code 2 (choo's code for bad input).
     static func main() async {
         Output.ignoreBrokenPipes()
+        // Orphans of choo's children (`setsid`, double forks) come to choo, which stops and reaps them.
+        OrphanReaper.adoptOrphans(ownsEveryChild: true)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info

@@ -141,6 +141,9 @@ public struct EventType: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     /// Files in the user's checkout appeared, changed or disappeared during the run, and choo did
     /// not do it (choo's own): `paths`, and each path under `appeared`, `changed` or `removed`.
     public static let orchCheckoutChanged = EventType(rawValue: "orch.checkout.changed")
+    /// A child (agent, check, git) left processes running when it ended, even outside its process
+    /// group; they were stopped (choo's own).
+    public static let processLeftoversStopped = EventType(rawValue: "process.leftovers.stopped")
 }
 
 /// A JSON value, for event payloads.

@@ -207,14 +207,22 @@ public struct Orchestrator: Sendable {
             throw .git("could not open the run journal in \(base): \(error)")
         }
         // Children of a run that was killed keep running (each has a session of its own); the
-        // journal knows their process groups: stop them before touching the worktrees they use.
+        // journal knows their process groups and tags: stop them before touching their worktrees.
         let stopped = await ledger.stopLeftovers()
         if !stopped.isEmpty {
             bus.publish(
                 Event(
                     .orchLeftoversStopped,
-                    payload: ["process_groups": .array(stopped.map { JSONValue.int(Int($0)) })],
-                    error: "stopped \(stopped.count) process group(s) left running by an earlier run that was killed"
+                    payload: [
+                        "process_groups": .array(stopped.groups.map { JSONValue.int(Int($0)) }),
+                        "processes": .array(
+                            stopped.processes.map {
+                                .object(["pid": .int(Int($0.pid)), "command_line": .string($0.commandLine)])
+                            }
+                        ),
+                    ],
+                    error: "stopped \(stopped.groups.count) process group(s) and \(stopped.processes.count) "
+                        + "process(es) left running by an earlier run that was killed"
                 )
             )
         }
@@ -246,7 +254,7 @@ public struct Orchestrator: Sendable {
         try await recordCheckout(git: git, ledger: ledger)
         context.runLock = lock
         context.github = github
-        context.runner = LedgerRunner(inner: runner, ledger: ledger)
+        context.runner = LedgerRunner(inner: runner, ledger: ledger, bus: bus, worktreeBase: base)
         context.childLedger = ledger
         return context
     }

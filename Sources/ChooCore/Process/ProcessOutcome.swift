@@ -45,6 +45,8 @@ public struct ProcessOutcome: Sendable, Hashable {
     public var duration: Duration
     /// The child's process ID, which is also its process group ID.
     public var processIdentifier: Int32
+    /// What the child left running when it ended, which choo stopped before returning.
+    public var leftovers: [LeftoverProcess]
 
     /// Creates an outcome (runners and test doubles build these).
     public init(
@@ -53,7 +55,8 @@ public struct ProcessOutcome: Sendable, Hashable {
         output: String = "",
         errorOutput: String = "",
         duration: Duration = .zero,
-        processIdentifier: Int32 = 0
+        processIdentifier: Int32 = 0,
+        leftovers: [LeftoverProcess] = []
     ) {
         self.termination = termination
         self.stoppedBecause = stoppedBecause
@@ -61,6 +64,7 @@ public struct ProcessOutcome: Sendable, Hashable {
         self.errorOutput = errorOutput
         self.duration = duration
         self.processIdentifier = processIdentifier
+        self.leftovers = leftovers
     }
 
     /// Whether the process exited with status 0 by itself.

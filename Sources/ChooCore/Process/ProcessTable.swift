@@ -13,8 +13,7 @@ package enum ProcessTable {
     package static func isRunning(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
         #if os(Linux)
-        guard let state = status(of: pid) else { return false }
-        return state.state != "Z" && state.state != "X"
+        return entry(pid)?.isRunning ?? false
         #else
         return true
         #endif
@@ -24,12 +23,7 @@ package enum ProcessTable {
     package static func groupHasRunningMembers(_ group: Int32) -> Bool {
         guard kill(-group, 0) == 0 || errno == EPERM else { return false }
         #if os(Linux)
-        guard let entries = try? FileSystem.entries(of: "/proc") else { return true }
-        for entry in entries where entry.kind == .directory {
-            guard let pid = Int32(entry.name), let state = status(of: pid) else { continue }
-            if state.group == group && state.state != "Z" && state.state != "X" { return true }
-        }
-        return false
+        return entries().contains { $0.group == group && $0.isRunning }
         #else
         return true
         #endif
@@ -51,19 +45,4 @@ package enum ProcessTable {
     static func signalGroup(_ group: Int32, _ signal: Int32) {
         _ = kill(-group, signal)
     }
-
-    #if os(Linux)
-    /// The state letter and process group of `pid`, from `/proc/<pid>/stat`.
-    private static func status(of pid: Int32) -> (state: Character, group: Int32)? {
-        guard let bytes = try? FileSystem.readBytes("/proc/\(pid)/stat"),
-            let close = bytes.lastIndex(of: UInt8(ascii: ")"))
-        else { return nil }
-        // After "pid (comm) ": state, ppid, pgrp, ...
-        let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
-        guard fields.count > 2, let state = fields[0].first,
-            let group = Int32(String(decoding: fields[2], as: UTF8.self))
-        else { return nil }
-        return (Character(Unicode.Scalar(state)), group)
-    }
-    #endif
 }

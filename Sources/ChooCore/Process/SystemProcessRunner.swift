@@ -14,8 +14,12 @@ import Darwin
 ///
 /// Each child starts a new session, so it leads its own process group. Stopping it (timeout, idle
 /// timeout, cancellation of the calling task) sends SIGTERM to the whole group, then SIGKILL after
-/// ``ProcessSpec/terminationGrace``. When the child has ended, anything it left running in its
-/// group is stopped the same way, and `run` returns only once nothing in the group runs any more.
+/// ``ProcessSpec/terminationGrace``. Each child also gets a tag of its own in its environment
+/// (``ProcessTable/tagVariable``; one given in ``ProcessSpec/environment`` is kept), inherited by
+/// everything it starts. When the child has ended, anything it left running, in its group or with
+/// its tag, is stopped the same way (see `LeftoverSweep`) and reported in
+/// ``ProcessOutcome/leftovers``; `run` returns only once none of it runs any more. The first run
+/// makes this process a child subreaper (``OrphanReaper``), so escaped orphans stay its descendants.
 public struct SystemProcessRunner: ProcessRunning {
     /// The environment every child starts from; ``ProcessSpec/environment`` is applied on top.
     public var environment: [String: String]
@@ -39,7 +43,10 @@ public struct SystemProcessRunner: ProcessRunning {
                 reason: "the working directory \(directory) does not exist or is not a folder"
             )
         }
-        let environment = self.environment.merging(spec.environment) { $1 }
+        OrphanReaper.adoptOrphans()
+        var environment = self.environment.merging(spec.environment) { $1 }
+        let tag = spec.environment[ProcessTable.tagVariable] ?? UUID().uuidString
+        environment[ProcessTable.tagVariable] = tag
         let executable = try Self.locate(spec.executable, in: directory, environment: environment)
         let sink = try OutputSink(logFile: spec.logFile, onOutput: onOutput)
         let supervisor = Supervisor(spec: spec, clock: clock, started: started, sink: sink, onStart: onStart)
@@ -71,6 +78,7 @@ public struct SystemProcessRunner: ProcessRunning {
         defer { if let input { close(input) } }
 
         let launched: Launched
+        OrphanReaper.willLaunch()
         do {
             launched = try await withTaskCancellationHandler {
                 try await supervisor.launch(configuration, input: input)
@@ -78,10 +86,17 @@ public struct SystemProcessRunner: ProcessRunning {
                 supervisor.noteCancelled()
             }
         } catch {
+            OrphanReaper.launchEnded(supervisor.processIdentifier)
             throw .launchFailed(executable: executable, reason: Self.describe(error))
         }
+        OrphanReaper.launchEnded(supervisor.processIdentifier)
 
-        await supervisor.clearGroup(launched.processIdentifier)
+        let leftovers = await LeftoverSweep(
+            groups: [launched.processIdentifier],
+            tags: [tag],
+            grace: spec.terminationGrace,
+            groupTerminated: supervisor.terminationRequested
+        ).run()
         let termination: ProcessOutcome.Termination
         switch launched.status {
         case .exited(let code): termination = .exited(code)
@@ -93,7 +108,8 @@ public struct SystemProcessRunner: ProcessRunning {
             output: launched.tails[0].text,
             errorOutput: launched.tails.count > 1 ? launched.tails[1].text : "",
             duration: clock.now - started,
-            processIdentifier: launched.processIdentifier
+            processIdentifier: launched.processIdentifier,
+            leftovers: leftovers
         )
     }
 
@@ -137,6 +153,8 @@ private final class Supervisor: Sendable {
         var cancelled = false
         /// When SIGTERM went to the group because choo stopped it.
         var terminationRequested: ContinuousClock.Instant?
+        /// The child's pid, once it started.
+        var processIdentifier: Int32?
     }
 
     private enum ChildResult: Sendable {
@@ -170,6 +188,12 @@ private final class Supervisor: Sendable {
     var stopReason: ProcessOutcome.StopReason? {
         state.withLock { $0.stopReason ?? ($0.cancelled ? .cancelled : nil) }
     }
+
+    /// When choo sent SIGTERM to the group (deadline or cancellation), if it did.
+    var terminationRequested: ContinuousClock.Instant? { state.withLock { $0.terminationRequested } }
+
+    /// The child's pid, once it started.
+    var processIdentifier: Int32? { state.withLock { $0.processIdentifier } }
 
     /// Records that the calling task was cancelled (swift-subprocess then TERMs the group).
     func noteCancelled() {
@@ -223,6 +247,8 @@ private final class Supervisor: Sendable {
     /// Runs while the process runs: reads the streams, enforces the deadlines, and returns once
     /// the streams have ended and the process has exited.
     private func supervise(_ pid: Int32, streams: [SubprocessOutputSequence]) async -> [OutputTail] {
+        OrphanReaper.launched(pid)
+        state.withLock { $0.processIdentifier = pid }
         onStart(pid)
         return await withTaskGroup(of: ChildResult.self) { group in
             for (index, stream) in streams.enumerated() {
@@ -305,37 +331,6 @@ private final class Supervisor: Sendable {
             return
         }
         ProcessTable.signalGroup(pid, SIGKILL)
-    }
-
-    /// After the process was reaped: stops whatever is still running in its group (TERM, then
-    /// KILL after the grace period) and returns once nothing in the group runs any more.
-    func clearGroup(_ group: Int32) async {
-        guard ProcessTable.groupHasRunningMembers(group) else { return }
-        let requested = state.withLock { $0.terminationRequested }
-        let terminated: ContinuousClock.Instant
-        if let requested {
-            terminated = requested
-        } else {
-            ProcessTable.signalGroup(group, SIGTERM)
-            terminated = clock.now
-        }
-        if await waitUntilGroupStops(group, deadline: terminated + spec.terminationGrace) { return }
-        ProcessTable.signalGroup(group, SIGKILL)
-        _ = await waitUntilGroupStops(group, deadline: clock.now + .seconds(5))
-    }
-
-    /// Polls until group `group` has no running member or `deadline` passes; whether it stopped.
-    /// Works in a cancelled task too: the pauses run in a task of their own.
-    private func waitUntilGroupStops(_ group: Int32, deadline: ContinuousClock.Instant) async -> Bool {
-        var delay = Duration.milliseconds(1)
-        while ProcessTable.groupHasRunningMembers(group) {
-            let now = clock.now
-            guard now < deadline else { return false }
-            let pause = min(delay, deadline - now)
-            await Task { try? await Task.sleep(for: pause) }.value
-            delay = min(delay * 2, .milliseconds(25))
-        }
-        return true
     }
 }
 

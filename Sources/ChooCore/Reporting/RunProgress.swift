@@ -236,6 +236,8 @@ public enum EventLine {
             body =
                 style.yellow("stopping")
                 + ": no new units start; running agents finish their turn (Ctrl-C again to stop now)"
+        case .orchLeftoversStopped, .processLeftoversStopped:
+            body = (event.unit == nil ? "" : "\(unit)\(task): ") + style.yellow("leftovers ") + (event.error ?? "")
         default: body = nil
         }
         guard let body else { return nil }

@@ -6,11 +6,24 @@ import Glibc
 import Darwin
 #endif
 
-/// Keeps the process group of every child a run starts in the run journal, so that the next run
-/// can stop children a killed run left behind. (Every child has a session of its own, so it
-/// outlives a `kill -9` of choo.) Each record holds the group leader's start time from `/proc`, so
-/// a process group id reused by an unrelated process is never touched.
+/// Keeps the process group and the tag (``ProcessTable/tagVariable``) of every child a run starts
+/// in the run journal, so that the next run can stop children a killed run left behind. (Every
+/// child has a session of its own, so it outlives a `kill -9` of choo; what it started carries its
+/// tag even when it left the group.) Each record holds the group leader's start time from `/proc`,
+/// so a process group id reused by an unrelated process is never touched.
 public struct ChildProcessLedger: Sendable {
+    /// What ``stopLeftovers(grace:)`` stopped.
+    public struct Stopped: Sendable, Hashable {
+        /// The recorded process groups that were still alive.
+        public var groups: [Int32]
+        /// Every process stopped, with its command line: the groups' members, and processes with
+        /// an earlier run's tag that had left their groups.
+        public var processes: [LeftoverProcess]
+
+        /// Whether nothing was left running.
+        public var isEmpty: Bool { groups.isEmpty && processes.isEmpty }
+    }
+
     /// Where children are recorded.
     public let journal: RunJournal
     /// The run whose children this ledger records.
@@ -22,31 +35,36 @@ public struct ChildProcessLedger: Sendable {
         self.run = run
     }
 
-    /// Stops every process group recorded by an earlier run that is still alive (TERM, then KILL
-    /// after `grace`), and marks them ended. Returns the groups it stopped.
+    /// Stops every process group recorded by an earlier run that is still alive, and every process
+    /// carrying the tag of such a child (TERM, then KILL after `grace`), and marks them ended.
     @discardableResult
-    public func stopLeftovers(grace: Duration = .seconds(2)) async -> [Int32] {
+    public func stopLeftovers(grace: Duration = .seconds(2)) async -> Stopped {
         let recorded = (try? journal.unendedChildren(otherThan: run)) ?? []
-        var stopped: [Int32] = []
-        for (group, start) in recorded where Self.isOurs(group: group, startTime: start) {
-            kill(-group, SIGTERM)
-            stopped.append(group)
-        }
-        if !stopped.isEmpty {
-            let deadline = ContinuousClock.now + grace
-            while stopped.contains(where: { ProcessTable.groupHasRunningMembers($0) }), ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
-            for group in stopped where ProcessTable.groupHasRunningMembers(group) { kill(-group, SIGKILL) }
+        let groups = recorded.filter { Self.isOurs(group: $0.group, startTime: $0.startTime) }.map(\.group)
+        let tags = Set(recorded.compactMap(\.tag))
+        var processes: [LeftoverProcess] = []
+        if !groups.isEmpty || !tags.isEmpty {
+            processes = await LeftoverSweep(
+                groups: Set(groups),
+                tags: tags,
+                descendantsOnly: false,
+                grace: grace,
+                groupTerminated: nil
+            ).run()
         }
         journal.closeChildren(otherThan: run)
-        return stopped
+        return Stopped(groups: groups, processes: processes)
     }
 
-    /// Records a child that just started (its pid is its process group).
-    public func record(_ group: Int32) {
-        guard let start = Self.startTime(of: group) else { return }
-        journal.recordChild(run: run, group: group, startTime: start)
+    /// A new tag for a child of this run: the run's number and a random part.
+    public func newTag() -> String {
+        "choo-\(run)-\(UUID().uuidString)"
+    }
+
+    /// Records a child that just started (its pid is its process group), tagged `tag`.
+    public func record(_ group: Int32, tag: String? = nil) {
+        guard let start = ProcessTable.entry(group)?.startTime else { return }
+        journal.recordChild(run: run, group: group, startTime: start, tag: tag)
     }
 
     /// Records that a child has ended.
@@ -59,33 +77,35 @@ public struct ChildProcessLedger: Sendable {
     /// while the group has members).
     static func isOurs(group: Int32, startTime: UInt64) -> Bool {
         guard ProcessTable.groupHasRunningMembers(group) else { return false }
-        guard let leaderStart = Self.startTime(of: group) else { return true }
+        guard let leaderStart = ProcessTable.entry(group)?.startTime else { return true }
         return leaderStart == startTime
-    }
-
-    /// The start time (clock ticks since boot) of process `pid`, from `/proc/<pid>/stat`.
-    static func startTime(of pid: Int32) -> UInt64? {
-        guard let bytes = try? FileSystem.readBytes("/proc/\(pid)/stat"),
-            let close = bytes.lastIndex(of: UInt8(ascii: ")"))
-        else { return nil }
-        // After "pid (comm) " come fields 3...; the start time is field 22.
-        let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
-        guard fields.count > 19 else { return nil }
-        return UInt64(String(decoding: fields[19], as: UTF8.self))
     }
 }
 
-/// A runner that records every child's process group in a ``ChildProcessLedger``, and its end.
+/// A runner that records every child's process group and tag in a ``ChildProcessLedger``, and its
+/// end; with a bus, it publishes ``EventType/processLeftoversStopped`` for every child that left
+/// processes running (the runner stopped them).
 public struct LedgerRunner: ProcessRunning {
     /// The runner that does the work.
     public var inner: any ProcessRunning
     /// Where children are recorded.
     public var ledger: ChildProcessLedger
+    /// Where leftovers are reported, if anywhere.
+    public var bus: EventBus?
+    /// The folder whose subfolders are units' worktrees: a child working in one is the unit's.
+    public var worktreeBase: String?
 
     /// Wraps `inner`.
-    public init(inner: any ProcessRunning, ledger: ChildProcessLedger) {
+    public init(
+        inner: any ProcessRunning,
+        ledger: ChildProcessLedger,
+        bus: EventBus? = nil,
+        worktreeBase: String? = nil
+    ) {
         self.inner = inner
         self.ledger = ledger
+        self.bus = bus
+        self.worktreeBase = worktreeBase
     }
 
     public func run(
@@ -94,15 +114,46 @@ public struct LedgerRunner: ProcessRunning {
         onOutput: @escaping @Sendable (String) -> Void
     ) async throws(ProcessError) -> ProcessOutcome {
         let ledger = self.ledger
+        var spec = spec
+        // Always a new tag: one inherited from choo's own environment would name choo's parent's child.
+        let tag = ledger.newTag()
+        spec.environment[ProcessTable.tagVariable] = tag
         let outcome = try await inner.run(
             spec,
             onStart: { pid in
-                ledger.record(pid)
+                ledger.record(pid, tag: tag)
                 onStart(pid)
             },
             onOutput: onOutput
         )
         ledger.ended(outcome.processIdentifier)
+        if let bus, !outcome.leftovers.isEmpty { bus.publish(leftoversEvent(spec, outcome)) }
         return outcome
+    }
+
+    /// The event naming what the child of `spec` left running.
+    private func leftoversEvent(_ spec: ProcessSpec, _ outcome: ProcessOutcome) -> Event {
+        var unit: String?
+        if let worktreeBase, spec.workingDirectory.hasPrefix(worktreeBase + "/") {
+            unit = spec.workingDirectory.dropFirst(worktreeBase.count + 1).split(separator: "/").first.map(String.init)
+        }
+        // The executable only: an agent's arguments can hold the whole prompt.
+        let command = spec.executable
+        return Event(
+            .processLeftoversStopped,
+            unit: unit,
+            payload: [
+                "command": .string(command),
+                "working_directory": .string(spec.workingDirectory),
+                "process_group": .int(Int(outcome.processIdentifier)),
+                "processes": .array(
+                    outcome.leftovers.map {
+                        .object(["pid": .int(Int($0.pid)), "command_line": .string($0.commandLine)])
+                    }
+                ),
+            ],
+            error: "stopped \(outcome.leftovers.count) process(es) that \(command) left running: "
+                + outcome.leftovers.map(\.commandLine).joined(separator: "; ")
+        )
     }
 }

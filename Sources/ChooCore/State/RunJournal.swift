@@ -118,6 +118,9 @@ public final class RunJournal: Sendable {
                 table.column("now_fingerprint", .text)
             }
         }
+        migrator.registerMigration("v4: child process tags") { db in
+            try db.alter(table: "processes") { table in table.add(column: "tag", .text) }
+        }
         return migrator
     }
 
@@ -223,12 +226,12 @@ public final class RunJournal: Sendable {
     // MARK: Child processes
 
     /// Records that run `run` started a child whose process group is `group` (leader start time
-    /// `startTime`, from `/proc`).
-    public func recordChild(run: Int64, group: Int32, startTime: UInt64) {
+    /// `startTime`, from `/proc`), tagged `tag` (see ``ChildProcessLedger``).
+    public func recordChild(run: Int64, group: Int32, startTime: UInt64, tag: String? = nil) {
         try? pool.write { db in
             try db.execute(
-                sql: "INSERT INTO processes (runsId, pgid, start_time) VALUES (?, ?, ?)",
-                arguments: [run, Int(group), Int64(bitPattern: startTime)]
+                sql: "INSERT INTO processes (runsId, pgid, start_time, tag) VALUES (?, ?, ?, ?)",
+                arguments: [run, Int(group), Int64(bitPattern: startTime), tag]
             )
         }
     }
@@ -245,16 +248,19 @@ public final class RunJournal: Sendable {
 
     /// Children of runs other than `run` that were never recorded as ended: what a killed run may
     /// have left running.
-    public func unendedChildren(otherThan run: Int64?) throws -> [(group: Int32, startTime: UInt64)] {
+    public func unendedChildren(
+        otherThan run: Int64?
+    ) throws -> [(group: Int32, startTime: UInt64, tag: String?)] {
         try pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT pgid, start_time FROM processes WHERE ended = 0 AND runsId IS NOT ?",
+                sql: "SELECT pgid, start_time, tag FROM processes WHERE ended = 0 AND runsId IS NOT ?",
                 arguments: [run]
             ).map { row in
                 let start: Int64 = row["start_time"]
                 let group: Int = row["pgid"]
-                return (Int32(group), UInt64(bitPattern: start))
+                let tag: String? = row["tag"]
+                return (Int32(group), UInt64(bitPattern: start), tag)
             }
         }
     }

@@ -248,17 +248,7 @@ struct SystemProcessRunnerTests {
 
     @Test("cancelling the calling task stops the child and reports .cancelled")
     func cancellation() async throws {
-        let (started, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let runner = runner
-        let spec = shell("echo started; exec sleep 30")
-        let task = Task {
-            try await runner.run(spec, onStart: { _ in }, onOutput: { _ in continuation.yield(0) })
-        }
-        // Wait for the first output, so the child is surely running when the task is cancelled.
-        var iterator = started.makeAsyncIterator()
-        _ = await iterator.next()
-        task.cancel()
-        let outcome = try await task.value
+        let outcome = try await runner.runCancelledAfterFirstOutput(shell("echo started; exec sleep 30"))
         #expect(outcome.stoppedBecause == .cancelled)
         #expect(outcome.termination == .signaled(SIGTERM))
         #expect(outcome.duration < Self.stoppedEarly)
@@ -267,17 +257,9 @@ struct SystemProcessRunnerTests {
 
     @Test("cancelling stops a child that ignores SIGTERM with SIGKILL after the grace period")
     func cancellationEscalates() async throws {
-        let (started, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let runner = runner
         var spec = shell("trap '' TERM; echo started; sleep 30")
         spec.terminationGrace = .milliseconds(200)
-        let task = Task {
-            try await runner.run(spec, onStart: { _ in }, onOutput: { _ in continuation.yield(0) })
-        }
-        var iterator = started.makeAsyncIterator()
-        _ = await iterator.next()
-        task.cancel()
-        let outcome = try await task.value
+        let outcome = try await runner.runCancelledAfterFirstOutput(spec)
         #expect(outcome.stoppedBecause == .cancelled)
         #expect(outcome.termination == .signaled(SIGKILL))
         #expect(outcome.duration < Self.stoppedEarly)
