@@ -48,9 +48,11 @@ struct BranchGuard: Sendable {
     /// The ref holding the last commit choo made for `unit`.
     static func reference(for unit: String) -> String { "refs/choo/units/" + unit }
 
-    /// Records HEAD as the last commit choo made (or trusts) on the branch.
-    func record() async throws {
-        guard let head = try await git.resolve("HEAD") else { return }
+    /// Records `commit` (HEAD when not given) as the last commit choo made (or trusts) on the branch.
+    func record(_ commit: String? = nil) async throws {
+        var head = commit
+        if head == nil { head = try await git.resolve("HEAD") }
+        guard let head else { return }
         try await git.updateReference(Self.reference(for: unit), to: head)
         records?.setCommit(head, for: unit)
     }
@@ -83,9 +85,10 @@ struct BranchGuard: Sendable {
     }
 
     /// Puts the branch back if the agent moved it away from choo's last commit; `nil` when nothing
-    /// needed doing (the usual case costs five git processes).
+    /// needed doing (the usual case costs one git process).
     func restore() async throws -> Restoration? {
         guard let kept = try await recorded() else { return nil }
+        if try await untouched(kept) { return nil }
         let repaired = try await repairReference()
         let head = try await git.resolve("HEAD")
         let attached = try await git.symbolicHead()
@@ -140,6 +143,28 @@ struct BranchGuard: Sendable {
         return Restoration(from: head, to: good, problem: problem, aborted: aborted, saved: saved)
     }
 
+    /// The usual case in one git process: HEAD and the ref are `kept`, HEAD is on the branch, and no
+    /// operation is in progress.
+    private func untouched(_ kept: String) async throws -> Bool {
+        let arguments =
+            ["rev-parse", "HEAD", Self.reference(for: unit)] + Self.operationMarkers.flatMap { ["--git-path", $0.0] }
+            + ["--symbolic-full-name", "HEAD"]
+        guard let output = try? await git.run(arguments) else { return false }
+        let lines = output.split(separator: "\n").map(String.init)
+        guard lines.count == Self.operationMarkers.count + 3, lines[0] == kept, lines[1] == kept,
+            lines[lines.count - 1] == "refs/heads/" + branch
+        else { return false }
+        return !lines[2 ..< lines.count - 1].contains {
+            FileSystem.exists(FileSystem.absolute($0, relativeTo: git.repository))
+        }
+    }
+
+    /// The files a git operation left half-way leaves in the git folder, with the command that aborts it.
+    static let operationMarkers = [
+        ("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge"),
+        ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert"),
+    ]
+
     /// Applies `patch` to the working tree if it applies cleanly; whether it did.
     private func apply(_ patch: String) async throws -> Bool {
         let file = FileManager.default.temporaryDirectory.path + "/choo-patch-" + UUID().uuidString
@@ -151,10 +176,7 @@ struct BranchGuard: Sendable {
 
     /// Aborts a rebase, merge, cherry-pick or revert left in progress; the ones it aborted.
     func abortUnfinishedOperations() async throws -> [String] {
-        let markers = [
-            ("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge"),
-            ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert"),
-        ]
+        let markers = Self.operationMarkers
         let paths = try await git.run(["rev-parse"] + markers.flatMap { ["--git-path", $0.0] })
             .split(separator: "\n").map(String.init)
         var aborted: [String] = []

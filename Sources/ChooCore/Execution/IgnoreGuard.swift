@@ -20,14 +20,12 @@ struct IgnoreGuard: Sendable {
         return files
     }
 
-    /// The ignored files (folders collapsed, as `name/`) whose rule is not a trusted one: trusted
+    /// Of the ignored files `candidates` (folders collapsed, as `name/`, as `git status` lists them),
+    /// those whose rule is not a trusted one: trusted
     /// are the patterns of each `.gitignore` in `reference` and of the untracked ignore files in
     /// `started` (what they held when the unit started). Rules from anywhere else (the user's
     /// global excludes) are trusted.
-    func newlyIgnored(reference: String, started: [String: String]) async throws -> [String] {
-        let ignored = try await git.untrackedFiles(includingIgnored: true, folders: true)
-        let plain = Set(try await git.untrackedFiles(folders: true))
-        let candidates = ignored.filter { !plain.contains($0) }
+    func newlyIgnored(_ candidates: [String], reference: String, started: [String: String]) async throws -> [String] {
         guard !candidates.isEmpty else { return [] }
         let output = try await git.execute(
             ["check-ignore", "--verbose", "-z", "--stdin"],

@@ -125,6 +125,36 @@ struct SpecGuard: Sendable {
         return changes
     }
 
+    /// ``changes(from:allowingStatusOf:only:)`` when HEAD is the reference commit: `status` already
+    /// says which files differ from it, so nothing needs hashing.
+    func changes(
+        from reference: [String: TreeEntry],
+        allowingStatusOf statusUnit: String?,
+        status: WorktreeStatus
+    ) async throws -> [Change] {
+        let now = current()
+        let differing = Set(status.changed + status.untracked)
+        var changes: [Change] = []
+        for path in Set(now.keys).union(reference.keys).sorted() {
+            guard let entry = reference[path] else {
+                changes.append(Change(path: path, kind: .added))
+                continue
+            }
+            guard let kind = now[path] else {
+                changes.append(Change(path: path, kind: .removed))
+                continue
+            }
+            guard differing.contains(path) else { continue }
+            if kind == .regular, entry.mode.hasPrefix("100"), let statusUnit,
+                try await onlyStatusChanged(path, entry: entry, unit: statusUnit)
+            {
+                continue
+            }
+            changes.append(Change(path: path, kind: .modified))
+        }
+        return changes
+    }
+
     /// Whether the only difference between the reference and the file at `path` is the value of
     /// `status:` (set to a valid task status), and the file is a task file of `unit`.
     private func onlyStatusChanged(_ path: String, entry: TreeEntry, unit: String) async throws -> Bool {

@@ -64,14 +64,16 @@ extension UnitLifecycle {
     /// ignored only by a rule the agent added, wait outside the worktree meanwhile.
     func checkShell(_ command: String, unit: String, worktree: String) async throws -> ProcessOutcome {
         let git = Git(repository: worktree, runner: context.runner)
+        let status = try await git.status(includingIgnored: true)
         var hidden: [String] = []
-        if let reference = try await branchGuard(unit: unit, worktree: worktree).recorded() {
+        if !status.ignored.isEmpty, let reference = try await branchGuard(unit: unit, worktree: worktree).recorded() {
             let ignore = IgnoreGuard(git: git)
             var started = context.records.ignoreFiles(of: unit)
             if started == nil { started = try await ignore.untrackedIgnoreFiles() }
-            hidden = try await ignore.newlyIgnored(reference: reference, started: started ?? [:])
+            hidden = try await ignore.newlyIgnored(status.ignored, reference: reference, started: started ?? [:])
         }
-        let (outcome, stranded) = try await untrackedAside(unit: unit, worktree: worktree).run(also: hidden) {
+        let aside = untrackedAside(unit: unit, worktree: worktree)
+        let (outcome, stranded) = try await aside.run(files: status.untracked + hidden) {
             try await shell(command, in: worktree)
         }
         publishStranded(stranded, unit: unit)
@@ -106,10 +108,18 @@ extension UnitLifecycle {
             )
         }
         guard let reference = try await branch.recorded() else { return review }
+        let git = Git(repository: worktree, runner: context.runner)
+        // One `git status` says what differs; when HEAD is choo's commit that is all there is to know.
+        let status = try await git.status()
+        let atReference = status.head == reference
         if !context.config.verify.agentMayEditSpecs {
             let guardian = specGuard(unit: unit, worktree: worktree)
             let tree = try await guardian.reference(at: reference)
-            review.specChanges = try await guardian.changes(from: tree, allowingStatusOf: statusMayChange ? unit : nil)
+            let allowed = statusMayChange ? unit : nil
+            review.specChanges =
+                atReference
+                ? try await guardian.changes(from: tree, allowingStatusOf: allowed, status: status)
+                : try await guardian.changes(from: tree, allowingStatusOf: allowed)
             if !review.specChanges.isEmpty {
                 let aside = try await guardian.undo(review.specChanges, reference: tree)
                 context.bus.publish(
@@ -129,8 +139,8 @@ extension UnitLifecycle {
             }
         }
         if markers, context.config.verify.conflictMarkers != .off {
-            let git = Git(repository: worktree, runner: context.runner)
-            let changed = Set(try await git.changedFiles(since: reference) + git.untrackedFiles())
+            let committed = atReference ? [] : try await git.changedFiles(since: reference)
+            let changed = Set(committed + status.changed + status.untracked)
             review.markers = ConflictMarkers.find(
                 in: Array(changed),
                 worktree: worktree,
@@ -190,8 +200,9 @@ extension UnitLifecycle {
         return value
     }
 
-    /// Records the unit's HEAD as choo's own commit, so later turns are measured against it.
-    func recordChooCommit(unit: String, worktree: String) async throws {
-        try await branchGuard(unit: unit, worktree: worktree).record()
+    /// Records `commit` (the unit's HEAD when not given) as choo's own, so later turns are measured
+    /// against it.
+    func recordChooCommit(unit: String, worktree: String, commit: String? = nil) async throws {
+        try await branchGuard(unit: unit, worktree: worktree).record(commit)
     }
 }

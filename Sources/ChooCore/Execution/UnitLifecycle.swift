@@ -416,9 +416,8 @@ public struct UnitLifecycle: Sendable {
                 message += "\n\nAlso completes " + marked.dropFirst().map(\.displayName).joined(separator: ", ") + "."
             }
             try recordProgress(of: after, worktree: worktree)
-            try await git.run(["add", "--", after.planFile])
-            let commit = try await git.commitStaged(message: message)
-            try await recordChooCommit(unit: unit, worktree: worktree)
+            let commit = try await git.commitStaged(message: message, including: [after.planFile])
+            try await recordChooCommit(unit: unit, worktree: worktree, commit: commit)
             context.bus.publish(
                 Event(.taskCommitted, unit: unit, task: first.number, payload: ["commit": .string(commit ?? "")])
             )

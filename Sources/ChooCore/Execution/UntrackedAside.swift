@@ -13,11 +13,12 @@ struct UntrackedAside: Sendable {
     /// Runs `body` with the untracked files moved aside; they are put back even when it throws.
     /// Returns what `body` returned and the files that could not go back because the check made a
     /// file at the same path (those stay in ``folder``).
-    /// `extra` names more files to move aside (ignored only by a rule the agent added).
-    func run<T: Sendable>(also extra: [String] = [], _ body: () async throws -> T) async throws
+    /// `files` are the ones to move (untracked, and ignored only by a rule the agent added), as the
+    /// caller's `git status` found them.
+    func run<T: Sendable>(files: [String], _ body: () async throws -> T) async throws
         -> (value: T, stranded: [String])
     {
-        let files = Array(Set(try await git.untrackedFiles() + extra)).sorted()
+        let files = Array(Set(files)).sorted()
         guard !files.isEmpty else { return (try await body(), []) }
         var moved: [String] = []
         do {

@@ -108,3 +108,53 @@ extension Git {
         return try await run(identity + ["commit-tree", tree, "-m", message] + (head.map { ["-p", $0] } ?? []))
     }
 }
+
+/// The working tree as one `git status` sees it: HEAD, the branch, and the paths that differ.
+public struct WorktreeStatus: Sendable, Hashable {
+    /// The commit HEAD names, `nil` before the first commit.
+    public var head: String?
+    /// The branch HEAD is on (`ralph/core`), `nil` when detached.
+    public var branch: String?
+    /// Tracked files that differ from HEAD, staged or not (unmerged ones too).
+    public var changed: [String] = []
+    /// Files git does not track and does not ignore.
+    public var untracked: [String] = []
+    /// Ignored files, a folder that is ignored as a whole once (`name/`); only when asked for.
+    public var ignored: [String] = []
+}
+
+extension Git {
+    /// One `git status --porcelain=v2 --branch -z --untracked-files=all` of the whole working tree,
+    /// with ignored files (`--ignored=matching`) when `includingIgnored`.
+    public func status(includingIgnored: Bool = false) async throws(GitError) -> WorktreeStatus {
+        var arguments = ["status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all", "--no-renames"]
+        if includingIgnored { arguments.append("--ignored=matching") }
+        let result = try await execute(arguments)
+        guard result.outcome.termination == .exited(0) else { throw failure(result) }
+        return Self.parseStatus(v2: result.outcome.output)
+    }
+
+    /// Parses `git status --porcelain=v2 --branch -z --no-renames` output.
+    static func parseStatus(v2 output: String) -> WorktreeStatus {
+        var status = WorktreeStatus()
+        for record in output.split(separator: "\0") {
+            if record.hasPrefix("# branch.oid ") {
+                let value = String(record.dropFirst("# branch.oid ".count))
+                status.head = value == "(initial)" ? nil : value
+            } else if record.hasPrefix("# branch.head ") {
+                let value = String(record.dropFirst("# branch.head ".count))
+                status.branch = value == "(detached)" ? nil : value
+            } else if record.hasPrefix("? ") {
+                status.untracked.append(String(record.dropFirst(2)))
+            } else if record.hasPrefix("! ") {
+                status.ignored.append(String(record.dropFirst(2)))
+            } else if record.hasPrefix("1 ") || record.hasPrefix("u ") {
+                // `1 XY sub mH mI mW hH hI path` (8 fields before the path), `u` has 10.
+                let fields = record.hasPrefix("1 ") ? 8 : 10
+                let parts = record.split(separator: " ", maxSplits: fields, omittingEmptySubsequences: false)
+                if parts.count == fields + 1 { status.changed.append(String(parts[fields])) }
+            }
+        }
+        return status
+    }
+}

@@ -103,14 +103,15 @@ public struct Git: Sendable {
         return try await commitStaged(message: message)
     }
 
-    /// Commits what is staged, exactly (files changed since are left as they are); the new commit's
-    /// hash, or `nil` if nothing is staged. When git has no identity configured, commits as
+    /// Commits what is staged, exactly (files changed since are left as they are), plus the current
+    /// content of `paths`; the new commit's hash, or `nil` if nothing is staged. When git has no identity configured, commits as
     /// ``fallbackIdentity``.
-    public func commitStaged(message: String) async throws(GitError) -> String? {
+    public func commitStaged(message: String, including paths: [String] = []) async throws(GitError) -> String? {
+        let command = ["commit", "--quiet", "--file", "-"] + (paths.isEmpty ? [] : ["--include", "--"] + paths)
         // The common case costs one process: commit. Only when it fails is it worth finding out
         // why: nothing staged (no commit, nil) or no identity configured (commit as choo).
         // The message goes on stdin: a task title can be longer than one argument may be.
-        let attempt = try await execute(["commit", "--quiet", "--file", "-"], input: message)
+        let attempt = try await execute(command, input: message)
         if attempt.outcome.termination != .exited(0) {
             let staged = try await execute(["diff", "--cached", "--quiet"])
             switch staged.outcome.termination {
@@ -120,7 +121,7 @@ public struct Git: Sendable {
             }
             let identity = try await identityOverrides()
             guard !identity.isEmpty else { throw failure(attempt) }
-            try await run(identity + ["commit", "--quiet", "--file", "-"], input: message)
+            try await run(identity + command, input: message)
         }
         return try await run(["rev-parse", "HEAD"])
     }

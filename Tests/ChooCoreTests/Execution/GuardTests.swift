@@ -255,7 +255,10 @@ struct UntrackedAsideTests {
             git: Git(repository: repository.path, environment: GitRepository.environment),
             folder: TemporaryDirectory.current("aside")
         )
-        let seen = try await aside.run {
+        let status = try await aside.git.status(includingIgnored: true)
+        #expect(status.untracked == ["stray/file.txt"])
+        #expect(status.ignored == ["cache/"])
+        let seen = try await aside.run(files: status.untracked) {
             (
                 FileManager.default.fileExists(atPath: repository("stray/file.txt")),
                 FileManager.default.fileExists(atPath: repository("cache/build.o"))
