@@ -99,30 +99,17 @@ struct SpecGuard: Sendable {
     ) async throws -> [Change] {
         var now = current()
         if let paths { now = now.filter { paths.contains($0.key) } }
-        var changes: [Change] = []
         let regular = now.filter { $0.value == .regular && reference[$0.key]?.mode.hasPrefix("100") == true }
             .keys.sorted()
         let hashes = try await git.hashObjects(regular)
         let hashOf = Dictionary(uniqueKeysWithValues: zip(regular, hashes))
-        for path in Set(now.keys).union(reference.keys).sorted() {
-            guard let entry = reference[path] else {
-                changes.append(Change(path: path, kind: .added))
-                continue
+        return try await compare(now, with: reference, allowingStatusOf: statusUnit) { path, entry, kind in
+            if let hash = hashOf[path] { return hash != entry.object }
+            if entry.mode == "120000", case .link(let target) = kind {
+                return try await git.blob(entry.object) != target
             }
-            guard let kind = now[path] else {
-                changes.append(Change(path: path, kind: .removed))
-                continue
-            }
-            if let hash = hashOf[path] {
-                if hash == entry.object { continue }
-                if let statusUnit, try await onlyStatusChanged(path, entry: entry, unit: statusUnit) { continue }
-            } else if entry.mode == "120000", case .link(let target) = kind, try await git.blob(entry.object) == target
-            {
-                continue
-            }
-            changes.append(Change(path: path, kind: .modified))
+            return true
         }
-        return changes
     }
 
     /// ``changes(from:allowingStatusOf:only:)`` when HEAD is the reference commit: `status` already
@@ -132,8 +119,20 @@ struct SpecGuard: Sendable {
         allowingStatusOf statusUnit: String?,
         status: WorktreeStatus
     ) async throws -> [Change] {
-        let now = current()
         let differing = Set(status.changed + status.untracked)
+        return try await compare(current(), with: reference, allowingStatusOf: statusUnit) { path, _, _ in
+            differing.contains(path)
+        }
+    }
+
+    /// The changes between the spec files `now` and `reference`: added, removed, and modified where
+    /// `differs` says so, except an allowed status change.
+    private func compare(
+        _ now: [String: FileKind],
+        with reference: [String: TreeEntry],
+        allowingStatusOf statusUnit: String?,
+        differs: (String, TreeEntry, FileKind) async throws -> Bool
+    ) async throws -> [Change] {
         var changes: [Change] = []
         for path in Set(now.keys).union(reference.keys).sorted() {
             guard let entry = reference[path] else {
@@ -144,7 +143,7 @@ struct SpecGuard: Sendable {
                 changes.append(Change(path: path, kind: .removed))
                 continue
             }
-            guard differing.contains(path) else { continue }
+            guard try await differs(path, entry, kind) else { continue }
             if kind == .regular, entry.mode.hasPrefix("100"), let statusUnit,
                 try await onlyStatusChanged(path, entry: entry, unit: statusUnit)
             {
