@@ -86,9 +86,13 @@ struct BranchGuard: Sendable {
 
     /// Puts the branch back if the agent moved it away from choo's last commit; `nil` when nothing
     /// needed doing (the usual case costs one git process).
-    func restore() async throws -> Restoration? {
+    func restore(status: WorktreeStatus? = nil) async throws -> Restoration? {
         guard let kept = try await recorded() else { return nil }
-        if try await untouched(kept) { return nil }
+        if let status {
+            if try await untouched(kept, status: status) { return nil }
+        } else if try await untouched(kept) {
+            return nil
+        }
         let repaired = try await repairReference()
         let head = try await git.resolve("HEAD")
         let attached = try await git.symbolicHead()
@@ -157,6 +161,27 @@ struct BranchGuard: Sendable {
         return !lines[2 ..< lines.count - 1].contains {
             FileSystem.exists(FileSystem.absolute($0, relativeTo: git.repository))
         }
+    }
+
+    /// ``untouched(_:)`` from a `git status` already taken: HEAD and the branch come from it, the
+    /// rest from the git folders' files, so the usual case runs no git process at all.
+    private func untouched(_ kept: String, status: WorktreeStatus) async throws -> Bool {
+        guard status.head == kept, status.branch == branch else { return false }
+        let folders: (git: String, common: String)
+        if let known = records?.gitFolders(of: git.repository) {
+            folders = known
+        } else {
+            let lines = try await git.run(["rev-parse", "--absolute-git-dir", "--git-common-dir"])
+                .split(separator: "\n").map(String.init)
+            guard lines.count == 2 else { return false }
+            folders = (lines[0], FileSystem.absolute(lines[1], relativeTo: git.repository))
+            records?.setGitFolders(folders, of: git.repository)
+        }
+        if Self.operationMarkers.contains(where: { FileSystem.exists(folders.git + "/" + $0.0) }) { return false }
+        // The ref as a loose file; a packed one is asked of git.
+        let loose = try? FileSystem.readText(folders.common + "/" + Self.reference(for: unit))
+        if let loose { return loose.trimmingCharacters(in: .whitespacesAndNewlines) == kept }
+        return try await git.resolve(Self.reference(for: unit)) == kept
     }
 
     /// The files a git operation left half-way leaves in the git folder, with the command that aborts it.

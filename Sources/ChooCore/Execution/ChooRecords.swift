@@ -8,6 +8,7 @@ import Synchronization
 public final class ChooRecords: Sendable {
     private let commits = Mutex<[String: String]>([:])
     private let ignoreFiles = Mutex<[String: [String: String]]>([:])
+    private let folders = Mutex<[String: (git: String, common: String)]>([:])
 
     /// An empty record.
     public init() {}
@@ -25,6 +26,16 @@ public final class ChooRecords: Sendable {
     /// The ignore files (absolute path -> content) `unit` started with, or `nil` before it started.
     public func ignoreFiles(of unit: String) -> [String: String]? {
         ignoreFiles.withLock { $0[unit] }
+    }
+
+    /// The git folder and the common git folder of the worktree at `path`, once known.
+    public func gitFolders(of path: String) -> (git: String, common: String)? {
+        folders.withLock { $0[path] }
+    }
+
+    /// Records the git folders of the worktree at `path`.
+    public func setGitFolders(_ value: (git: String, common: String), of path: String) {
+        folders.withLock { $0[path] = value }
     }
 
     /// Records the ignore files `unit` starts with.

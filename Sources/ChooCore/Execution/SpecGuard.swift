@@ -112,17 +112,40 @@ struct SpecGuard: Sendable {
         }
     }
 
-    /// ``changes(from:allowingStatusOf:only:)`` when HEAD is the reference commit: `status` already
-    /// says which files differ from it, so nothing needs hashing.
-    func changes(
-        from reference: [String: TreeEntry],
-        allowingStatusOf statusUnit: String?,
-        status: WorktreeStatus
-    ) async throws -> [Change] {
-        let differing = Set(status.changed + status.untracked)
-        return try await compare(current(), with: reference, allowingStatusOf: statusUnit) { path, _, _ in
-            differing.contains(path)
+    /// ``changes(from:allowingStatusOf:only:)`` when HEAD is the reference commit and `status` (with
+    /// ignored files) was taken of it: `status` says which spec files differ and what HEAD has of
+    /// them, so in the usual case nothing is listed, hashed or read from git at all. Returns the
+    /// changes and the reference entries they need to be undone; `nil` when `status` cannot say
+    /// (a conflict, a spec path inside an ignored folder), and the full comparison must be made.
+    func changes(allowingStatusOf statusUnit: String?, status: WorktreeStatus) async throws
+        -> (changes: [Change], reference: [String: TreeEntry])?
+    {
+        let isSpec = { (path: String) in Self.isSpecPath(path, tasksDirectory: tasksDirectory) }
+        let prefix = tasksDirectory == "." || tasksDirectory.isEmpty ? "" : tasksDirectory + "/"
+        let hiddenFolders = status.ignored.filter { $0.hasSuffix("/") }
+        if hiddenFolders.contains(where: { prefix.hasPrefix($0) || $0.hasPrefix(prefix) }) { return nil }
+        if status.unmerged.contains(where: isSpec) { return nil }
+        var changes: [Change] = []
+        for path in (status.untracked + status.ignored).filter(isSpec).sorted() {
+            changes.append(Change(path: path, kind: .added))
         }
+        for path in status.changed.filter(isSpec).sorted() {
+            guard let entry = status.inHead[path] else {
+                changes.append(Change(path: path, kind: .added))
+                continue
+            }
+            if status.deleted.contains(path) || FileKind(path: worktree + "/" + path) == nil {
+                changes.append(Change(path: path, kind: .removed))
+                continue
+            }
+            if FileKind(path: worktree + "/" + path) == .regular, entry.mode.hasPrefix("100"), let statusUnit,
+                try await onlyStatusChanged(path, entry: entry, unit: statusUnit)
+            {
+                continue
+            }
+            changes.append(Change(path: path, kind: .modified))
+        }
+        return (changes.sorted { $0.path < $1.path }, status.inHead)
     }
 
     /// The changes between the spec files `now` and `reference`: added, removed, and modified where

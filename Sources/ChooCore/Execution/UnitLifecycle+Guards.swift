@@ -10,6 +10,8 @@ extension UnitLifecycle {
         var specChanges: [SpecGuard.Change] = []
         /// Conflict markers in files the turn changed.
         var markers: [ConflictMarkers.Found] = []
+        /// The ignored files `git status` saw (folders as `name/`), for the checks that follow.
+        var ignored: [String] = []
 
         /// Why the turn does not count, or `nil` when nothing forbids it.
         var failure: String? {
@@ -62,9 +64,14 @@ extension UnitLifecycle {
 
     /// Runs `command` in `unit`'s worktree as a check of what lands: untracked files, and files
     /// ignored only by a rule the agent added, wait outside the worktree meanwhile.
-    func checkShell(_ command: String, unit: String, worktree: String) async throws -> ProcessOutcome {
+    /// `known` is a `git status` (with ignored files) the caller took of the tree as it is now.
+    func checkShell(_ command: String, unit: String, worktree: String, known: WorktreeStatus? = nil) async throws
+        -> ProcessOutcome
+    {
         let git = Git(repository: worktree, runner: context.runner)
-        let status = try await git.status(includingIgnored: true)
+        var status = known
+        if status == nil { status = try await git.status(includingIgnored: true) }
+        guard let status else { return try await shell(command, in: worktree) }
         var hidden: [String] = []
         if !status.ignored.isEmpty, let reference = try await branchGuard(unit: unit, worktree: worktree).recorded() {
             let ignore = IgnoreGuard(git: git)
@@ -97,7 +104,12 @@ extension UnitLifecycle {
     {
         var review = TurnReview()
         let branch = branchGuard(unit: unit, worktree: worktree)
-        review.restoration = try await branch.restore()
+        let git = Git(repository: worktree, runner: context.runner)
+        // One `git status` says what differs; when HEAD is choo's commit that is all there is to know.
+        var status = try await git.status(includingIgnored: true)
+        review.restoration = try await branch.restore(status: status)
+        if review.restoration != nil { status = try await git.status(includingIgnored: true) }
+        review.ignored = status.ignored
         if let restoration = review.restoration {
             var payload: [String: JSONValue] = ["to": .string(restoration.to), "branch": .string(branch.branch)]
             if let from = restoration.from { payload["from"] = .string(from) }
@@ -108,18 +120,17 @@ extension UnitLifecycle {
             )
         }
         guard let reference = try await branch.recorded() else { return review }
-        let git = Git(repository: worktree, runner: context.runner)
-        // One `git status` says what differs; when HEAD is choo's commit that is all there is to know.
-        let status = try await git.status()
         let atReference = status.head == reference
         if !context.config.verify.agentMayEditSpecs {
             let guardian = specGuard(unit: unit, worktree: worktree)
-            let tree = try await guardian.reference(at: reference)
             let allowed = statusMayChange ? unit : nil
-            review.specChanges =
-                atReference
-                ? try await guardian.changes(from: tree, allowingStatusOf: allowed, status: status)
-                : try await guardian.changes(from: tree, allowingStatusOf: allowed)
+            var tree: [String: TreeEntry]
+            if atReference, let quick = try await guardian.changes(allowingStatusOf: allowed, status: status) {
+                (review.specChanges, tree) = quick
+            } else {
+                tree = try await guardian.reference(at: reference)
+                review.specChanges = try await guardian.changes(from: tree, allowingStatusOf: allowed)
+            }
             if !review.specChanges.isEmpty {
                 let aside = try await guardian.undo(review.specChanges, reference: tree)
                 context.bus.publish(

@@ -377,8 +377,11 @@ public struct UnitLifecycle: Sendable {
                 // The checks see exactly what will be committed: everything is staged first, and the
                 // commit is the staged tree, whatever the checks leave behind.
                 try await git.run(["add", "-A"])
+                // Right after staging nothing is untracked; the review's status says what is ignored.
+                var known = outcome == nil ? nil : WorktreeStatus(ignored: review.ignored)
                 for task in marked {
-                    if let problem = try await verify(task: task, unit: unit, worktree: worktree) {
+                    defer { known = nil }
+                    if let problem = try await verify(task: task, unit: unit, worktree: worktree, known: known) {
                         failure = problem
                         break
                     }
@@ -480,12 +483,14 @@ public struct UnitLifecycle: Sendable {
     }
 
     /// Runs `task`'s backpressure command; the failure to tell the agent, or `nil` when it passed.
-    private func verify(task: TaskSpec, unit: String, worktree: String) async throws -> (String, String?)? {
+    private func verify(task: TaskSpec, unit: String, worktree: String, known: WorktreeStatus?) async throws
+        -> (String, String?)?
+    {
         let command = task.backpressure ?? ""
         context.bus.publish(
             Event(.taskBackpressure, unit: unit, task: task.number, payload: ["command": .string(command)])
         )
-        let outcome = try await checkShell(command, unit: unit, worktree: worktree)
+        let outcome = try await checkShell(command, unit: unit, worktree: worktree, known: known)
         if outcome.succeeded {
             context.bus.publish(
                 Event(.taskValidationOK, unit: unit, task: task.number, payload: ["command": .string(command)])

@@ -121,6 +121,12 @@ public struct WorktreeStatus: Sendable, Hashable {
     public var untracked: [String] = []
     /// Ignored files, a folder that is ignored as a whole once (`name/`); only when asked for.
     public var ignored: [String] = []
+    /// For each changed path that HEAD has: its mode and object in HEAD.
+    public var inHead: [String: TreeEntry] = [:]
+    /// Changed paths that are gone from the working tree (deleted, or removed from the index).
+    public var deleted: Set<String> = []
+    /// Paths with a merge conflict.
+    public var unmerged: Set<String> = []
 }
 
 extension Git {
@@ -148,11 +154,23 @@ extension Git {
                 status.untracked.append(String(record.dropFirst(2)))
             } else if record.hasPrefix("! ") {
                 status.ignored.append(String(record.dropFirst(2)))
-            } else if record.hasPrefix("1 ") || record.hasPrefix("u ") {
-                // `1 XY sub mH mI mW hH hI path` (8 fields before the path), `u` has 10.
-                let fields = record.hasPrefix("1 ") ? 8 : 10
-                let parts = record.split(separator: " ", maxSplits: fields, omittingEmptySubsequences: false)
-                if parts.count == fields + 1 { status.changed.append(String(parts[fields])) }
+            } else if record.hasPrefix("1 ") {
+                // `1 XY sub mH mI mW hH hI path`: 8 fields before the path.
+                let parts = record.split(separator: " ", maxSplits: 8, omittingEmptySubsequences: false)
+                guard parts.count == 9 else { continue }
+                let path = String(parts[8])
+                status.changed.append(path)
+                let code = Array(parts[1])
+                if code.contains("D") { status.deleted.insert(path) }
+                if parts[3] != "000000" {
+                    status.inHead[path] = TreeEntry(mode: String(parts[3]), object: String(parts[6]), path: path)
+                }
+            } else if record.hasPrefix("u ") {
+                // `u XY sub m1 m2 m3 mW h1 h2 h3 path`: 10 fields before the path.
+                let parts = record.split(separator: " ", maxSplits: 10, omittingEmptySubsequences: false)
+                guard parts.count == 11 else { continue }
+                status.changed.append(String(parts[10]))
+                status.unmerged.insert(String(parts[10]))
             }
         }
         return status
