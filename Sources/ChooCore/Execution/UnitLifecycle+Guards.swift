@@ -189,13 +189,14 @@ extension UnitLifecycle {
         let folder = context.tasksDirectory == "." ? unit : context.tasksDirectory + "/" + unit
         let scratch = context.worktreeBase + "/.reference/" + unit + "-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        for entry in try await git.treeEntries(of: reference, under: [folder]) {
+        let entries = try await git.treeEntries(of: reference, under: [folder])
+        for (entry, content) in zip(entries, try await git.blobs(entries.map(\.object))) {
             let path = scratch + "/" + entry.path
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent,
                 withIntermediateDirectories: true
             )
-            try await git.blob(entry.object).write(toFile: path, atomically: false, encoding: .utf8)
+            try content.write(toFile: path, atomically: false, encoding: .utf8)
         }
         let load = SpecLoader.loadUnit(
             folder: unit,

@@ -34,6 +34,37 @@ extension Git {
         return output.split(separator: "\n").map(String.init)
     }
 
+    /// The contents of the blobs `objects`, in order, from one `git cat-file --batch`.
+    public func blobs(_ objects: [String]) async throws(GitError) -> [String] {
+        guard !objects.isEmpty else { return [] }
+        let result = try await execute(["cat-file", "--batch"], input: objects.joined(separator: "\n") + "\n")
+        guard result.outcome.termination == .exited(0) else { throw failure(result) }
+        // Each object: `<object> blob <size>\n<size bytes>\n`.
+        let bytes = Array(result.outcome.output.utf8)
+        var contents: [String] = []
+        var index = 0
+        while index < bytes.count, contents.count < objects.count {
+            guard let end = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { break }
+            let header = String(decoding: bytes[index ..< end], as: UTF8.self).split(separator: " ")
+            guard header.count == 3, header[1] == "blob", let size = Int(header[2]), end + 1 + size <= bytes.count
+            else {
+                throw .unexpectedOutput(
+                    command: ["git", "cat-file", "--batch"],
+                    output: String(header.joined(separator: " "))
+                )
+            }
+            contents.append(String(decoding: bytes[(end + 1) ..< (end + 1 + size)], as: UTF8.self))
+            index = end + 1 + size + 1
+        }
+        guard contents.count == objects.count else {
+            throw .unexpectedOutput(
+                command: ["git", "cat-file", "--batch"],
+                output: "\(contents.count) of \(objects.count) objects"
+            )
+        }
+        return contents
+    }
+
     /// The uncommitted changes to tracked files (staged or not) as a binary-safe patch against HEAD,
     /// exactly as git prints it (the final newline matters to `git apply`).
     public func patch() async throws(GitError) -> String {

@@ -276,3 +276,35 @@ struct UntrackedAsideTests {
         #expect(!FileManager.default.fileExists(atPath: aside.folder))
     }
 }
+
+@Suite("Git objects for the guards", .temporaryDirectory)
+struct GitObjectsTests {
+    @Test("blobs come back whole and in order from one batch, multi-byte text and trailing newlines included")
+    func blobs() async throws {
+        let repository = try await GitRepository(at: TemporaryDirectory.current("repo"))
+        _ = try await repository.commit("files", files: ["a.txt": "zwölf\n\n", "b.txt": "no newline", "c.txt": ""])
+        let git = Git(repository: repository.path, environment: GitRepository.environment)
+        let entries = try await git.treeEntries(of: "HEAD", under: ["a.txt", "b.txt", "c.txt"])
+        #expect(entries.map(\.path) == ["a.txt", "b.txt", "c.txt"])
+        #expect(try await git.blobs(entries.map(\.object)) == ["zwölf\n\n", "no newline", ""])
+    }
+
+    @Test("status --porcelain=v2 gives HEAD, the branch, changes with HEAD's objects, deletions and untracked files")
+    func status() async throws {
+        let repository = try await GitRepository(at: TemporaryDirectory.current("repo"))
+        _ = try await repository.commit("files", files: ["a.txt": "a\n", "b.txt": "b\n", ".gitignore": "cache/\n"])
+        try repository.write("a.txt", "changed\n")
+        try FileManager.default.removeItem(atPath: repository("b.txt"))
+        try repository.write("new file.txt", "new\n")
+        try repository.write("cache/x", "x\n")
+        let git = Git(repository: repository.path, environment: GitRepository.environment)
+        let status = try await git.status(includingIgnored: true)
+        #expect(status.head == (try await repository.git("rev-parse", "HEAD")))
+        #expect(status.branch == "main")
+        #expect(status.changed == ["a.txt", "b.txt"])
+        #expect(status.deleted == ["b.txt"])
+        #expect(status.inHead["a.txt"]?.object == (try await repository.git("rev-parse", "HEAD:a.txt")))
+        #expect(status.untracked == ["new file.txt"])
+        #expect(status.ignored == ["cache/"])
+    }
+}
