@@ -240,6 +240,49 @@ struct UntrustedAgentTests {
         #expect(fixture.agent.prompts.count == 2)
     }
 
+    @Test("a run killed while its agent had reset the branch and weakened its check: the next run undoes both first")
+    func resumedAfterTampering() async throws {
+        let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))
+        let fixture = try await RunFixture(
+            .scripted(
+                #"""
+                if [ "$task" = "02-task-2" ] && first_visit; then
+                    git reset --quiet --hard HEAD~1
+                    sed -i 's/^backpressure:.*/backpressure: "true"/' "$file"
+                    echo tampered > '\#(gate)'
+                    exec sleep 600
+                fi
+                do_work && mark_complete
+                """#
+            )
+        ) { specs in
+            try specs.unit(
+                "u",
+                tasks: [.init(1, backpressure: workCheck("u", 1)), .init(2, backpressure: workCheck("u", 2))]
+            )
+        }
+        let first = RunningChoo(["run", "--json"], in: fixture.repository.path)
+        // The agent says when it has done its damage; then choo is killed mid-turn.
+        let line = try await Task.detached { try FileHandle(forReadingFrom: URL(fileURLWithPath: gate)).readToEnd() }
+            .value
+        #expect(line.map { String(decoding: $0, as: UTF8.self) } == "tampered\n")
+        await first.send(SIGKILL)
+        _ = try await first.wait()
+        let second = try await fixture.choo("run", "--json")
+        #expect(second.exitCode == 0, "\(second.stdout)\(second.stderr)")
+        let events = try fixture.events(second)
+        let firstTurn = try #require(events.firstIndex { $0.type == .taskStarted })
+        let branch = try #require(events.firstIndex { $0.type == .unitBranchRestored })
+        let spec = try #require(events.firstIndex { $0.type == .unitSpecRestored })
+        #expect(branch < firstTurn && spec < firstTurn, "both are undone before the agent is asked for anything")
+        #expect(
+            try await fixture.landed() == [
+                "feat(u): complete task #1 - Task 1", "feat(u): complete task #2 - Task 2",
+            ]
+        )
+        #expect(try await text(fixture, "specs/tasks/u/02-task-2.md").contains("work/u-02-task-2.done"))
+    }
+
     @Test("an agent that checks out a detached HEAD and commits there: its commit is kept on the branch")
     func detachesHead() async throws {
         let (fixture, result) = try await runUnit(
