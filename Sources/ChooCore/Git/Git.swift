@@ -171,7 +171,7 @@ extension Git {
     /// Runs `git arguments` to its end; only a launch failure, a timeout or cancellation throws.
     func execute(_ arguments: [String], input: String? = nil) async throws(GitError) -> Execution {
         let command = ["git"] + arguments
-        let spec = ProcessSpec(
+        var spec = ProcessSpec(
             executable: "git",
             arguments: arguments,
             workingDirectory: repository,
@@ -181,6 +181,8 @@ extension Git {
             outputTailLimit: 256 * 1024 * 1024,
             separatesErrorOutput: true
         )
+        // choo's own git commands leave nothing running that needs looking for.
+        spec.sweepsLeftovers = false
         let outcome: ProcessOutcome
         do {
             outcome = try await runner.run(spec)

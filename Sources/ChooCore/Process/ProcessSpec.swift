@@ -25,6 +25,11 @@ public struct ProcessSpec: Sendable, Hashable {
     /// Whether stderr is kept apart (in ``ProcessOutcome/errorOutput``) instead of interleaved
     /// with stdout in ``ProcessOutcome/output``. The log file receives both either way.
     public var separatesErrorOutput: Bool
+    /// Whether, once the child has ended, the process table is searched for what it left running
+    /// (its group, its tag) to stop it. Off only for choo's own git commands, which start nothing
+    /// meant to outlive them; the search costs a walk of `/proc`. A child that was stopped (a time
+    /// limit, a cancellation) is always swept.
+    public var sweepsLeftovers = true
 
     /// Creates a spec; only the executable and the working directory are required.
     public init(

@@ -91,12 +91,15 @@ public struct SystemProcessRunner: ProcessRunning {
         }
         OrphanReaper.launchEnded(supervisor.processIdentifier)
 
-        let leftovers = await LeftoverSweep(
-            groups: [launched.processIdentifier],
-            tags: [tag],
-            grace: spec.terminationGrace,
-            groupTerminated: supervisor.terminationRequested
-        ).run()
+        var leftovers: [LeftoverProcess] = []
+        if spec.sweepsLeftovers || supervisor.terminationRequested != nil {
+            leftovers = await LeftoverSweep(
+                groups: [launched.processIdentifier],
+                tags: [tag],
+                grace: spec.terminationGrace,
+                groupTerminated: supervisor.terminationRequested
+            ).run()
+        }
         let termination: ProcessOutcome.Termination
         switch launched.status {
         case .exited(let code): termination = .exited(code)
