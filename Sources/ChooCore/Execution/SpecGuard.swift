@@ -60,6 +60,20 @@ struct SpecGuard: Sendable {
         return name == SpecLoader.planFileName || (name.hasSuffix(".md") && name.first?.isNumber == true)
     }
 
+    /// Whether `status` lists an ignored folder that may hold spec files (so it cannot say what they are).
+    static func mayHideSpecFiles(_ status: WorktreeStatus, tasksDirectory: String) -> Bool {
+        let prefix = tasksDirectory == "." || tasksDirectory.isEmpty ? "" : tasksDirectory + "/"
+        return status.ignored.contains { $0.hasSuffix("/") && (prefix.hasPrefix($0) || $0.hasPrefix(prefix)) }
+    }
+
+    /// Whether `status` shows any spec file differing from HEAD, or may hide one.
+    static func specFilesDiffer(_ status: WorktreeStatus, tasksDirectory: String) -> Bool {
+        mayHideSpecFiles(status, tasksDirectory: tasksDirectory)
+            || (status.changed + status.untracked + status.ignored).contains {
+                isSpecPath($0, tasksDirectory: tasksDirectory)
+            }
+    }
+
     /// The spec files of `commit`.
     func reference(at commit: String) async throws -> [String: TreeEntry] {
         let roots = tasksDirectory == "." || tasksDirectory.isEmpty ? [] : [tasksDirectory, Self.configFile]
@@ -121,9 +135,7 @@ struct SpecGuard: Sendable {
         -> (changes: [Change], reference: [String: TreeEntry])?
     {
         let isSpec = { (path: String) in Self.isSpecPath(path, tasksDirectory: tasksDirectory) }
-        let prefix = tasksDirectory == "." || tasksDirectory.isEmpty ? "" : tasksDirectory + "/"
-        let hiddenFolders = status.ignored.filter { $0.hasSuffix("/") }
-        if hiddenFolders.contains(where: { prefix.hasPrefix($0) || $0.hasPrefix(prefix) }) { return nil }
+        if Self.mayHideSpecFiles(status, tasksDirectory: tasksDirectory) { return nil }
         if status.unmerged.contains(where: isSpec) { return nil }
         var changes: [Change] = []
         for path in (status.untracked + status.ignored).filter(isSpec).sorted() {

@@ -181,10 +181,21 @@ extension UnitLifecycle {
 
     /// The unit as choo's reference commit has it (its checks, dependencies and task set), whatever
     /// the worktree holds now; the worktree's copy when agents may edit specs or nothing is recorded.
-    func referenceUnit(unit: String, worktree: String) async throws -> Unit {
-        guard !context.config.verify.agentMayEditSpecs,
-            let reference = try await branchGuard(unit: unit, worktree: worktree).recorded()
-        else { return try reload(unit: unit, worktree: worktree) }
+    /// `commit` names another commit to read it from; with `status` (of the worktree now), a worktree
+    /// whose HEAD is the reference and whose spec files are unchanged is simply re-read.
+    func referenceUnit(unit: String, worktree: String, commit: String? = nil, status: WorktreeStatus? = nil)
+        async throws -> Unit
+    {
+        var reference = commit
+        if reference == nil { reference = try await branchGuard(unit: unit, worktree: worktree).recorded() }
+        guard !context.config.verify.agentMayEditSpecs, let reference else {
+            return try reload(unit: unit, worktree: worktree)
+        }
+        if let status, status.head == reference,
+            !SpecGuard.specFilesDiffer(status, tasksDirectory: context.tasksDirectory)
+        {
+            return try reload(unit: unit, worktree: worktree)
+        }
         let git = Git(repository: worktree, runner: context.runner)
         let folder = context.tasksDirectory == "." ? unit : context.tasksDirectory + "/" + unit
         let scratch = context.worktreeBase + "/.reference/" + unit + "-" + UUID().uuidString

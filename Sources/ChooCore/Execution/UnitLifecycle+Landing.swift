@@ -73,10 +73,10 @@ extension UnitLifecycle {
         if try await git.isAncestor(tip, of: "HEAD") { return }
         let guardian = branchGuard(unit: unit, worktree: worktree)
         let before = try await guardian.recorded()
-        let reference = before == nil ? nil : try await referenceUnit(unit: unit, worktree: worktree)
         let resolvedByAgent = try await updateBranch(unit: unit, git: git, onto: tip, worktree: worktree)
         if let before { try await checkNothingLost(unit: unit, git: git, before: before, tip: tip) }
-        if let before, let reference, resolvedByAgent, !context.config.verify.agentMayEditSpecs {
+        if let before, resolvedByAgent, !context.config.verify.agentMayEditSpecs {
+            let reference = try await referenceUnit(unit: unit, worktree: worktree, commit: before)
             let now = try reload(unit: unit, worktree: worktree)
             if Self.checks(of: now) != Self.checks(of: reference) {
                 try await git.run(["reset", "--hard", "--quiet", before])
@@ -346,10 +346,14 @@ extension UnitLifecycle {
     /// The checks are the reference's (choo's last commit), not whatever the worktree holds now, and
     /// they see exactly the commit that lands: untracked files wait outside the worktree meanwhile.
     func failingCheck(unit: String, worktree: String, stage: String) async throws -> String? {
-        let current = try await referenceUnit(unit: unit, worktree: worktree)
+        var known: WorktreeStatus? = try await Git(repository: worktree, runner: context.runner)
+            .status(includingIgnored: true)
+        let current = try await referenceUnit(unit: unit, worktree: worktree, status: known)
         for task in current.tasks {
             guard let command = task.backpressure else { continue }
-            let outcome = try await checkShell(command, unit: unit, worktree: worktree)
+            // Each check after the first looks again: the one before may have left files.
+            defer { known = nil }
+            let outcome = try await checkShell(command, unit: unit, worktree: worktree, known: known)
             if !outcome.succeeded {
                 return "the check `\(command)` of task #\(task.number ?? 0) \(Self.describe(outcome)). Output: "
                     + QuotedOutput.quote(outcome.output, limit: 2000)
