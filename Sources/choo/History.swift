@@ -45,7 +45,8 @@ extension Choo {
                 var line = "#\(run.id)  \(run.startedAt.prefix(19).replacingOccurrences(of: "T", with: " "))  "
                 line += outcome.padding(toLength: 16, withPad: " ", startingAt: 0)
                 if let units = run.units {
-                    line += "  \(units) units: \(run.complete ?? 0) complete, \(run.failed ?? 0) failed, "
+                    line +=
+                        "  \(units) unit\(units == 1 ? "" : "s"): \(run.complete ?? 0) complete, \(run.failed ?? 0) failed, "
                     line += "\(run.blocked ?? 0) blocked"
                     if let notStarted = run.notStarted, notStarted > 0 { line += ", \(notStarted) not started" }
                 }

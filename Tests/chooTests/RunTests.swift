@@ -195,6 +195,20 @@ struct RunTests {
         #expect(failed?.error?.contains("after 2 attempts") == true)
     }
 
+    @Test("one unit, one attempt: the run's lines say `1 unit` and `after 1 attempt`, not `1 units`")
+    func singular() async throws {
+        let fixture = try await RunFixture(.neverMarks, settings: "max_attempts: 1\n") { specs in
+            try specs.unit("u")
+        }
+        let result = try await fixture.choo("run")
+        #expect(result.exitCode == 1)
+        #expect(result.stdout.contains("run started: 1 unit, parallelism"), "\(result.stdout)")
+        #expect(result.stdout.contains("(after 1 attempt)"), "\(result.stdout)")
+        #expect(!result.stdout.contains("1 units") && !result.stdout.contains("1 attempts"))
+        let history = try await fixture.choo("history")
+        #expect(history.stdout.contains("  1 unit: 0 complete, 1 failed"), "\(history.stdout)")
+    }
+
     @Test("an agent that crashes fails the unit with its exit code")
     func crash() async throws {
         let fixture = try await RunFixture(.crash(code: 7), settings: "max_attempts: 1\n") { specs in

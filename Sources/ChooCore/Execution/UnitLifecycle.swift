@@ -391,7 +391,7 @@ public struct UnitLifecycle: Sendable {
                 try revert(marked, in: worktree)
                 let subject = marked.first?.number ?? focus ?? 0
                 if attempt >= maxAttempts {
-                    let reason = "task #\(subject): \(failure.reason) (after \(attempt) attempts)"
+                    let reason = "task #\(subject): \(failure.reason) (after \(plural(attempt, "attempt")))"
                     context.bus.publish(Event(.taskFailed, unit: unit, task: subject, error: failure.reason))
                     throw Stop.failed(reason)
                 }

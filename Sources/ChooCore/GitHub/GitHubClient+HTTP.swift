@@ -34,7 +34,7 @@ extension GitHubClient {
                 uncertain += 1
                 let reason = token.redact(String(describing: error))
                 guard failures < policy.maxAttempts else {
-                    throw .transport(method: method, path: path, reason: reason + " (\(failures) attempts)")
+                    throw .transport(method: method, path: path, reason: reason + " (\(plural(failures, "attempt")))")
                 }
                 try await wait(policy.backoff(afterFailures: failures), because: reason, method: method, path: path)
                 continue
@@ -54,7 +54,7 @@ extension GitHubClient {
                         status: response.status,
                         method: method,
                         path: path,
-                        message: message + " (\(failures) attempts)"
+                        message: message + " (\(plural(failures, "attempt")))"
                     )
                 }
                 let reason = "GitHub answered \(response.status)"

@@ -151,7 +151,8 @@ public enum EventLine {
         let body: String?
         switch event.type {
         case .orchStarted:
-            var text = "run started: \(payloadInt("units") ?? 0) units, parallelism \(payloadInt("parallelism") ?? 0)"
+            var text =
+                "run started: \(plural(payloadInt("units") ?? 0, "unit")), parallelism \(payloadInt("parallelism") ?? 0)"
             if let folder = payloadString("log_folder") { text += "; agent logs in \(folder)" }
             body = text
         case .unitStarted: body = "\(unit) started"
