@@ -42,7 +42,11 @@ extension Workspace {
             Output.error(workspace.problemsReport.text(style: Output.errorStyle), terminator: "")
             throw ExitCode(2)
         }
-        let warnings = workspace.diagnostics.count { $0.severity == .warning }
+        // A warning about the settings is about something the user typed (a misspelled key): shown
+        // whole, with its "did you mean"; the spec tree's are counted.
+        let settingsWarnings = workspace.configLoad.diagnostics.filter { $0.severity == .warning }
+        for warning in settingsWarnings { Output.error(warning.description) }
+        let warnings = workspace.diagnostics.count { $0.severity == .warning } - settingsWarnings.count
         if warnings > 0 {
             Output.error(
                 "note: the spec tree has \(warnings) warning\(warnings == 1 ? "" : "s"); "

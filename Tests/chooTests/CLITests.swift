@@ -16,6 +16,19 @@ struct CLITests {
         try await ChooBinary.run(arguments, in: directory.path, environment: environment)
     }
 
+    @Test("a misspelled .choo.yaml key is shown by every command with its did-you-mean, not blamed on the spec tree")
+    func misspelledSettingShown() async throws {
+        try fixture.unit("solo")
+        try fixture.write(".choo.yaml", "paralellism: 2\n")
+        for arguments in [["run", "--dry-run"], ["status"]] {
+            let result = try await ChooBinary.run(arguments, in: directory.path)
+            #expect(result.exitCode == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(".choo.yaml:1: warning: unknown key `paralellism`"), "\(result.stderr)")
+            #expect(result.stderr.contains("did you mean `parallelism`?"))
+            #expect(!result.stderr.contains("the spec tree has"), "\(result.stderr)")
+        }
+    }
+
     @Test("(a) one unit with one task is discovered")
     func oneUnit() async throws {
         try fixture.unit("solo", tasks: [.init(1, backpressure: "make check")])
