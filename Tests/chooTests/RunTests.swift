@@ -287,6 +287,28 @@ struct RunTests {
         #expect(try await fixture.repository.git("branch", "--list", "ralph/*").isEmpty)
     }
 
+    @Test(
+        "an agent path that is not executable, or does not exist, is named for what it is",
+        arguments: [(true, "exists but is not executable; make it so with `chmod +x"), (false, "does not exist")]
+    )
+    func agentPathNotRunnable(exists: Bool, message: String) async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in try specs.unit("u") }
+        let path = TemporaryDirectory.current("agent/plain-file.sh")
+        if exists { try "#!/bin/sh\n".write(toFile: path, atomically: true, encoding: .utf8) }
+        try fixture.specs.write(
+            ".choo.yaml",
+            "provider:\n  type: mine\n  providers:\n    mine:\n      command: \(path)\n"
+        )
+        try await fixture.repository.git("commit", "--quiet", "-am", "an agent by path")
+        let result = try await fixture.choo("run")
+        #expect(result.exitCode == 2)
+        #expect(
+            result.stderr.contains("the agent `\(path)` (provider mine, needed by u) \(message)"),
+            "\(result.stderr)"
+        )
+        #expect(!result.stderr.contains("looked in"), "a path is not looked up on PATH")
+    }
+
     @Test("--json prints only events, one JSON object per line, in order")
     func jsonLines() async throws {
         let fixture = try await RunFixture(.completeNextTask) { specs in

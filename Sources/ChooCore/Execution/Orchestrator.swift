@@ -28,7 +28,8 @@ public struct Orchestrator: Sendable {
         public struct MissingAgent: Sendable, Hashable {
             public var provider: String
             public var executable: String
-            public var searched: [String]
+            /// Why it cannot be run.
+            public var reason: ExecutableLookup.NotFound
             public var units: [String]
         }
 
@@ -52,11 +53,21 @@ public struct Orchestrator: Sendable {
                     + Orchestrator.listing(files, earlier: earlier)
             case .missingAgents(let missing):
                 return missing.map { agent in
-                    "the agent `\(agent.executable)` (provider \(agent.provider), needed by "
-                        + "\(agent.units.joined(separator: ", "))) was not found; looked in: "
-                        + agent.searched.joined(separator: ":")
-                        + ". Install it, point the provider's command at it in .choo.yaml, or choose another "
+                    let what =
+                        "the agent `\(agent.executable)` (provider \(agent.provider), needed by "
+                        + "\(agent.units.joined(separator: ", ")))"
+                    let advice =
+                        ". Install it, point the provider's command at it in .choo.yaml, or choose another "
                         + "provider with --provider."
+                    switch agent.reason {
+                    case .notExecutable(let path):
+                        let place = path == agent.executable ? "" : " (found at \(path))"
+                        return what + " exists\(place) but is not executable; make it so with `chmod +x \(path)`."
+                    case .missingPath: return what + " does not exist" + advice
+                    case .notAFile: return what + " is not a file" + advice
+                    case .notOnPath(let searched):
+                        return what + " was not found; looked in: " + searched.joined(separator: ":") + advice
+                    }
                 }.joined(separator: "\n")
             case .unknownProvider(let name, let units):
                 return "provider `\(name)` (for \(units.joined(separator: ", "))) is not configured"
@@ -177,7 +188,7 @@ public struct Orchestrator: Sendable {
                     default: .init(
                         provider: name,
                         executable: provider.executable,
-                        searched: ExecutableLookup.searchPath(environment: environment),
+                        reason: ExecutableLookup.whyNotFound(provider.executable, environment: environment),
                         units: []
                     )
                 ].units.append(entry.id)

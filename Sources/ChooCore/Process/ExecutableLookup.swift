@@ -33,6 +33,35 @@ public enum ExecutableLookup {
         return nil
     }
 
+    /// Why `name` cannot be run, for a message: ``find(_:environment:)`` found nothing. A path is
+    /// missing, a folder, or not executable; a name may be on `PATH` without execute permission.
+    public static func whyNotFound(_ name: String, environment: [String: String]) -> NotFound {
+        if name.contains("/") {
+            switch FileSystem.kind(of: name) {
+            case nil: return .missingPath
+            case .file?: return .notExecutable(path: name)
+            case .directory?, .other?: return .notAFile
+            }
+        }
+        for folder in searchPath(environment: environment) {
+            let candidate = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            if FileSystem.kind(of: candidate) == .file { return .notExecutable(path: candidate) }
+        }
+        return .notOnPath(searched: searchPath(environment: environment))
+    }
+
+    /// Why an executable could not be found.
+    public enum NotFound: Sendable, Hashable {
+        /// A path that names nothing.
+        case missingPath
+        /// A path that names a folder or something else that is not a file.
+        case notAFile
+        /// A file that this process may not execute.
+        case notExecutable(path: String)
+        /// A name found in none of these folders.
+        case notOnPath(searched: [String])
+    }
+
     /// Whether `path` is a regular file (following links) that this process may execute.
     static func isExecutableFile(_ path: String) -> Bool {
         FileSystem.kind(of: path) == .file && access(path, X_OK) == 0
