@@ -1,3 +1,4 @@
+import ChooCore
 import ChooTesting
 import Foundation
 import Testing
@@ -27,6 +28,36 @@ struct CLITests {
             #expect(result.stderr.contains("did you mean `parallelism`?"))
             #expect(!result.stderr.contains("the spec tree has"), "\(result.stderr)")
         }
+    }
+
+    @Test(
+        "outside a git repository every command says so, not that the tasks folder is missing",
+        arguments: [["validate"], ["run"], ["status"], ["history"], ["prompt", "u"], ["logs", "u"]]
+    )
+    func outsideRepository(arguments: [String]) async throws {
+        // Not under this suite's folder, which is marked as a repository root.
+        let elsewhere = FileManager.default.temporaryDirectory.path + "/choo-not-a-repository-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: elsewhere) }
+        let result = try await ChooBinary.run(arguments, in: elsewhere)
+        let output = result.stdout + result.stderr
+        #expect(result.exitCode == 2)
+        #expect(output.contains("is not inside a git repository"), "\(arguments): \(output)")
+        #expect(!output.contains("the tasks folder"), "\(output)")
+    }
+
+    @Test("a repository with no commit yet: choo run says to commit the spec tree first")
+    func noCommitYet() async throws {
+        let repository = directory("fresh")
+        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
+        try await Git(repository: repository, environment: GitRepository.environment).run([
+            "init", "--quiet", "-b", "main",
+        ])
+        try SpecFixture(root: repository).unit("u")
+        let result = try await ChooBinary.run(["run"], in: repository)
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("the repository has no commit yet"), "\(result.stderr)")
+        #expect(result.stderr.contains("commit your spec tree first"))
     }
 
     @Test("(a) one unit with one task is discovered")

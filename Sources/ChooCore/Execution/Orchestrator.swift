@@ -9,6 +9,8 @@ public struct Orchestrator: Sendable {
         case notAGitRepository(String)
         case detachedHead
         case unknownTargetBranch(String)
+        /// The repository has no commit yet, so no branch for units to start from.
+        case noCommitYet
         /// Files of the spec tree differ from HEAD; `earlier` holds those an earlier run saw appear
         /// or change (by path), so the message can say it was not the user.
         case specTreeNotCommitted(
@@ -41,6 +43,9 @@ public struct Orchestrator: Sendable {
             case .detachedHead:
                 return "HEAD is detached, so there is no current branch to start units from; check out a branch or "
                     + "name one with --target"
+            case .noCommitYet:
+                return "the repository has no commit yet, so there is no branch for units to start from; commit "
+                    + "your spec tree first (`git add -A && git commit -m \"Add the spec tree\"`), then run again"
             case .unknownTargetBranch(let name):
                 return "the target branch `\(name)` does not exist; create it or name another with --target"
             case .specTreeNotCommitted(let directory, let files, let earlier):
@@ -149,6 +154,7 @@ public struct Orchestrator: Sendable {
                 target = current
             }
             guard try await git.resolve("refs/heads/" + target) != nil else {
+                if try await git.resolve("HEAD") == nil { throw SetupError.noCommitYet }
                 throw SetupError.unknownTargetBranch(target)
             }
             let tasks = workspace.tree.tasksDirectoryDisplay

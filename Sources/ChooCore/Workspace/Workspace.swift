@@ -53,10 +53,26 @@ public struct Workspace: Sendable {
         )
         var logger = Logger(label: "choo")
         logger.logLevel = configLoad.config.logLevel.loggerLevel
-        let tree = SpecLoader.load(tasksDirectory: tasksPath, repositoryRoot: root, logger: logger)
+        var tree = SpecLoader.load(tasksDirectory: tasksPath, repositoryRoot: root, logger: logger)
+        if FileSystem.repositoryRoot(containing: tasksDirectory == nil ? currentDirectory : tasksPath) == nil {
+            tree.diagnostics = tree.diagnostics.map { Self.outsideRepository($0, folder: currentDirectory) }
+        }
         let validator = SpecValidator(knownProviders: configLoad.config.knownProviders)
         let diagnostics = (configLoad.diagnostics + validator.validate(tree)).sortedForDisplay()
         return Workspace(repositoryRoot: root, configLoad: configLoad, tree: tree, diagnostics: diagnostics)
+    }
+
+    /// A missing tasks folder outside any git repository is first of all that: not a repository.
+    private static func outsideRepository(_ diagnostic: Diagnostic, folder: String) -> Diagnostic {
+        guard diagnostic.rule == .tasksDirMissing else { return diagnostic }
+        var result = diagnostic
+        result.message =
+            "`\(folder)` is not inside a git repository, so there is no `\(diagnostic.file ?? defaultTasksDirectory)` "
+            + "to read"
+        result.hint =
+            "run choo from your repository (it reads specs/tasks at its top), or `git init` one and commit your "
+            + "spec tree; `choo validate path/to/tasks` checks a folder anywhere"
+        return result
     }
 
     /// The report `choo validate` prints: every problem, plus notes for settings not used yet.
