@@ -39,6 +39,13 @@ extension Workspace {
     static func openOrExit(tasksDirectory: String?, overrides: ConfigOverrides) throws -> Workspace {
         let workspace = Workspace.open(tasksDirectory: tasksDirectory, overrides: overrides)
         if workspace.hasErrors {
+            let settings = workspace.configLoad.diagnostics
+            let errors = workspace.diagnostics.count(where: { $0.severity == .error })
+            if settings.hasErrors, errors == settings.count(where: { $0.severity == .error }) {
+                // Only the settings (a flag, .choo.yaml) are wrong: the spec tree is not to blame.
+                for problem in settings.sortedForDisplay() { Output.error(problem.description) }
+                throw ExitCode(2)
+            }
             Output.error(workspace.problemsReport.text(style: Output.errorStyle), terminator: "")
             throw ExitCode(2)
         }

@@ -128,9 +128,14 @@ extension Choo {
                 Output.error("error: \(error)")
                 throw ExitCode(2)
             }
+            let report = PlanReport(plan: plan, tasksDirectory: workspace.tree.tasksDirectoryDisplay)
             if dryRun {
-                let report = PlanReport(plan: plan, tasksDirectory: workspace.tree.tasksDirectoryDisplay)
                 Output.print(json ? JSONOutput.encode(report) : report.text(style: Output.style), terminator: "")
+                return
+            }
+            // Nothing to do starts nothing and records no run.
+            if let nothing = report.nothingToRun(style: json ? .plain : Output.style) {
+                if json { Output.error(nothing, terminator: "") } else { Output.print(nothing, terminator: "") }
                 return
             }
             if skipReview && workspace.config.merge.mode != .github {

@@ -209,6 +209,29 @@ struct RunTests {
         #expect(history.stdout.contains("  1 unit: 0 complete, 1 failed"), "\(history.stdout)")
     }
 
+    @Test("a second run with nothing left to do says so, starts nothing and records no run")
+    func nothingToRun() async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
+        }
+        #expect(try await fixture.choo("run").exitCode == 0)
+        let again = try await fixture.choo("run")
+        #expect(again.exitCode == 0, "\(again.stderr)")
+        #expect(again.stdout == "Nothing to run: all 1 unit in specs/tasks are complete.\n", "\(again.stdout)")
+        let history = try await fixture.choo("history", "--json")
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [Any])
+        #expect(runs.count == 1, "the second run recorded nothing")
+    }
+
+    @Test("a bad flag value is the flag's problem: no line blames the spec tree")
+    func badFlagNotBlamedOnTree() async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in try specs.unit("u") }
+        let result = try await fixture.choo("run", "-p", "0")
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("--parallelism must be 1 or more, not 0"), "\(result.stderr)")
+        #expect(!result.stderr.contains("invalid") && !result.stderr.contains("specs/tasks:"), "\(result.stderr)")
+    }
+
     @Test("an agent that crashes fails the unit with its exit code")
     func crash() async throws {
         let fixture = try await RunFixture(.crash(code: 7), settings: "max_attempts: 1\n") { specs in

@@ -11,18 +11,20 @@ public struct PlanReport: Sendable, Encodable {
         self.tasksDirectory = tasksDirectory
     }
 
+    /// When the plan has no unit to run, the line that says so (the selected unit, or every unit, is
+    /// complete); `nil` when there is work.
+    public func nothingToRun(style: TextStyle) -> String? {
+        guard plan.entries.isEmpty else { return nil }
+        if let selected = plan.selectedUnit { return "Unit \(style.cyan(selected)) is complete: nothing to run.\n" }
+        return "Nothing to run: all \(plural(plan.completeUnits.count, "unit")) in \(tasksDirectory) are complete.\n"
+    }
+
     /// The human-readable plan.
     public func text(style: TextStyle) -> String {
         var out = ""
         let scope = plan.selectedUnit.map { " for unit \(style.cyan($0)) and the units it needs" } ?? ""
-        if plan.entries.isEmpty {
-            if let selected = plan.selectedUnit {
-                out += "Unit \(style.cyan(selected)) is complete: nothing to run.\n"
-            } else {
-                out += "Nothing to run: all \(plural(plan.completeUnits.count, "unit")) in \(tasksDirectory) "
-                out += "are complete.\n"
-            }
-            return out + style.dim("Dry run: nothing was started and no file or git ref was changed.") + "\n"
+        if let nothing = nothingToRun(style: style) {
+            return nothing + style.dim("Dry run: nothing was started and no file or git ref was changed.") + "\n"
         }
         out += style.bold("Plan\(scope): \(plural(plan.entries.count, "unit")) to run, ")
         out += style.bold("\(plural(plan.remainingTasks, "task")) remaining") + "\n"
