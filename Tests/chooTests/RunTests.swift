@@ -193,6 +193,9 @@ struct RunTests {
         let failed = try fixture.events(result).first { $0.type == .unitFailed }
         #expect(failed?.error?.contains("without marking any task") == true, "\(String(describing: failed))")
         #expect(failed?.error?.contains("after 2 attempts") == true)
+        // A report for a person, not the instruction the agent was given.
+        #expect(failed?.error?.contains("`choo logs u` shows what it did") == true)
+        #expect(failed?.error?.contains("Implement one task") == false)
     }
 
     @Test("one unit, one attempt: the run's lines say `1 unit` and `after 1 attempt`, not `1 units`")
@@ -260,7 +263,11 @@ struct RunTests {
         let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 1)
         let failed = try fixture.events(result).first { $0.type == .unitFailed }
-        #expect(failed?.error?.contains("printed nothing for too long") == true, "\(String(describing: failed))")
+        // The reason names the limit and its setting.
+        #expect(
+            failed?.error?.contains("printed nothing for 300ms (agent_idle_timeout;") == true,
+            "\(String(describing: failed))"
+        )
         for pid in fixture.agent.processIdentifiers {
             #expect(!ProcessTable.isRunning(pid), "agent \(pid) still running")
         }

@@ -494,7 +494,7 @@ extension UnitLifecycle {
             if outcome.stoppedBecause == .cancelled { throw Stop.interrupted }
             let review = try await reviewFixTurn(unit: unit, worktree: worktree)
             if !outcome.succeeded {
-                problem = "the agent \(Self.describe(outcome))"
+                problem = "the agent \(describeAgent(outcome))"
                 continue
             }
             if let failure = review.failure {

@@ -365,7 +365,7 @@ public struct UnitLifecycle: Sendable {
             let marked = after.tasks.filter { $0.status == .complete && !committed.contains($0.number ?? -1) }
             var failure: (reason: String, output: String?)?
             if let outcome, !outcome.succeeded {
-                failure = ("The agent \(Self.describe(outcome)).", outcome.output)
+                failure = ("The agent \(describeAgent(outcome)).", outcome.output)
             } else if let reason = review.failure {
                 failure = (reason, nil)
             } else if marked.isEmpty {
@@ -391,8 +391,15 @@ public struct UnitLifecycle: Sendable {
                 try revert(marked, in: worktree)
                 let subject = marked.first?.number ?? focus ?? 0
                 if attempt >= maxAttempts {
-                    let reason = "task #\(subject): \(failure.reason) (after \(plural(attempt, "attempt")))"
-                    context.bus.publish(Event(.taskFailed, unit: unit, task: subject, error: failure.reason))
+                    // What the agent was told is an instruction; the person reading the failure gets a report.
+                    let told = failure.reason
+                    let report =
+                        marked.isEmpty && outcome?.succeeded == true && review.failure == nil
+                        ? "the agent finished without marking any task complete; `choo logs \(unit)` shows what "
+                            + "it did, and `choo prompt \(unit)` what it was asked"
+                        : told
+                    let reason = "task #\(subject): \(report) (after \(plural(attempt, "attempt")))"
+                    context.bus.publish(Event(.taskFailed, unit: unit, task: subject, error: report))
                     throw Stop.failed(reason)
                 }
                 context.bus.publish(
@@ -600,7 +607,7 @@ public struct UnitLifecycle: Sendable {
                 unit: unit,
                 task: task,
                 payload: ["exit": .string(Self.describe(outcome)), "log_file": .string(logFile)],
-                error: outcome.succeeded ? nil : "agent \(Self.describe(outcome))"
+                error: outcome.succeeded ? nil : "agent \(describeAgent(outcome))"
             )
         )
         return outcome
@@ -715,6 +722,26 @@ public struct UnitLifecycle: Sendable {
         case (nil, .exited(let code)): "exited \(code)"
         case (nil, .signaled(let signal)): "was killed by signal \(signal)"
         }
+    }
+
+    /// How an agent invocation ended; a limit that stopped it is named with its value and setting.
+    func describeAgent(_ outcome: ProcessOutcome) -> String {
+        switch outcome.stoppedBecause {
+        case .timeout?:
+            "was stopped: it ran past its time limit of \(Self.limit(context.config.agentTimeout)) (agent_timeout)"
+        case .idle?:
+            "was stopped: it printed nothing for \(Self.limit(context.config.agentIdleTimeout)) "
+                + "(agent_idle_timeout; raise it in .choo.yaml if the agent works quietly for longer)"
+        default: Self.describe(outcome)
+        }
+    }
+
+    /// A duration as a setting is written: `1h30m`, `15m`, `90s` is `1m30s`.
+    static func limit(_ duration: Duration) -> String {
+        let seconds = duration.components.seconds
+        if seconds == 0 { return "\(duration.components.attoseconds / 1_000_000_000_000_000)ms" }
+        let parts = [(seconds / 3600, "h"), (seconds % 3600 / 60, "m"), (seconds % 60, "s")].filter { $0.0 > 0 }
+        return parts.isEmpty ? "0s" : parts.map { "\($0.0)\($0.1)" }.joined()
     }
 
     /// Whether `path` matches the glob `pattern`: against the file name when the pattern has no `/`,
