@@ -15,9 +15,9 @@ extension Choo {
                 when its tip is on the target. Everything else is kept, and each is listed with the reason. The \
                 record of a worktree whose folder was deleted by hand is pruned.
 
-                The target is --target, else target_branch in .choo.yaml, else the current branch. Do not run it \
-                while `choo run` is running: a unit that has just started has nothing to lose yet and would be \
-                removed.
+                The target is --target, else target_branch in .choo.yaml, else the current branch. While a \
+                `choo run` is in progress in the repository, cleanup refuses (exit 2) and changes nothing: a unit \
+                that has just started has nothing to lose yet and would otherwise be removed.
 
                 --reset-state also sets every task's status back to pending and removes choo's orch_* keys from \
                 every unit's plan, in your checkout, without committing; every file changed is listed.

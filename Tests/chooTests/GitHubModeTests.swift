@@ -531,6 +531,12 @@ struct GitHubModeTests {
         )
         #expect(result.exitCode == 2)
         for name in ["GITHUB_TOKEN", "GH_TOKEN", "gh auth token"] { #expect(result.stderr.contains(name)) }
+        // Said the way pull requests were asked for: by the flag, not a setting the user never wrote.
+        #expect(
+            result.stderr.contains("--pr asks for pull requests, but no GitHub token was found"),
+            "\(result.stderr)"
+        )
+        #expect(!result.stderr.contains("merge.mode is github"))
         #expect(FileTreeSnapshot.take(fixture.repository.path) == before)
     }
 

@@ -187,13 +187,13 @@ public enum ConfigLoader {
                     Diagnostic(
                         .error,
                         .configValue,
-                        "--target-branch must not be empty",
+                        "--target must not be empty",
                         hint: "name a branch, or leave the flag out to use the current branch"
                     )
                 )
             } else {
                 load.config.targetBranch = branch
-                load.sources["target_branch"] = .flag("--target-branch")
+                load.sources["target_branch"] = .flag("--target")
             }
         }
         if let mode = overrides.mergeMode {

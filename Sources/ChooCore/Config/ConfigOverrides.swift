@@ -11,7 +11,7 @@ public struct ConfigOverrides: Sendable, Equatable {
     public var provider: String?
     /// `--force-task-provider`: the provider for every unit, whatever the unit says.
     public var forceTaskProvider: String?
-    /// `--target-branch`: the branch finished units land on.
+    /// `--target`: the branch units start from and land on.
     public var targetBranch: String?
     /// `--pr` (`.github`) or `--no-pr` (`.local`): where units land, whatever `merge.mode` says.
     public var mergeMode: ChooConfig.MergeMode?

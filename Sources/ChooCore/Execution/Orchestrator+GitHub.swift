@@ -7,6 +7,14 @@ extension Orchestrator {
     func gitHubMode(git: Git, target: String, bus: EventBus) async throws(SetupError) -> GitHubMode? {
         let config = workspace.config
         guard config.merge.mode == .github else { return nil }
+        // Said the way the user asked for pull requests: the flag, or the setting and where it is.
+        let asked: String
+        switch workspace.configLoad.source(of: "merge.mode") {
+        case .flag(let flag): asked = "\(flag) asks for pull requests"
+        case .file(let line): asked = "merge.mode is github (.choo.yaml:\(line))"
+        case .environment(let name): asked = "merge.mode is github (\(name))"
+        case .defaultValue: asked = "merge.mode is github"
+        }
         let remote = "origin"
         let url =
             (try? await git.run(["config", "--get", "remote.\(remote).url"]))?
@@ -17,20 +25,20 @@ extension Orchestrator {
         guard let owner, let name else {
             let found = url.isEmpty ? "there is no `\(remote)` remote" : "`\(remote)` is \(url), not a GitHub address"
             throw .github(
-                "merge.mode is github, but \(found); add the GitHub repository as `\(remote)` (git remote add "
+                "\(asked), but \(found); add the GitHub repository as `\(remote)` (git remote add "
                     + "\(remote) https://github.com/OWNER/REPO.git), or set github.owner and github.repo in .choo.yaml"
             )
         }
         if url.isEmpty {
             throw .github(
-                "merge.mode is github, but there is no `\(remote)` remote to push unit branches to; add it with "
+                "\(asked), but there is no `\(remote)` remote to push unit branches to; add it with "
                     + "git remote add \(remote) <url>"
             )
         }
         let repository = GitHubRepository(host: detected?.host ?? "github.com", owner: owner, name: name)
         guard let token = await GitHubToken.discover(environment: environment, runner: runner) else {
             throw .github(
-                "merge.mode is github, but no GitHub token was found: set GITHUB_TOKEN or GH_TOKEN, or log in with "
+                "\(asked), but no GitHub token was found: set GITHUB_TOKEN or GH_TOKEN, or log in with "
                     + "`gh auth login` so that `gh auth token` prints one"
             )
         }

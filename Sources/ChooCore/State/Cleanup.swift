@@ -40,8 +40,8 @@ public struct Cleanup: Sendable {
             case .git(let message):
                 return message
             case .runInProgress(let message):
-                return message + ". choo cleanup waits until no run is in progress, so it never removes a worktree "
-                    + "an agent is working in"
+                return message + ". choo cleanup does not run while a run is in progress, so it never removes a "
+                    + "worktree an agent is working in; run it again once that run has ended"
             }
         }
 

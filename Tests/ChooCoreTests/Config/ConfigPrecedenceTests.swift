@@ -85,7 +85,7 @@ extension ConfigTests {
             #expect(load.config.providerChoice(forUnit: nil).source == .providerFlag)
             #expect(load.source(of: "parallelism") == .flag("--parallelism"))
             #expect(load.source(of: "log_level") == .flag("--log-level"))
-            #expect(load.source(of: "target_branch") == .flag("--target-branch"))
+            #expect(load.source(of: "target_branch") == .flag("--target"))
         }
 
         @Test("flags beat the defaults without a file")
@@ -161,7 +161,7 @@ extension ConfigTests {
                 (ConfigOverrides(parallelism: 0), "--parallelism"),
                 (ConfigOverrides(parallelism: -3), "--parallelism"),
                 (ConfigOverrides(logLevel: "chatty"), "--log-level"),
-                (ConfigOverrides(targetBranch: ""), "--target-branch"),
+                (ConfigOverrides(targetBranch: ""), "--target"),
                 (ConfigOverrides(provider: "gemini"), "--provider"),
                 (ConfigOverrides(forceTaskProvider: "gemini"), "--force-task-provider"),
             ]
