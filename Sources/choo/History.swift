@@ -83,8 +83,7 @@ extension Choo {
             let workspace = try Workspace.openOrExit(tasksDirectory: tasksDirectory, overrides: common.overrides)
             let base = FileSystem.absolute(workspace.config.worktree.basePath, relativeTo: workspace.repositoryRoot)
             guard workspace.tree.unit(unit) != nil else {
-                let names = workspace.tree.units.map(\.id).joined(separator: ", ")
-                Output.error("error: there is no unit `\(unit)`. The units are: \(names)")
+                Output.error("error: " + workspace.tree.noSuchUnit(unit))
                 throw ExitCode(2)
             }
             guard let journal = try RunJournal.existing(in: base) else {

@@ -33,8 +33,7 @@ extension Choo {
         func run() async throws {
             let workspace = try Workspace.openOrExit(tasksDirectory: tasksDirectory, overrides: common.overrides)
             guard let found = workspace.tree.unit(unit) else {
-                let names = workspace.tree.units.map(\.id).joined(separator: ", ")
-                Output.error("error: there is no unit `\(unit)`. The units are: \(names)")
+                Output.error("error: " + workspace.tree.noSuchUnit(unit))
                 throw ExitCode(2)
             }
             do {

@@ -17,6 +17,10 @@ struct CLITests {
         try await ChooBinary.run(arguments, in: directory.path, environment: environment)
     }
 
+    func choo(_ arguments: [String]) async throws -> ChooBinary.Result {
+        try await ChooBinary.run(arguments, in: directory.path)
+    }
+
     @Test("a misspelled .choo.yaml key is shown by every command with its did-you-mean, not blamed on the spec tree")
     func misspelledSettingShown() async throws {
         try fixture.unit("solo")
@@ -58,6 +62,29 @@ struct CLITests {
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("the repository has no commit yet"), "\(result.stderr)")
         #expect(result.stderr.contains("commit your spec tree first"))
+    }
+
+    @Test("a mistyped unit name or frontmatter key gets a did-you-mean")
+    func didYouMean() async throws {
+        try fixture.unit("core")
+        for arguments in [["prompt", "cor"], ["run", "--dry-run", "--unit", "cor"], ["logs", "croe"]] {
+            let result = try await choo(arguments)
+            #expect(result.exitCode == 2)
+            #expect(
+                result.stderr.contains("there is no unit `\(arguments.last ?? "")`; did you mean `core`?"),
+                "\(result.stderr)"
+            )
+        }
+        try fixture.write("specs/tasks/core/01-task-1.md", "---\ntask: 1\nbackpresure: \"make test\"\n---\n# One\n")
+        let validate = try await choo("validate")
+        #expect(validate.exitCode == 2)
+        #expect(
+            validate.stdout.contains(
+                "specs/tasks/core/01-task-1.md:3: error: the task has no backpressure command"
+            ),
+            "\(validate.stdout)"
+        )
+        #expect(validate.stdout.contains("hint: did you mean `backpressure`? the key is `backpresure`"))
     }
 
     @Test("(a) one unit with one task is discovered")

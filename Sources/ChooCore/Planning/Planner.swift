@@ -2,16 +2,15 @@
 public enum Planner {
     /// Why a plan could not be made.
     public enum PlanError: Error, Sendable, Hashable, CustomStringConvertible {
-        /// `--unit` named a unit that does not exist.
-        case unknownUnit(String, available: [String])
+        /// `--unit` named a unit that does not exist; the message says so, with a "did you mean".
+        case unknownUnit(String, message: String)
         /// The units form a cycle (validation reports these first).
         case cycle([String])
 
         public var description: String {
             switch self {
-            case .unknownUnit(let name, let available):
-                let list = available.isEmpty ? "(none)" : available.joined(separator: ", ")
-                return "there is no unit `\(name)`. The units are: \(list)"
+            case .unknownUnit(_, let message):
+                return message
             case .cycle(let units):
                 return "units depend on each other in a cycle: \(units.joined(separator: " -> "))"
             }
@@ -26,7 +25,7 @@ public enum Planner {
         var selected = Set(tree.units.filter { !$0.isComplete }.map(\.id))
         if let only {
             guard let target = byID[only] else {
-                throw .unknownUnit(only, available: tree.units.map(\.id))
+                throw .unknownUnit(only, message: tree.noSuchUnit(only))
             }
             selected = []
             var pending = target.isComplete ? [] : [target.id]

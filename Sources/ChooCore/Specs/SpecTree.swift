@@ -34,6 +34,18 @@ public struct SpecTree: Sendable {
         units.first { $0.id == id }
     }
 
+    /// What to say when `name` names no unit: that, the closest unit as a "did you mean" (a typo of
+    /// two letters or less, or the only unit starting with it), and the units there are.
+    public func noSuchUnit(_ name: String) -> String {
+        let ids = units.map(\.id)
+        let prefixed = ids.filter { $0.hasPrefix(name) }
+        let close = ids.map { ($0, ConfigFileDecoder.editDistance(name, $0)) }.filter { $0.1 <= 2 && $0.1 < name.count }
+        let guess = prefixed.count == 1 ? prefixed.first : close.min { $0.1 < $1.1 }?.0
+        let list = ids.isEmpty ? "(none)" : ids.joined(separator: ", ")
+        return "there is no unit `\(name)`" + (guess.map { "; did you mean `\($0)`?" } ?? ".")
+            + " The units are: \(list)"
+    }
+
     /// The tasks root relative to the repository root, for messages.
     public var tasksDirectoryDisplay: String {
         FileSystem.relative(tasksDirectory, to: repositoryRoot)

@@ -180,9 +180,12 @@ public struct SpecValidator: Sendable {
                         .error,
                         .missingBackpressure,
                         "the task has no backpressure command",
-                        hint: "add `backpressure: \"<shell command that exits 0 when the task is done>\"`",
+                        hint: misspelledBackpressure(task).map { "did you mean `backpressure`? the key is `\($0)`" }
+                            ?? "add `backpressure: \"<shell command that exits 0 when the task is done>\"`",
                         file: task.file,
-                        line: task.keyLines["backpressure"] ?? 1,
+                        line: task.keyLines["backpressure"] ?? misspelledBackpressure(task).flatMap {
+                            task.keyLines[$0]
+                        } ?? 1,
                         unit: unit.id,
                         task: task.number
                     )
@@ -322,5 +325,12 @@ public struct SpecValidator: Sendable {
             swap(&previous, &current)
         }
         return previous[b.count]
+    }
+
+    /// A frontmatter key of `task` that looks like a misspelled `backpressure` (two letters off).
+    private func misspelledBackpressure(_ task: TaskSpec) -> String? {
+        task.keyLines.keys.sorted().first { key in
+            key != "backpressure" && ConfigFileDecoder.editDistance(key, "backpressure") <= 2
+        }
     }
 }

@@ -66,11 +66,23 @@ struct PlannerTests {
 
     @Test("--unit naming no unit lists the units that exist")
     func unknownOnlyUnit() {
-        #expect(throws: Planner.PlanError.unknownUnit("nope", available: ["a", "b"])) {
+        let message = "there is no unit `nope`. The units are: a, b"
+        #expect(throws: Planner.PlanError.unknownUnit("nope", message: message)) {
             try Planner.plan(tree([unit("a"), unit("b")]), parallelism: 4, only: "nope")
         }
-        let message = Planner.PlanError.unknownUnit("nope", available: ["a", "b"]).description
-        #expect(message == "there is no unit `nope`. The units are: a, b")
+        #expect(Planner.PlanError.unknownUnit("nope", message: message).description == message)
+    }
+
+    @Test(
+        "a unit name that is a typo or the start of one unit's name gets a did-you-mean",
+        arguments: [
+            ("cor", "; did you mean `core`?"), ("croe", "; did you mean `core`?"), ("clie", "; did you mean `client`?"),
+            ("c", "."), ("zzz", "."),
+        ]
+    )
+    func didYouMeanUnit(name: String, expected: String) {
+        let units = tree([unit("core"), unit("client")])
+        #expect(units.noSuchUnit(name) == "there is no unit `\(name)`\(expected) The units are: client, core")
     }
 
     @Test("a cycle is refused even if validation was skipped")
