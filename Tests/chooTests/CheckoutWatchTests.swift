@@ -23,16 +23,19 @@ struct CheckoutWatchTests {
         """#
     )
 
+    /// Unit `u` with the intruding agent, and unit `later`, which the first run (`--unit u`) leaves
+    /// for the next run, so that one has work to do and meets the refusal.
     func intrudedFixture() async throws -> RunFixture {
-        try await RunFixture(Self.intruder) { specs in
+        try await RunFixture(.completeNextTask, overrides: ["u": Self.intruder]) { specs in
             try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
+            try specs.unit("later", tasks: [.init(1, backpressure: workCheck("later", 1))])
         }
     }
 
     @Test("files an agent wrote into the checkout are named in the summary, kept, and named by the next refusal")
     func reportedAndNamedByTheNextRefusal() async throws {
         let fixture = try await intrudedFixture()
-        let result = try await fixture.choo("run")
+        let result = try await fixture.choo("run", "--unit", "u")
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         #expect(try await fixture.landed() == ["feat(u): complete task #1 - Task 1"], "the unit still lands")
         let summary = result.stdout
@@ -80,7 +83,7 @@ struct CheckoutWatchTests {
     @Test("--json carries orch.checkout.changed with the paths, and the journal records them")
     func eventAndJournal() async throws {
         let fixture = try await intrudedFixture()
-        let result = try await fixture.choo("run", "--json")
+        let result = try await fixture.choo("run", "--json", "--unit", "u")
         #expect(result.exitCode == 0, "\(result.stderr)")
         let events = try fixture.events(result)
         let changed = try #require(events.first { $0.type == .orchCheckoutChanged })
@@ -142,10 +145,11 @@ struct CheckoutWatchTests {
 
             """#
         )
-        let fixture = try await RunFixture(agent) { specs in
+        let fixture = try await RunFixture(.completeNextTask, overrides: ["u": agent]) { specs in
             try specs.unit("u", tasks: [.init(1, backpressure: workCheck("u", 1))])
+            try specs.unit("later", tasks: [.init(1, backpressure: workCheck("later", 1))])
         }
-        let result = try await fixture.choo("run")
+        let result = try await fixture.choo("run", "--unit", "u")
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("  specs/tasks/u/agent-notes.txt  (appeared)\n"), "\(result.stdout)")
         let before = FileTreeSnapshot.take(fixture.repository.path)
