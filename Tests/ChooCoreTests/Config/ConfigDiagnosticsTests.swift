@@ -21,6 +21,20 @@ extension ConfigTests {
     struct ConfigDiagnosticsTests {
         static let typeErrors: [BadConfigCase] = [
             BadConfigCase(
+                yaml: "verify:\n  conflict_markers: maybe\n",
+                rule: .configType,
+                messageParts: ["`verify.conflict_markers`", "`maybe`"],
+                line: 2,
+                hintPart: "`true` or `false`"
+            ),
+            BadConfigCase(
+                yaml: "verify:\n  agent_may_edit_specs: [yes]\n",
+                rule: .configType,
+                messageParts: ["`verify.agent_may_edit_specs`", "a list"],
+                line: 2,
+                hintPart: "`true` or `false`"
+            ),
+            BadConfigCase(
                 yaml: "parallelism: four\n",
                 rule: .configType,
                 messageParts: ["`parallelism`", "`four`"],

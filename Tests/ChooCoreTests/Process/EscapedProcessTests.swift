@@ -61,9 +61,7 @@ struct EscapedProcessTests {
             shell(Self.setsidSleeper(marker) + "; echo started; exec sleep 600", timeout: .milliseconds(500))
         )
         #expect(outcome.stoppedBecause == .timeout)
-        let leftover = try #require(outcome.leftovers.first { $0.commandLine.contains(marker) }, "\(outcome)")
-        expectGone(leftover.pid)
-        #expect(processes(named: marker).isEmpty)
+        try expectStopped(marker, in: outcome)
     }
 
     @Test("an escaped process is stopped too when the calling task is cancelled")
@@ -73,8 +71,7 @@ struct EscapedProcessTests {
             shell(Self.setsidSleeper(marker) + "; echo started; exec sleep 600")
         )
         #expect(outcome.stoppedBecause == .cancelled)
-        let leftover = try #require(outcome.leftovers.first { $0.commandLine.contains(marker) }, "\(outcome)")
-        expectGone(leftover.pid)
+        try expectStopped(marker, in: outcome)
     }
 
     @Test("an escaped process that ignores SIGTERM is killed after the grace period")
@@ -141,6 +138,19 @@ struct EscapedProcessTests {
     }
 
     /// `pid` is gone: not running, and (reparented to this process, a subreaper) reaped.
+    /// The leftover named `marker` is reported in `outcome`, stopped and reaped, and nothing by that name runs.
+    func expectStopped(_ marker: String, in outcome: ProcessOutcome, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
+        let leftover = try #require(
+            outcome.leftovers.first { $0.commandLine.contains(marker) },
+            "\(outcome)",
+            sourceLocation: sourceLocation
+        )
+        expectGone(leftover.pid, sourceLocation: sourceLocation)
+        #expect(processes(named: marker).isEmpty, sourceLocation: sourceLocation)
+    }
+
     func expectGone(_ pid: Int32, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(!ProcessTable.isRunning(pid), sourceLocation: sourceLocation)
         if OrphanReaper.isSubreaper {
