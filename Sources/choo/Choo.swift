@@ -21,13 +21,13 @@ struct Choo: AsyncParsableCommand {
             130 interrupted.
 
             Start with:
-              choo demo                the shipped example, run for real in a new repository
-              choo validate            check the spec tree; every problem at once
-              choo run --dry-run       see the plan: levels, order, critical path
-              choo run                 run it: parallel worktrees, agents, checks, merges
-              choo status              where every unit and task stands
-              choo prompt <unit>       the exact prompt the agent would get next
-              choo cleanup             remove landed units' worktrees and branches; keeps unlanded work
+              choo demo            the shipped example, run for real in a new repository
+              choo validate        check the spec tree; every problem at once
+              choo run --dry-run   see the plan: levels, order, critical path
+              choo run             run it: parallel worktrees, agents, checks, merges
+              choo status          where every unit and task stands
+              choo prompt <unit>   the exact prompt the agent would get next
+              choo cleanup         remove landed units' worktrees; unlanded work is kept
             """,
         version: ChooVersion.current,
         subcommands: [

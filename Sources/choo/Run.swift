@@ -128,7 +128,11 @@ extension Choo {
                 Output.error("error: \(error)")
                 throw ExitCode(2)
             }
-            let report = PlanReport(plan: plan, tasksDirectory: workspace.tree.tasksDirectoryDisplay)
+            let report = PlanReport(
+                plan: plan,
+                tasksDirectory: workspace.tree.tasksDirectoryDisplay,
+                agents: dryRun ? workspace.agents(for: plan.entries.map(\.id)) : nil
+            )
             if dryRun {
                 Output.print(json ? JSONOutput.encode(report) : report.text(style: Output.style), terminator: "")
                 return

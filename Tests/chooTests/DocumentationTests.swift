@@ -68,4 +68,23 @@ struct DocumentationTests {
         #expect(unused.allSatisfy { $0.hasPrefix("code_review.") || $0.hasPrefix("feature.") }, "\(unused.sorted())")
         #expect(try Self.text("docs/CONFIGURATION.md").contains("except the `code_review.*`\nand `feature.*` keys"))
     }
+
+    @Test("docs/CONFIGURATION.md's key tables list exactly the keys the decoder knows")
+    func configurationKeys() throws {
+        let text = try Self.text("docs/CONFIGURATION.md")
+        let keys = try #require(
+            text.components(separatedBy: "## Keys").last?.components(separatedBy: "## Durations").first
+        )
+        let documented = keys.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { row in
+            row.dropFirst("| `".count).split(separator: "`").first.map(String.init)
+        }
+        #expect(documented.count >= 30)
+        let known = Set(ConfigLoader.knownKeys)
+        for key in documented {
+            #expect(known.contains(key), "docs/CONFIGURATION.md documents `\(key)`, which choo does not know")
+        }
+        for key in known.subtracting(documented).sorted() {
+            Issue.record("`\(key)` is a setting choo reads, missing from docs/CONFIGURATION.md")
+        }
+    }
 }

@@ -27,13 +27,7 @@ public struct Orchestrator: Sendable {
         case locked(String)
 
         /// An agent binary that is not on PATH.
-        public struct MissingAgent: Sendable, Hashable {
-            public var provider: String
-            public var executable: String
-            /// Why it cannot be run.
-            public var reason: ExecutableLookup.NotFound
-            public var units: [String]
-        }
+        public typealias MissingAgent = UnitAgents.MissingAgent
 
         public var description: String {
             switch self {
@@ -57,23 +51,7 @@ public struct Orchestrator: Sendable {
                     + "so commit or stash them first (or pass --force):\n"
                     + Orchestrator.listing(files, earlier: earlier)
             case .missingAgents(let missing):
-                return missing.map { agent in
-                    let what =
-                        "the agent `\(agent.executable)` (provider \(agent.provider), needed by "
-                        + "\(agent.units.joined(separator: ", ")))"
-                    let advice =
-                        ". Install it, point the provider's command at it in .choo.yaml, or choose another "
-                        + "provider with --provider."
-                    switch agent.reason {
-                    case .notExecutable(let path):
-                        let place = path == agent.executable ? "" : " (found at \(path))"
-                        return what + " exists\(place) but is not executable; make it so with `chmod +x \(path)`."
-                    case .missingPath: return what + " does not exist" + advice
-                    case .notAFile: return what + " is not a file" + advice
-                    case .notOnPath(let searched):
-                        return what + " was not found; looked in: " + searched.joined(separator: ":") + advice
-                    }
-                }.joined(separator: "\n")
+                return missing.map(\.description).joined(separator: "\n")
             case .unknownProvider(let name, let units):
                 return "provider `\(name)` (for \(units.joined(separator: ", "))) is not configured"
             case .git(let message):
@@ -177,30 +155,16 @@ public struct Orchestrator: Sendable {
 
         let github = try await gitHubMode(git: git, target: target, bus: bus)
 
+        let agents = UnitAgents.resolve(
+            units: plan.entries.map(\.id),
+            tree: workspace.tree,
+            config: config,
+            environment: environment
+        )
+        if let unknown = agents.unknownProvider { throw .unknownProvider(name: unknown.name, units: [unknown.unit]) }
+        if !agents.missing.isEmpty { throw .missingAgents(agents.missing) }
         var providers: [String: AgentProvider] = [:]
-        var missing: [String: SetupError.MissingAgent] = [:]
-        for entry in plan.entries {
-            let unit = workspace.tree.unit(entry.id)
-            let name = config.provider(forUnit: unit?.provider)
-            guard var provider = AgentProvider.named(name, config: config) else {
-                throw .unknownProvider(name: name, units: [entry.id])
-            }
-            if let found = ExecutableLookup.find(provider.executable, environment: environment) {
-                provider.executable = found
-                providers[entry.id] = provider
-            } else {
-                missing[
-                    provider.executable,
-                    default: .init(
-                        provider: name,
-                        executable: provider.executable,
-                        reason: ExecutableLookup.whyNotFound(provider.executable, environment: environment),
-                        units: []
-                    )
-                ].units.append(entry.id)
-            }
-        }
-        if !missing.isEmpty { throw .missingAgents(missing.values.sorted { $0.executable < $1.executable }) }
+        for assignment in agents.assignments { providers[assignment.unit] = assignment.provider }
 
         let lock: RunLock
         do {

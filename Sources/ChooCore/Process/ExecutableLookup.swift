@@ -60,6 +60,16 @@ public enum ExecutableLookup {
         case notExecutable(path: String)
         /// A name found in none of these folders.
         case notOnPath(searched: [String])
+
+        /// The reason in a few words, e.g. "not found on PATH".
+        public var summary: String {
+            switch self {
+            case .missingPath: "does not exist"
+            case .notAFile: "not a file"
+            case .notExecutable: "not executable"
+            case .notOnPath: "not found on PATH"
+            }
+        }
     }
 
     /// Whether `path` is a regular file (following links) that this process may execute.

@@ -4,11 +4,14 @@ public struct PlanReport: Sendable, Encodable {
     public var plan: Plan
     /// The tasks root, relative to the repository.
     public var tasksDirectory: String
+    /// The agent of each unit in the plan, when known.
+    public var agents: UnitAgents?
 
     /// Creates a report.
-    public init(plan: Plan, tasksDirectory: String) {
+    public init(plan: Plan, tasksDirectory: String, agents: UnitAgents? = nil) {
         self.plan = plan
         self.tasksDirectory = tasksDirectory
+        self.agents = agents
     }
 
     /// When the plan has no unit to run, the line that says so (the selected unit, or every unit, is
@@ -30,6 +33,7 @@ public struct PlanReport: Sendable, Encodable {
         out += style.bold("\(plural(plan.remainingTasks, "task")) remaining") + "\n"
         out += "Tasks root: \(tasksDirectory)\n"
         out += "Parallelism: \(plan.parallelism) (at most \(plan.effectiveParallelism) at once in this graph)\n"
+        out += agentLines(style: style)
         if !plan.completeUnits.isEmpty {
             out += "Complete, left out: \(plural(plan.completeUnits.count, "unit"))"
             out += style.dim(" (" + abbreviated(plan.completeUnits) + ")") + "\n"
@@ -56,15 +60,68 @@ public struct PlanReport: Sendable, Encodable {
         out += " (\(plural(plan.criticalPathTasks, "task")))\n"
         out += style.dim("`path` is the remaining tasks on the longest chain from a unit; longer chains start first.")
         out += "\n" + style.dim("Dry run: nothing was started and no file or git ref was changed.") + "\n"
+        for missing in agents?.missing ?? [] {
+            out += style.red("warning:") + " `choo run` would stop before starting anything: \(missing)\n"
+        }
         return out
+    }
+
+    /// A line per agent: the provider, which setting chose it, where its executable is (or that it
+    /// cannot be started), and for which units.
+    private func agentLines(style: TextStyle) -> String {
+        guard let agents, !agents.assignments.isEmpty else { return "" }
+        var groups: [(key: String, units: [String])] = []
+        for assignment in agents.assignments {
+            var key = "\(assignment.choice.name) (\(assignment.choice.source))"
+            if let problem = assignment.problem {
+                key += ", " + style.red(problem.summary)
+            } else if let executable = assignment.provider?.executable {
+                key += " at \(executable)"
+            }
+            if let index = groups.firstIndex(where: { $0.key == key }) {
+                groups[index].units.append(assignment.unit)
+            } else {
+                groups.append((key, [assignment.unit]))
+            }
+        }
+        if groups.count == 1 { return "Agent: \(groups[0].key), for every unit\n" }
+        return groups.map { "Agent: \($0.key), for " + abbreviated($0.units) + "\n" }.joined()
     }
 
     private func abbreviated(_ ids: [String]) -> String {
         ids.count <= 8 ? ids.joined(separator: ", ") : ids.prefix(8).joined(separator: ", ") + ", …"
     }
 
+    private struct AgentJSON: Encodable {
+        var assignment: UnitAgents.Assignment
+
+        enum CodingKeys: String, CodingKey {
+            case provider, executable, problem
+            case chosenBy = "chosen_by"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(assignment.choice.name, forKey: .provider)
+            try container.encode(assignment.choice.source.description, forKey: .chosenBy)
+            try container.encode(assignment.provider?.executable, forKey: .executable)
+            let missing = assignment.problem.flatMap { problem in
+                assignment.provider.map {
+                    UnitAgents.MissingAgent(
+                        provider: $0.name,
+                        executable: $0.executable,
+                        reason: problem,
+                        units: [assignment.unit]
+                    ).description
+                }
+            }
+            try container.encode(missing, forKey: .problem)
+        }
+    }
+
     private struct EntryJSON: Encodable {
         var entry: Plan.Entry
+        var agent: UnitAgents.Assignment?
 
         enum CodingKeys: String, CodingKey {
             case id, title, status, level
@@ -73,6 +130,7 @@ public struct PlanReport: Sendable, Encodable {
             case waitsFor = "waits_for"
             case satisfiedBy = "satisfied_by"
             case remainingCriticalPath = "remaining_critical_path"
+            case agent
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -86,6 +144,7 @@ public struct PlanReport: Sendable, Encodable {
             try container.encode(entry.waitsFor, forKey: .waitsFor)
             try container.encode(entry.satisfiedBy, forKey: .satisfiedBy)
             try container.encode(entry.remainingCriticalPath, forKey: .remainingCriticalPath)
+            if let agent { try container.encode(AgentJSON(assignment: agent), forKey: .agent) }
         }
     }
 
@@ -121,6 +180,10 @@ public struct PlanReport: Sendable, Encodable {
             CriticalPathJSON(units: plan.criticalPath, tasks: plan.criticalPathTasks),
             forKey: .criticalPath
         )
-        try container.encode(plan.entries.map(EntryJSON.init), forKey: .units)
+        let assignments = agents?.assignments ?? []
+        try container.encode(
+            plan.entries.map { entry in EntryJSON(entry: entry, agent: assignments.first { $0.unit == entry.id }) },
+            forKey: .units
+        )
     }
 }

@@ -100,6 +100,8 @@ extension Diagnostic {
         case configValue = "config-value"
         case configUnknownKey = "config-unknown-key"
         case configNotUsedYet = "config-not-used-yet"
+        // This machine.
+        case agentNotFound = "agent-not-found"
     }
 }
 

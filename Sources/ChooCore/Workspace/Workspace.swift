@@ -13,6 +13,8 @@ public struct Workspace: Sendable {
     public var tree: SpecTree
     /// Every problem in the settings and the tree (not the "not used yet" notes), sorted for display.
     public var diagnostics: [Diagnostic]
+    /// The environment agents are looked up in (`PATH`).
+    public var environment: [String: String]
 
     /// The effective settings.
     public var config: ChooConfig { configLoad.config }
@@ -59,7 +61,13 @@ public struct Workspace: Sendable {
         }
         let validator = SpecValidator(knownProviders: configLoad.config.knownProviders)
         let diagnostics = (configLoad.diagnostics + validator.validate(tree)).sortedForDisplay()
-        return Workspace(repositoryRoot: root, configLoad: configLoad, tree: tree, diagnostics: diagnostics)
+        return Workspace(
+            repositoryRoot: root,
+            configLoad: configLoad,
+            tree: tree,
+            diagnostics: diagnostics,
+            environment: environment
+        )
     }
 
     /// A missing tasks folder outside any git repository is first of all that: not a repository.
@@ -75,10 +83,11 @@ public struct Workspace: Sendable {
         return result
     }
 
-    /// The report `choo validate` prints: every problem, plus notes for settings not used yet.
+    /// The report `choo validate` prints: every problem, plus notes for settings not used yet and
+    /// warnings for agents this machine cannot start.
     public var validationReport: DiagnosticsReport {
         DiagnosticsReport(
-            diagnostics: diagnostics + configLoad.notUsedYet(),
+            diagnostics: diagnostics + configLoad.notUsedYet() + missingAgentWarnings(),
             tasksDirectory: tree.tasksDirectoryDisplay,
             unitCount: tree.units.count,
             taskCount: tree.units.reduce(0) { $0 + $1.tasks.count }
@@ -93,6 +102,23 @@ public struct Workspace: Sendable {
             unitCount: tree.units.count,
             taskCount: tree.units.reduce(0) { $0 + $1.tasks.count }
         )
+    }
+
+    /// Which agent runs each of `units` (default: every unit not complete) and whether it can be started.
+    public func agents(for units: [String]? = nil) -> UnitAgents {
+        UnitAgents.resolve(
+            units: units ?? tree.units.filter { !$0.isComplete }.map(\.id),
+            tree: tree,
+            config: config,
+            environment: environment
+        )
+    }
+
+    /// A warning for each agent executable that a unit still to run needs and this machine cannot
+    /// start; none while the tree has errors (an unknown provider is reported as one).
+    private func missingAgentWarnings() -> [Diagnostic] {
+        guard !hasErrors else { return [] }
+        return agents().missing.map { Diagnostic(.warning, .agentNotFound, $0.description) }
     }
 
     /// The plan of what a run would do.
