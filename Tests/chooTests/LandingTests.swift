@@ -162,6 +162,9 @@ struct LandingTests {
         #expect(try await fixture.choo("run").exitCode == 0)
         #expect(FileSystem.exists(fixture.repository(".ralph/worktrees/u/work/u-01-task-1.done")))
         #expect(!(try await fixture.repository.git("branch", "--list", "ralph/u")).isEmpty)
+        // Both are still there, so the landed plan names them.
+        let plan = try await fixture.repository.git("show", "main:specs/tasks/u/IMPLEMENTATION_PLAN.md")
+        #expect(plan.contains("orch_branch: ralph/u\norch_worktree: .ralph/worktrees/u\n"), "\(plan)")
     }
 
     @Test("merge.mode: github without a GitHub `origin` exits 2 saying what to add, before anything is created")

@@ -130,7 +130,16 @@ struct RunTests {
         // The unit's own state is written into its plan, surgically, and lands with it.
         let unitPlan = try await fixture.repository.git("show", "main:specs/tasks/bottom/IMPLEMENTATION_PLAN.md")
         #expect(unitPlan.hasPrefix("---\nunit: bottom\ndepends_on: [left, right]\norch_status: complete\n"))
-        #expect(unitPlan.contains("orch_branch: ralph/bottom\norch_worktree: .ralph/worktrees/bottom\n"))
+        // Its branch and worktree are gone once it landed, so the landed plan does not name them;
+        // the commits before the last did, while the unit ran.
+        #expect(!unitPlan.contains("orch_branch") && !unitPlan.contains("orch_worktree"), "\(unitPlan)")
+        let running = try await fixture.repository.git("show", "main~1:specs/tasks/bottom/IMPLEMENTATION_PLAN.md")
+        #expect(
+            running.contains(
+                "orch_status: in_progress\norch_branch: ralph/bottom\norch_worktree: .ralph/worktrees/bottom\n"
+            )
+        )
+        #expect(try await fixture.repository.git("branch", "--list", "ralph/*").isEmpty)
         #expect(unitPlan.contains("orch_started_at: 20") && unitPlan.contains("orch_completed_at: 20"))
         #expect(unitPlan.hasSuffix("---\n\n# bottom plan\n\nHow bottom is built."))
         #expect(try await fixture.repository.git("status", "--porcelain").isEmpty, "the user's checkout stays clean")

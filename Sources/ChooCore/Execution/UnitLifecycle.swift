@@ -520,21 +520,31 @@ public struct UnitLifecycle: Sendable {
     /// Writes the unit's `orch_*` keys into its plan in the worktree, so they are committed with the
     /// task: in progress with branch, worktree and start time, and complete with the completion
     /// time in the commit that completes the last task. Only changed keys are written.
+    ///
+    /// The commit that completes the unit drops `orch_branch` and `orch_worktree` unless
+    /// `worktree.keep`: the run removes both once the unit lands, so the landed plan must not name them.
     private func recordProgress(of unit: Unit, worktree: String) throws {
         let finished = unit.tasks.allSatisfy { $0.status == .complete }
         var values: [(String, String?)] = []
         let status: UnitStatus = finished ? .complete : .inProgress
         if unit.orchStatus != status { values.append(("orch_status", status.rawValue)) }
+        let removedOnLanding = finished && !context.config.worktree.keep
         let branch = Self.branch(for: unit.id)
-        if unit.orchBranch != branch { values.append(("orch_branch", branch)) }
         let relative = FileSystem.relative(worktree, to: context.repositoryRoot)
-        if unit.orchWorktree != relative { values.append(("orch_worktree", relative)) }
+        if !removedOnLanding {
+            if unit.orchBranch != branch { values.append(("orch_branch", branch)) }
+            if unit.orchWorktree != relative { values.append(("orch_worktree", relative)) }
+        }
         let now = Timestamp(Date()).description
         if unit.orchStartedAt == nil { values.append(("orch_started_at", now)) }
         if finished, unit.orchCompletedAt == nil { values.append(("orch_completed_at", now)) }
-        guard !values.isEmpty else { return }
+        let named = unit.orchBranch != nil || unit.orchWorktree != nil
+        let removing = removedOnLanding && named ? ["orch_branch", "orch_worktree"] : []
+        guard !values.isEmpty || !removing.isEmpty else { return }
         let path = worktree + "/" + unit.planFile
-        let edited = try FrontmatterEditor.set(values, in: try FileSystem.readText(path))
+        var edited = try FileSystem.readText(path)
+        if !values.isEmpty { edited = try FrontmatterEditor.set(values, in: edited) }
+        if !removing.isEmpty { edited = try FrontmatterEditor.remove(removing, in: edited) }
         try edited.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
