@@ -71,16 +71,12 @@ extension Choo {
         @Flag(help: "Keep printing the newest log as it grows, until that invocation ends.")
         var follow = false
 
-        @Option(
-            name: .customLong("tasks-dir"),
-            help: ArgumentHelp("The tasks root (default: specs/tasks at the repository root).", valueName: "dir")
-        )
-        var tasksDirectory: String?
+        @OptionGroup var tree: TreeOptions
 
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let workspace = try Workspace.openOrExit(tasksDirectory: tasksDirectory, overrides: common.overrides)
+            let workspace = try Workspace.openOrExit(tasksDirectory: tree.tasksDirectory, overrides: common.overrides)
             let base = FileSystem.absolute(workspace.config.worktree.basePath, relativeTo: workspace.repositoryRoot)
             guard workspace.tree.unit(unit) != nil else {
                 Output.error("error: " + workspace.tree.noSuchUnit(unit))

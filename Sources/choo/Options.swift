@@ -1,7 +1,9 @@
 import ArgumentParser
 import ChooCore
 
-/// The tasks root argument shared by the commands that read a whole tree.
+/// The tasks root, given the same way to every command: as the last positional argument
+/// (`choo status specs/tasks`, `choo prompt core specs/tasks`), or as `--tasks-dir`, which
+/// `prompt` and `logs` took before and still take.
 struct TreeOptions: ParsableArguments {
     @Argument(
         help: ArgumentHelp(
@@ -10,7 +12,22 @@ struct TreeOptions: ParsableArguments {
             valueName: "tasks-dir"
         )
     )
-    var tasksDirectory: String?
+    var positionalTasksDirectory: String?
+
+    @Option(name: .customLong("tasks-dir"), help: .hidden)
+    var optionTasksDirectory: String?
+
+    /// The tasks root as given, or `nil` for the default.
+    var tasksDirectory: String? { positionalTasksDirectory ?? optionTasksDirectory }
+
+    mutating func validate() throws {
+        if let positionalTasksDirectory, let optionTasksDirectory, positionalTasksDirectory != optionTasksDirectory {
+            throw ValidationError(
+                "the tasks root is given twice, as `\(positionalTasksDirectory)` and as --tasks-dir "
+                    + "`\(optionTasksDirectory)`; give it once"
+            )
+        }
+    }
 }
 
 /// Options every command takes.

@@ -19,19 +19,12 @@ extension Choo {
         @Option(help: ArgumentHelp("Offer only this task number instead of every ready task.", valueName: "n"))
         var task: Int?
 
-        @Option(
-            name: .customLong("tasks-dir"),
-            help: ArgumentHelp(
-                "The tasks root (default: specs/tasks at the repository root).",
-                valueName: "dir"
-            )
-        )
-        var tasksDirectory: String?
+        @OptionGroup var tree: TreeOptions
 
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let workspace = try Workspace.openOrExit(tasksDirectory: tasksDirectory, overrides: common.overrides)
+            let workspace = try Workspace.openOrExit(tasksDirectory: tree.tasksDirectory, overrides: common.overrides)
             guard let found = workspace.tree.unit(unit) else {
                 Output.error("error: " + workspace.tree.noSuchUnit(unit))
                 throw ExitCode(2)

@@ -112,4 +112,26 @@ struct FirstHourTests {
         #expect(examples.count >= 7)
         for line in examples { #expect(line.hasPrefix("  choo "), "wrapped: \(line)") }
     }
+
+    @Test(
+        "every command takes the tasks root after its unit, or as --tasks-dir",
+        arguments: [["validate"], ["run", "--dry-run"], ["status"], ["history"], ["prompt", "u"], ["logs", "u"]]
+    )
+    func tasksRootGivenAlike(command: [String]) async throws {
+        try SpecFixture(root: directory.path, tasksDirectory: "plans/work").unit("u")
+        for arguments in [command + ["plans/work"], command + ["--tasks-dir", "plans/work"]] {
+            let result = try await ChooBinary.run(arguments, in: directory.path)
+            let output = result.stdout + result.stderr
+            #expect(!output.contains("does not exist") && !output.contains("no unit"), "\(arguments): \(output)")
+            // `logs` has no runs to show yet; everything else succeeds.
+            #expect(result.exitCode == (command[0] == "logs" ? 2 : 0), "\(arguments): \(output)")
+            if command[0] == "logs" { #expect(output.contains("no runs are recorded yet"), "\(output)") }
+        }
+        let twice = try await ChooBinary.run(
+            command + ["plans/work", "--tasks-dir", "specs/tasks"],
+            in: directory.path
+        )
+        #expect(twice.exitCode == 2)
+        #expect(twice.stderr.contains("the tasks root is given twice"), "\(twice.stderr)")
+    }
 }
