@@ -8,12 +8,7 @@ choo=$(realpath "${1:-.build/release/choo}")
 tasks=${2:-20}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cat > "$work/agent.sh" <<'AGENT'
-#!/bin/sh
-file=$(printf '%s\n' "$1" | sed -n 's/^- File: `\(.*\)` (it describes the work)$/\1/p' | head -n 1)
-sed -i 's/^status:.*/status: complete/' "$file"
-AGENT
-chmod +x "$work/agent.sh"
+agent=$(realpath "$(dirname "$0")/instant-agent.sh")
 git init -q -b main "$work/repo"
 cd "$work/repo"
 mkdir -p specs/tasks/u
@@ -23,7 +18,7 @@ for i in $(seq 1 "$tasks"); do
         > "specs/tasks/u/$(printf %02d "$i")-task.md"
 done
 printf 'provider:\n  type: fake\n  providers:\n    fake:\n      command: %s\n      args: ["{prompt}"]\n' \
-    "$work/agent.sh" > .choo.yaml
+    "$agent" > .choo.yaml
 git add -A && git -c user.name=bench -c user.email=bench@localhost commit -qm "spec tree"
 start=$(date +%s.%N)
 "$choo" run -p 1 --json > "$work/events.json"
