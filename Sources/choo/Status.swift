@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChooCore
+import Foundation
 
 extension Choo {
     /// `choo status`: where every unit and task stands.
@@ -8,7 +9,9 @@ extension Choo {
             abstract: "Show every unit with a progress bar, its status, its tasks and what blocks it.",
             discussion: """
                 Complete units take one line; other units list their tasks: ✓ complete, ▶ in progress, \
-                · pending, ✗ failed. Colour is used only on a terminal and never when NO_COLOR is set.
+                · pending, ✗ failed. Tasks committed on a unit's branch (`ralph/<unit>`) but not landed yet show \
+                as committed there, and a unit whose newest attempt failed, was blocked or was stopped shows so, \
+                with the reason. Colour is used only on a terminal and never when NO_COLOR is set.
                 """
         )
 
@@ -29,7 +32,23 @@ extension Choo {
                     attempts: (try? records.latestAttempts()) ?? [:]
                 )
             }
-            let report = StatusReport(tree: workspace.tree, journal: journal)
+            var branches: [String: UnitBranchWork] = [:]
+            if FileSystem.repositoryRoot(containing: workspace.repositoryRoot) != nil {
+                do {
+                    branches = try await UnitBranchWork.read(
+                        tree: workspace.tree,
+                        repositoryRoot: workspace.repositoryRoot,
+                        target: workspace.config.targetBranch,
+                        scratch: FileManager.default.temporaryDirectory.path + "/choo-status-" + UUID().uuidString,
+                        runner: SystemProcessRunner()
+                    )
+                } catch {
+                    Output.error(
+                        "note: the unit branches could not be read, so work committed there is not shown: \(error)"
+                    )
+                }
+            }
+            let report = StatusReport(tree: workspace.tree, journal: journal, branches: branches)
             if json {
                 Output.print(JSONOutput.encode(report), terminator: "")
             } else {

@@ -196,25 +196,10 @@ extension UnitLifecycle {
         {
             return try reload(unit: unit, worktree: worktree)
         }
-        let git = Git(repository: worktree, runner: context.runner)
-        let folder = context.tasksDirectory == "." ? unit : context.tasksDirectory + "/" + unit
         let scratch = context.worktreeBase + "/.reference/" + unit + "-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let entries = try await git.treeEntries(of: reference, under: [folder])
-        for (entry, content) in zip(entries, try await git.blobs(entries.map(\.object))) {
-            let path = scratch + "/" + entry.path
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent,
-                withIntermediateDirectories: true
-            )
-            try content.write(toFile: path, atomically: false, encoding: .utf8)
-        }
-        let load = SpecLoader.loadUnit(
-            folder: unit,
-            tasksDirectory: scratch + "/" + context.tasksDirectory,
-            repositoryRoot: scratch
-        )
-        guard let value = load.unit else {
+        let loaded = try await Git(repository: worktree, runner: context.runner)
+            .unit(unit, at: reference, tasksDirectory: context.tasksDirectory, scratch: scratch)
+        guard let value = loaded else {
             throw Stop.failed(
                 "choo's record of \(unit) (`\(reference.prefix(12))`) does not hold the unit's spec files; "
                     + "run `choo cleanup` and run again"

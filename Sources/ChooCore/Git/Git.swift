@@ -75,6 +75,18 @@ public struct Git: Sendable {
         }
     }
 
+    /// The local branches whose names start with `prefix` (e.g. `ralph/`), each with its tip.
+    public func branches(under prefix: String) async throws(GitError) -> [(name: String, tip: String)] {
+        let output = try await run([
+            "for-each-ref", "--format=%(objectname) %(refname:strip=2)", "refs/heads/" + prefix,
+        ])
+        return output.split(separator: "\n").compactMap { line -> (name: String, tip: String)? in
+            let fields = line.split(separator: " ", maxSplits: 1)
+            guard fields.count == 2 else { return nil }
+            return (String(fields[1]), String(fields[0]))
+        }
+    }
+
     /// Whether `commit` is an ancestor of (or the same as) `other`.
     public func isAncestor(_ commit: String, of other: String) async throws(GitError) -> Bool {
         let result = try await execute(["merge-base", "--is-ancestor", commit, other])

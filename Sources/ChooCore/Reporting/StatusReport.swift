@@ -27,10 +27,42 @@ public struct StatusReport: Sendable, Encodable {
         }
     }
 
-    /// Creates a report of `tree`, with what the journal says when given.
-    public init(tree: SpecTree, journal: JournalView? = nil) {
+    /// What unit branches hold that the target does not, by unit.
+    public var branches: [String: UnitBranchWork]
+
+    /// Creates a report of `tree`, with what the journal says and the unit branches hold when given.
+    public init(tree: SpecTree, journal: JournalView? = nil, branches: [String: UnitBranchWork] = [:]) {
         self.tree = tree
         self.journal = journal
+        self.branches = branches
+    }
+
+    /// Where `unit` stands, all sources combined: complete when its spec files say so; else failed
+    /// or blocked when its newest attempt in the journal ended so; in progress when a run left work
+    /// on its branch or stopped while it ran; else what its spec files say.
+    public func status(of unit: Unit) -> UnitStatus {
+        if unit.isComplete { return .complete }
+        switch journal?.attempts[unit.id]?.status {
+        case "failed"?: return .failed
+        case "blocked"?: return .blocked
+        case "running"?, "interrupted"?: return .inProgress
+        default: break
+        }
+        if branches[unit.id]?.committedTasks.isEmpty == false { return .inProgress }
+        return unit.status
+    }
+
+    /// How the newest attempt of `unit` ended, in words: a run whose process is gone while the
+    /// attempt was running stopped abruptly (killed); none for a complete unit.
+    public func lastAttempt(of unit: Unit) -> (run: Int64, outcome: String, error: String?)? {
+        guard !unit.isComplete, let attempt = journal?.attempts[unit.id], attempt.status != "complete" else {
+            return nil
+        }
+        var outcome = attempt.status.replacingFirst("_", with: " ")
+        if attempt.status == "running", journal?.runningNow == nil || journal?.lastRun?.id != attempt.run {
+            outcome = "stopped abruptly"
+        }
+        return (attempt.run, outcome, attempt.error)
     }
 
     /// What holds a unit up: dependencies that are not complete, split by whether they can still finish.
@@ -48,7 +80,7 @@ public struct StatusReport: Sendable, Encodable {
         var blocked: [String] = []
         for id in unit.dependsOn {
             guard let dependency = tree.unit(id) else { continue }
-            switch dependency.status {
+            switch status(of: dependency) {
             case .complete: continue
             case .failed, .blocked: blocked.append(id)
             case .pending, .inProgress: waiting.append(id)
@@ -58,7 +90,7 @@ public struct StatusReport: Sendable, Encodable {
     }
 
     /// The number of units with `status`.
-    public func count(_ status: UnitStatus) -> Int { tree.units.count { $0.status == status } }
+    public func count(_ status: UnitStatus) -> Int { tree.units.count { self.status(of: $0) == status } }
 
     /// The human-readable status: a line per unit with a progress bar, its open tasks, what blocks
     /// it, and totals. Complete units take one line.
@@ -68,7 +100,7 @@ public struct StatusReport: Sendable, Encodable {
         for unit in tree.units {
             let bar = progressBar(done: unit.completedTasks, total: unit.tasks.count, style: style)
             var line = style.bold(unit.id.padded(to: width)) + "  " + bar + "  "
-            line += "\(unit.completedTasks)/\(unit.tasks.count)".padded(to: 7) + colored(unit.status, style: style)
+            line += "\(unit.completedTasks)/\(unit.tasks.count)".padded(to: 7) + colored(status(of: unit), style: style)
             if let number = unit.orchPRNumber { line += "  " + style.dim("pull request #\(number)") }
             let blockers = blockers(of: unit)
             if !blockers.blockedBy.isEmpty {
@@ -78,14 +110,22 @@ public struct StatusReport: Sendable, Encodable {
                 line += "  " + style.dim("waits for " + describe(blockers.waitingFor))
             }
             out += line + "\n"
-            if let attempt = journal?.attempts[unit.id], !unit.isComplete, attempt.status != "complete" {
-                var note = "last run #\(attempt.run): \(attempt.status.replacingFirst("_", with: " "))"
+            if let attempt = lastAttempt(of: unit) {
+                var note = "last run #\(attempt.run): \(attempt.outcome)"
                 if let error = attempt.error { note += ": " + String(error.prefix(160)) }
-                out += "    " + (attempt.status == "running" ? style.yellow(note) : style.red(note)) + "\n"
+                out += "    " + (attempt.outcome == "running" ? style.yellow(note) : style.red(note)) + "\n"
+            }
+            if let work = branches[unit.id], !work.committedTasks.isEmpty {
+                let tasks = work.committedTasks.map { "#\($0)" }.joined(separator: ", ")
+                out += "    " + style.yellow("committed on \(work.branch), not landed yet: task \(tasks)") + "\n"
             }
             if unit.isComplete { continue }
+            let committed = Set(branches[unit.id]?.committedTasks ?? [])
             for task in unit.tasks {
-                out += "    " + marker(task.status, style: style) + " " + task.displayName
+                let onBranch = task.number.map(committed.contains) == true
+                out +=
+                    "    " + (onBranch ? style.yellow("✓") : marker(task.status, style: style)) + " " + task.displayName
+                if onBranch { out += style.dim("  (committed on \(branches[unit.id]?.branch ?? ""))") }
                 let waiting = task.dependsOn.filter { unit.task($0)?.status != .complete }
                 if task.status != .complete, !waiting.isEmpty {
                     out += style.dim("  (after " + waiting.map { "#\($0)" }.joined(separator: ", ") + ")")
@@ -115,7 +155,7 @@ public struct StatusReport: Sendable, Encodable {
     }
 
     private func describe(_ ids: [String]) -> String {
-        ids.map { id in "\(id) (\(tree.unit(id)?.status.rawValue ?? "?"))" }.joined(separator: ", ")
+        ids.map { id in "\(id) (\(tree.unit(id).map { status(of: $0).rawValue } ?? "?"))" }.joined(separator: ", ")
     }
 
     private func progressBar(done: Int, total: Int, style: TextStyle) -> String {
@@ -169,6 +209,15 @@ public struct StatusReport: Sendable, Encodable {
     private struct UnitJSON: Encodable {
         var unit: Unit
         var blockers: Blockers
+        var status: UnitStatus
+        var branch: UnitBranchWork?
+        var lastAttempt: (run: Int64, outcome: String, error: String?)?
+
+        private struct AttemptJSON: Encodable {
+            var run: Int64
+            var outcome: String
+            var error: String?
+        }
 
         enum CodingKeys: String, CodingKey {
             case id, title, status, tasks, provider
@@ -183,13 +232,24 @@ public struct StatusReport: Sendable, Encodable {
             case prNumber = "orch_pr_number"
             case startedAt = "orch_started_at"
             case completedAt = "orch_completed_at"
+            case specStatus = "spec_status"
+            case unitBranch = "unit_branch"
+            case committedTasks = "committed_tasks"
+            case lastAttempt = "last_attempt"
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(unit.id, forKey: .id)
             try container.encode(unit.title, forKey: .title)
-            try container.encode(unit.status, forKey: .status)
+            try container.encode(status, forKey: .status)
+            try container.encode(unit.status, forKey: .specStatus)
+            try container.encode(branch?.branch, forKey: .unitBranch)
+            try container.encode(branch?.committedTasks ?? [], forKey: .committedTasks)
+            try container.encode(
+                lastAttempt.map { AttemptJSON(run: $0.run, outcome: $0.outcome, error: $0.error) },
+                forKey: .lastAttempt
+            )
             try container.encode(unit.provider, forKey: .provider)
             try container.encode(unit.planFile, forKey: .planFile)
             try container.encode(unit.dependsOn, forKey: .dependsOn)
@@ -239,7 +299,18 @@ public struct StatusReport: Sendable, Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(tree.tasksDirectoryDisplay, forKey: .tasksDirectory)
-        try container.encode(tree.units.map { UnitJSON(unit: $0, blockers: blockers(of: $0)) }, forKey: .units)
+        try container.encode(
+            tree.units.map { unit in
+                UnitJSON(
+                    unit: unit,
+                    blockers: blockers(of: unit),
+                    status: status(of: unit),
+                    branch: branches[unit.id],
+                    lastAttempt: lastAttempt(of: unit)
+                )
+            },
+            forKey: .units
+        )
         try container.encode(TotalsJSON(report: self), forKey: .totals)
         try container.encode(journal?.lastRun, forKey: .lastRun)
         try container.encode(journal?.runningNow, forKey: .runningNow)

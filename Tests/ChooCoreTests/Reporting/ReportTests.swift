@@ -88,7 +88,7 @@ struct ReportTests {
             Set(units[0].keys) == [
                 "id", "title", "status", "provider", "plan_file", "depends_on", "waiting_for", "blocked_by",
                 "tasks_total", "tasks_complete", "orch_branch", "orch_worktree", "orch_pr_number", "orch_started_at",
-                "orch_completed_at", "tasks",
+                "orch_completed_at", "tasks", "spec_status", "unit_branch", "committed_tasks", "last_attempt",
             ]
         )
         let top = try #require(units.first { $0["id"] as? String == "top" })
