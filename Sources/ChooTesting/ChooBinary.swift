@@ -58,6 +58,11 @@ package enum ChooBinary {
 }
 
 extension ChooBinary {
+    /// `text` as one word of shell text, in single quotes.
+    package static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// Runs `choo arguments` with a pseudo-terminal as its stdout (through util-linux `script`) and
     /// returns what it printed.
     package static func runOnTerminal(
@@ -65,7 +70,7 @@ extension ChooBinary {
         in directory: String,
         environment: [String: String] = [:]
     ) async throws -> String {
-        let command = ([path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = ([path] + arguments).map(shellQuoted)
         return try await run(
             ["-q", "-e", "-c", command.joined(separator: " "), "/dev/null"],
             in: directory,

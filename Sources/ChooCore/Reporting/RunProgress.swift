@@ -14,6 +14,8 @@ public struct RunProgress: Sendable, Hashable {
         public var state: State = .queued
         public var task: Int?
         public var attempt: Int?
+        /// When the current attempt at ``task`` started.
+        public var taskStartedAt: Date?
         public var step: String?
         public var startedAt: Date?
         public var finishedAt: Date?
@@ -56,6 +58,7 @@ public struct RunProgress: Sendable, Hashable {
         case .taskStarted:
             unit.task = event.task
             if case .int(let attempt)? = event.payload["attempt"] { unit.attempt = attempt }
+            unit.taskStartedAt = event.time
             unit.step = "agent"
         case .taskClaudeInvoke:
             if case .string(let log)? = event.payload["log_file"] { unit.logFile = log }
@@ -100,7 +103,8 @@ public struct RunProgress: Sendable, Hashable {
         }
     }
 
-    /// The live block redrawn in place on a terminal: a status line, then one line per running unit.
+    /// The live block redrawn in place on a terminal: a status line, then one line per running unit
+    /// with its task, how long the task's attempt and the unit have been running, and its log.
     public func liveLines(now: Date, style: TextStyle, relativeTo folder: String? = nil) -> [String] {
         let elapsed = startedAt.map { Self.clock(now.timeIntervalSince($0)) } ?? "00:00"
         var header = style.bold("choo") + "  \(count(.running)) running · "
@@ -113,12 +117,16 @@ public struct RunProgress: Sendable, Hashable {
             var line = "  " + style.yellow("▶") + " " + unit.id.padded(to: width) + "  "
             if let task = unit.task {
                 line += "task #\(task)" + (unit.attempt.map { " attempt \($0)" } ?? "")
+                if let since = unit.taskStartedAt {
+                    line += " " + style.dim("(\(Self.clock(now.timeIntervalSince(since))))")
+                }
+                if unit.step == "check" { line += " checking" }
             } else {
                 line += unit.step ?? "setting up"
             }
-            if unit.step == "check" { line += " (check)" }
-            let since = unit.startedAt.map { Self.clock(now.timeIntervalSince($0)) } ?? ""
-            line += "  " + style.dim(since)
+            if let since = unit.startedAt {
+                line += " · " + style.dim("unit \(Self.clock(now.timeIntervalSince(since)))")
+            }
             if let log = unit.logFile { line += "  " + style.dim(EventLine.shorten(log, relativeTo: folder)) }
             lines.append(line)
         }

@@ -11,7 +11,9 @@ struct RunProgressTests {
         progress.apply(Event(.orchStarted, time: start, payload: ["log_folder": "/repo/.ralph/worktrees/logs"]))
         for unit in ["a", "b", "c", "d"] { progress.apply(Event(.unitQueued, time: start, unit: unit)) }
         progress.apply(Event(.unitStarted, time: start, unit: "a"))
-        progress.apply(Event(.taskStarted, time: start, unit: "a", task: 2, payload: ["attempt": 2]))
+        progress.apply(
+            Event(.taskStarted, time: start.addingTimeInterval(60), unit: "a", task: 2, payload: ["attempt": 2])
+        )
         progress.apply(
             Event(
                 .taskClaudeInvoke,
@@ -46,7 +48,21 @@ struct RunProgressTests {
         let lines = progress().liveLines(now: start.addingTimeInterval(75), style: .plain, relativeTo: "/repo")
         #expect(lines.count == 2)
         #expect(lines[0] == "choo  1 running · 0 done · 1 failed · 1 blocked · 1 queued   01:15")
-        #expect(lines[1] == "  ▶ a         task #2 attempt 2  01:15  .ralph/worktrees/logs/a/002-task2-attempt2.log")
+        #expect(
+            lines[1]
+                == "  ▶ a         task #2 attempt 2 (00:15) · unit 01:15  .ralph/worktrees/logs/a/002-task2-attempt2.log"
+        )
+    }
+
+    @Test("a unit between tasks shows its step and its own time; a running check is named")
+    func liveLinesBetweenTasks() {
+        var view = progress()
+        view.apply(Event(.taskBackpressure, time: start.addingTimeInterval(70), unit: "a", task: 2))
+        let checking = view.liveLines(now: start.addingTimeInterval(75), style: .plain)[1]
+        #expect(checking.hasPrefix("  ▶ a         task #2 attempt 2 (00:15) checking · unit 01:15  "))
+        view.apply(Event(.unitMergeStarted, time: start.addingTimeInterval(80), unit: "a"))
+        let landing = view.liveLines(now: start.addingTimeInterval(90), style: .plain)[1]
+        #expect(landing.hasPrefix("  ▶ a         landing · unit 01:30  "))
     }
 
     @Test("notable events get one line; chatter gets none")
