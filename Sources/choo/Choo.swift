@@ -35,7 +35,8 @@ struct Choo: AsyncParsableCommand {
         ]
     )
 
-    /// Runs the command line, turning usage errors into exit code 2 (choo's code for bad input).
+    /// Runs the command line, turning usage errors into exit code 2 (choo's code for bad input), with a
+    /// "did you mean" for a mistyped command or option.
     static func main() async {
         Output.ignoreBrokenPipes()
         // Orphans of choo's children (`setsid`, double forks) come to choo, which stops and reaps them.
@@ -45,8 +46,13 @@ struct Choo: AsyncParsableCommand {
             handler.logLevel = .info
             return handler
         }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let mistake = UsageErrors.unknownHelpTopic(in: arguments) {
+            Output.error(mistake)
+            Self.exit(withError: ExitCode(2))
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -54,7 +60,8 @@ struct Choo: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                Output.error(fullMessage(for: error))
+                let message = fullMessage(for: error)
+                Output.error(UsageErrors.message(for: arguments, replacing: message) ?? message)
                 Self.exit(withError: ExitCode(2))
             }
             Self.exit(withError: error)

@@ -228,6 +228,19 @@ struct CLITests {
         #expect(zero.exitCode == 2)
         #expect(zero.stderr.contains("--parallelism"))
     }
+
+    @Test(
+        "each shell's completion script is generated and completes every command",
+        arguments: ["bash", "zsh", "fish"]
+    )
+    func completionScript(shell: String) async throws {
+        let result = try await choo("--generate-completion-script", shell)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        for command in ["validate", "run", "status", "prompt", "logs", "history", "cleanup", "demo"] {
+            #expect(result.stdout.contains(command), "the \(shell) script lacks \(command)")
+        }
+        #expect(result.stdout.contains("parallelism"), "the \(shell) script lacks run's options")
+    }
 }
 
 /// Each kind of bad input: exit 2, a message naming where and what, and no file changed.

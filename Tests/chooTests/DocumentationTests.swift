@@ -49,6 +49,48 @@ struct DocumentationTests {
         #expect(checked >= 20, "the table's flags were found")
     }
 
+    @Test("the README's shell-completion commands, run as shown, install a script for bash, zsh and fish")
+    func readmeCompletions() async throws {
+        let readme = try Self.text("README.md")
+        let section = try #require(readme.components(separatedBy: "### Shell completions").dropFirst().first)
+        let block = try #require(
+            section.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first
+        )
+        let home = TemporaryDirectory.current.path + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let binaryFolder = URL(fileURLWithPath: ChooBinary.path).deletingLastPathComponent().path
+        let environment = [
+            "HOME": home, "PATH": binaryFolder + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+        ]
+        func bash(_ script: String) async throws -> ChooBinary.Result {
+            try await ChooBinary.run(
+                ["-e", "-c", script],
+                in: TemporaryDirectory.current.path,
+                environment: environment,
+                executable: "/bin/bash"
+            )
+        }
+        let installed = try await bash(block)
+        #expect(installed.exitCode == 0, "README's completion commands: \(installed.stderr)")
+        for file in [
+            ".local/share/bash-completion/completions/choo", ".zsh/completions/_choo",
+            ".config/fish/completions/choo.fish",
+        ] {
+            let script = (try? String(contentsOfFile: home + "/" + file, encoding: .utf8)) ?? ""
+            #expect(script.contains("validate") && script.contains("cleanup"), "~/\(file) lacks the commands")
+        }
+        #expect(block.components(separatedBy: "--generate-completion-script ").count == 4, "one command per shell")
+        // The bash script, and the README's line for a shell without bash-completion, register choo's completion.
+        let sourceLine = try #require(
+            section.components(separatedBy: "`source <(").dropFirst().first?.prefix { $0 != "`" }
+        )
+        for script in [". ~/.local/share/bash-completion/completions/choo", "source <(" + sourceLine] {
+            let registered = try await bash(script + "; complete -p choo")
+            #expect(registered.exitCode == 0, "\(script): \(registered.stderr)")
+            #expect(registered.stdout.contains("-F _choo choo"), "\(script): \(registered.stdout)")
+        }
+    }
+
     @Test("every flag in docs/CONFIGURATION.md's Flags table is one `choo run` accepts")
     func configurationFlags() async throws {
         let text = try Self.text("docs/CONFIGURATION.md")

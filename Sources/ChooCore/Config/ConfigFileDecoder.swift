@@ -576,18 +576,23 @@ struct ConfigFileDecoder {
             return nil
         }
         if let value = Value(rawValue: text) { return value }
-        var hint = "use one of: \(allowed)"
-        if let value = Value(rawValue: text.lowercased()) {
-            hint = "values are lower case: did you mean `\(value.rawValue)`?"
-        }
         report(
             severity,
             .configValue,
             "`\(entry.path)` has unknown value `\(text)`\(note)",
-            hint: hint,
+            hint: Self.unknownValueHint(text, allowed: Value.allCases.map(\.rawValue)),
             line: entry.valueLine
         )
         return nil
+    }
+
+    /// The hint for `text`, which is none of the `allowed` values: a "did you mean" when one is close,
+    /// and the values there are.
+    static func unknownValueHint(_ text: String, allowed: [String]) -> String {
+        let list = allowed.map { "`\($0)`" }.joined(separator: ", ")
+        if allowed.contains(text.lowercased()) { return "values are lower case: did you mean `\(text.lowercased())`?" }
+        guard let guess = Suggestion.closest(to: text, among: allowed) else { return "use one of: \(list)" }
+        return "did you mean `\(guess)`? (use one of: \(list))"
     }
 
     /// The text of a scalar value; records the key as present. `nil` for null (not recorded) or a non-scalar.
@@ -726,31 +731,14 @@ struct ConfigFileDecoder {
 
     /// A known key close to `key` (edit distance 2 or less), or the full path of a key with that name elsewhere.
     static func suggestion(for key: String, among known: [String], section: String) -> String? {
-        let scored = known.map { ($0, editDistance(key, $0)) }.filter { $0.1 <= 2 && $0.1 < max(key.count, 2) }
+        let scored = known.map { ($0, Suggestion.editDistance(key, $0)) }.filter {
+            $0.1 <= 2 && $0.1 < max(key.count, 2)
+        }
         if let best = scored.min(by: { $0.1 < $1.1 }) {
             let prefix = section.isEmpty || section.contains(" ") ? "" : "\(section)."
             return prefix + best.0
         }
         guard section.isEmpty else { return nil }
         return ConfigLoader.knownKeys.first { $0.split(separator: ".").last.map(String.init) == key }
-    }
-
-    /// The Levenshtein distance between two strings.
-    static func editDistance(_ lhs: String, _ rhs: String) -> Int {
-        let left = Array(lhs)
-        let right = Array(rhs)
-        if left.isEmpty { return right.count }
-        if right.isEmpty { return left.count }
-        var previous = Array(0 ... right.count)
-        var current = [Int](repeating: 0, count: right.count + 1)
-        for (i, leftCharacter) in left.enumerated() {
-            current[0] = i + 1
-            for (j, rightCharacter) in right.enumerated() {
-                let substitution = previous[j] + (leftCharacter == rightCharacter ? 0 : 1)
-                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[right.count]
     }
 }

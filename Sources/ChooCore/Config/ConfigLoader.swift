@@ -219,11 +219,7 @@ public enum ConfigLoader {
         into diagnostics: inout [Diagnostic]
     ) -> ChooConfig.LogLevel? {
         if let level = ChooConfig.LogLevel(rawValue: text) { return level }
-        let allowed = ChooConfig.LogLevel.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
-        var hint = "use one of: \(allowed)"
-        if let level = ChooConfig.LogLevel(rawValue: text.lowercased()) {
-            hint = "values are lower case: did you mean `\(level.rawValue)`?"
-        }
+        let hint = ConfigFileDecoder.unknownValueHint(text, allowed: ChooConfig.LogLevel.allCases.map(\.rawValue))
         diagnostics.append(Diagnostic(.error, .configValue, "\(origin) has unknown log level `\(text)`", hint: hint))
         return nil
     }
@@ -246,10 +242,11 @@ public enum ConfigLoader {
         return false
     }
 
-    /// The hint for an unknown provider name: the known ones, and how to define a new one.
+    /// The hint for an unknown provider name: a "did you mean", the known ones, and how to define a new one.
     static func knownProvidersHint(_ known: Set<String>, unknown name: String) -> String {
         let list = known.sorted().map { "`\($0)`" }.joined(separator: ", ")
-        return "known providers: \(list); to add one, give `provider.providers.\(name).command` in \(fileName)"
+        let guess = Suggestion.closest(to: name, among: known.sorted()).map { "did you mean `\($0)`? " } ?? ""
+        return guess + "known providers: \(list); to add one, give `provider.providers.\(name).command` in \(fileName)"
     }
 
     // MARK: - YAML errors

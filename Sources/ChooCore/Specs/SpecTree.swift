@@ -34,13 +34,11 @@ public struct SpecTree: Sendable {
         units.first { $0.id == id }
     }
 
-    /// What to say when `name` names no unit: that, the closest unit as a "did you mean" (a typo of
-    /// two letters or less, or the only unit starting with it), and the units there are.
+    /// What to say when `name` names no unit: that, the closest unit as a "did you mean" (see
+    /// ``Suggestion/closest(to:among:)``), and the units there are.
     public func noSuchUnit(_ name: String) -> String {
         let ids = units.map(\.id)
-        let prefixed = ids.filter { $0.hasPrefix(name) }
-        let close = ids.map { ($0, ConfigFileDecoder.editDistance(name, $0)) }.filter { $0.1 <= 2 && $0.1 < name.count }
-        let guess = prefixed.count == 1 ? prefixed.first : close.min { $0.1 < $1.1 }?.0
+        let guess = Suggestion.closest(to: name, among: ids)
         let list = ids.isEmpty ? "(none)" : ids.joined(separator: ", ")
         return "there is no unit `\(name)`" + (guess.map { "; did you mean `\($0)`?" } ?? ".")
             + " The units are: \(list)"

@@ -304,33 +304,15 @@ public struct SpecValidator: Sendable {
 
     /// The name in `candidates` closest to `name`, when it is within two edits.
     static func closest(to name: String, in candidates: Set<String>) -> String? {
-        candidates.map { ($0, editDistance(name, $0)) }
+        candidates.map { ($0, Suggestion.editDistance(name, $0)) }
             .filter { $0.1 <= 2 }
             .min { ($0.1, $0.0) < ($1.1, $1.0) }?.0
-    }
-
-    /// The Levenshtein distance between two strings.
-    static func editDistance(_ lhs: String, _ rhs: String) -> Int {
-        let a = Array(lhs.unicodeScalars)
-        let b = Array(rhs.unicodeScalars)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0 ... b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1 ... a.count {
-            current[0] = i
-            for j in 1 ... b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 
     /// A frontmatter key of `task` that looks like a misspelled `backpressure` (two letters off).
     private func misspelledBackpressure(_ task: TaskSpec) -> String? {
         task.keyLines.keys.sorted().first { key in
-            key != "backpressure" && ConfigFileDecoder.editDistance(key, "backpressure") <= 2
+            key != "backpressure" && Suggestion.editDistance(key, "backpressure") <= 2
         }
     }
 }
