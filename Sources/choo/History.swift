@@ -59,7 +59,12 @@ extension Choo {
     struct Logs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the agent logs of a unit (prompt, output, exit), from its newest run.",
-            discussion: "With --follow, keeps printing what the newest invocation writes until it ends."
+            discussion: """
+                Each run keeps its own logs, under .ralph/worktrees/logs/run-<N>/<unit>/, named for what the turn \
+                was (003-task2-attempt1.log, 004-conflict-attempt1.log; also baseline, review and ci), so no log is \
+                written over. Shows the newest run with logs of the unit; --run N shows another (`choo history` \
+                lists the runs). With --follow, keeps printing what the newest invocation writes until it ends.
+                """
         )
 
         @Argument(help: ArgumentHelp("The unit.", valueName: "unit"))
@@ -70,6 +75,9 @@ extension Choo {
 
         @Flag(help: "Keep printing the newest log as it grows, until that invocation ends.")
         var follow = false
+
+        @Option(help: ArgumentHelp("The run to show (default: the newest run with logs of the unit).", valueName: "n"))
+        var run: Int64?
 
         @OptionGroup var tree: TreeOptions
 
@@ -86,10 +94,16 @@ extension Choo {
                 Output.error("error: no runs are recorded yet in \(base); `choo run` writes the logs")
                 throw ExitCode(2)
             }
-            let invocations = try journal.invocations(of: unit, task: task)
+            let invocations = try journal.invocations(of: unit, task: task, run: run)
             guard let last = invocations.last else {
                 let which = task.map { " for task #\($0)" } ?? ""
-                Output.error("error: unit `\(unit)` has no agent logs\(which) yet")
+                if let run {
+                    let runs = try journal.runs(limit: 1)
+                    let known = runs.first.map { " (runs are numbered 1 to \($0.id); `choo history` lists them)" } ?? ""
+                    Output.error("error: unit `\(unit)` has no agent logs\(which) in run #\(run)\(known)")
+                } else {
+                    Output.error("error: unit `\(unit)` has no agent logs\(which) yet")
+                }
                 throw ExitCode(2)
             }
             for invocation in invocations.dropLast() { printLog(invocation) }
@@ -106,7 +120,7 @@ extension Choo {
                     Output.print(String(decoding: bytes[offset...], as: UTF8.self), terminator: "")
                     offset = bytes.count
                 }
-                let ended = try journal.invocations(of: unit, task: last.task).last?.endedAt != nil
+                let ended = try journal.invocations(of: unit, task: last.task, run: last.run).last?.endedAt != nil
                 if ended {
                     let rest = (try? FileSystem.readBytes(file)) ?? []
                     if rest.count > offset {
@@ -119,9 +133,14 @@ extension Choo {
         }
 
         private func printLog(_ invocation: RunJournal.Invocation) {
+            let name = invocation.logFile.map { ($0 as NSString).lastPathComponent } ?? ""
+            let turn = AgentLog.turn(ofFileName: name)
+            let what =
+                turn == nil || turn == .task
+                ? "task \(invocation.task.map(String.init) ?? "-")" : "\(turn?.rawValue ?? "") turn"
             let title =
-                "== run #\(invocation.run), task \(invocation.task.map(String.init) ?? "-"), attempt "
-                + "\(invocation.attempt.map(String.init) ?? "-"): \(invocation.logFile ?? "(no log file)")"
+                "== run #\(invocation.run), \(what), attempt \(invocation.attempt.map(String.init) ?? "-"): "
+                + (invocation.logFile ?? "(no log file)")
             Output.print(title)
             if let file = invocation.logFile, let text = try? FileSystem.readText(file) {
                 Output.print(text)

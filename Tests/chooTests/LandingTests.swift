@@ -46,6 +46,14 @@ struct LandingTests {
         #expect(Set(shared.split(separator: "\n")) == ["x", "y"])
         #expect(!shared.contains("<<<<<<<"))
         #expect(try await fixture.landed().count == 2)
+        // The conflict turn's log says what it was, after the unit's task turn.
+        let conflicted = try #require(events.first { $0.type == .unitMergeConflict }?.unit)
+        let logs = try FileManager.default.contentsOfDirectory(
+            atPath: fixture.repository(".ralph/worktrees/logs/run-1/\(conflicted)")
+        )
+        #expect(logs.sorted() == ["001-task1-attempt1.log", "002-conflict-attempt1.log"])
+        let shown = try await fixture.choo("logs", conflicted)
+        #expect(shown.stdout.contains("== run #1, conflict turn, attempt 1: "), "\(shown.stdout)")
     }
 
     @Test("an unresolvable conflict fails the unit, keeps its work, and leaves the target as it was")

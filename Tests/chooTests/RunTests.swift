@@ -253,7 +253,7 @@ struct RunTests {
         #expect(result.exitCode == 1)
         #expect(result.stdout.contains("u: task #1: The agent exited 7."), "\(result.stdout)")
         let log = try String(
-            contentsOfFile: fixture.repository("/.ralph/worktrees/logs/u/001-task1-attempt1.log"),
+            contentsOfFile: fixture.repository("/.ralph/worktrees/logs/run-1/u/001-task1-attempt1.log"),
             encoding: .utf8
         )
         #expect(log.contains("## prompt"))

@@ -173,9 +173,10 @@ public struct Orchestrator: Sendable {
             throw .locked("\(error)")
         }
         let ledger: ChildProcessLedger
+        let run: Int64
         do {
             let journal = try RunJournal(in: base)
-            let run = try journal.startRun(
+            run = try journal.startRun(
                 command: CommandLine.arguments.joined(separator: " "),
                 options: [
                     "target_branch": target, "parallelism": String(plan.parallelism),
@@ -219,7 +220,7 @@ public struct Orchestrator: Sendable {
             repositoryRoot: root,
             tasksDirectory: workspace.tree.tasksDirectoryDisplay,
             worktreeBase: base,
-            logFolder: base + "/logs",
+            logFolder: AgentLog.runFolder(base: base, run: run),
             targetBranch: target,
             config: config,
             runner: runner,

@@ -452,6 +452,14 @@ extension UnitLifecycle {
     private enum FixKind {
         case review([PullRequestText.Feedback])
         case checks([String])
+
+        /// What the agent's turn is for, which names its log.
+        var turn: AgentTurn {
+            switch self {
+            case .review: .review
+            case .checks: .ci
+            }
+        }
     }
 
     /// Gives review feedback or failing checks to the agent, runs the unit's checks (retrying with
@@ -487,7 +495,7 @@ extension UnitLifecycle {
                 unit: unit,
                 task: nil,
                 attempt: attempt,
-                turn: 3000 + attempt,
+                turn: kind.turn,
                 prompt: prompt,
                 worktree: worktree
             )

@@ -163,7 +163,7 @@ extension UnitLifecycle {
                 unit: unit,
                 task: nil,
                 attempt: attempt,
-                turn: 2000 + attempt,
+                turn: .conflict,
                 prompt: prompt,
                 worktree: worktree
             )

@@ -295,7 +295,6 @@ public struct UnitLifecycle: Sendable {
         let maxAttempts = max(1, context.config.maxAttempts)
         var attempt = 0
         var retry: PromptBuilder.Retry?
-        var turn = 0
         // What an interrupted turn left is reviewed before anything else: the branch is put back on
         // choo's commits and changes to the spec tree are undone; the agent hears of both.
         let resumed = try await reviewTurn(
@@ -332,13 +331,11 @@ public struct UnitLifecycle: Sendable {
                 }
                 focus = next
                 attempt += 1
-                turn += 1
                 outcome = try await agentTurn(
                     unit: before,
                     focus: next,
                     ready: ready,
                     attempt: attempt,
-                    turn: turn,
                     worktree: worktree,
                     retry: retry,
                     leftovers: leftovers,
@@ -443,7 +440,6 @@ public struct UnitLifecycle: Sendable {
         focus: Int,
         ready: [TaskSpec],
         attempt: Int,
-        turn: Int,
         worktree: String,
         retry: PromptBuilder.Retry?,
         leftovers: [String],
@@ -464,7 +460,7 @@ public struct UnitLifecycle: Sendable {
             unit: unit.id,
             task: focus,
             attempt: attempt,
-            turn: turn,
+            turn: .task,
             prompt: prompt,
             worktree: worktree
         )
@@ -562,19 +558,22 @@ public struct UnitLifecycle: Sendable {
         unit: String,
         task: Int?,
         attempt: Int,
-        turn: Int,
+        turn: AgentTurn,
         prompt: String,
         worktree: String
     ) async throws -> ProcessOutcome {
         guard let provider = context.providers[unit] else { throw Stop.failed("no agent configured for the unit") }
         let (arguments, input) = try provider.invocation(prompt: prompt)
-        let logFile = context.logFolder + "/" + unit + "/" + Self.logName(turn: turn, task: task, attempt: attempt)
-        try FileManager.default.createDirectory(
-            atPath: (logFile as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true
-        )
+        // One agent runs in a unit at a time: the unit's logs so far in this run number the next.
+        let folder = context.logFolder + "/" + unit
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let earlier =
+            (try? FileManager.default.contentsOfDirectory(atPath: folder))?.count { $0.hasSuffix(".log") } ?? 0
+        let logFile =
+            folder + "/" + AgentLog.fileName(sequence: earlier + 1, turn: turn, task: task, attempt: attempt)
         let header =
-            "# choo agent log\n# unit: \(unit)\n# task: \(task.map(String.init) ?? "-")\n# attempt: \(attempt)\n"
+            "# choo agent log\n# unit: \(unit)\n# turn: \(turn.rawValue)\n# task: \(task.map(String.init) ?? "-")\n"
+            + "# attempt: \(attempt)\n"
             + "# command: \(([provider.executable] + arguments.map { $0 == prompt ? "<prompt>" : $0 }).joined(separator: " "))\n"
             + "\n## prompt\n\n\(prompt)\n\n## output\n\n"
         try header.write(toFile: logFile, atomically: true, encoding: .utf8)
@@ -660,7 +659,7 @@ public struct UnitLifecycle: Sendable {
                 unit: unit,
                 task: nil,
                 attempt: round + 1,
-                turn: 1000 + round,
+                turn: .baseline,
                 prompt: prompt,
                 worktree: worktree
             )
@@ -766,11 +765,5 @@ public struct UnitLifecycle: Sendable {
     static func seconds(_ duration: Duration) -> String {
         let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         return String(format: "%.1f s", value)
-    }
-
-    static func logName(turn: Int, task: Int?, attempt: Int) -> String {
-        let number = String(turn)
-        let padded = String(repeating: "0", count: max(0, 3 - number.count)) + number
-        return "\(padded)-" + (task.map { "task\($0)" } ?? "baseline") + "-attempt\(attempt).log"
     }
 }

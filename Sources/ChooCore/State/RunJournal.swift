@@ -344,16 +344,17 @@ public final class RunJournal: Sendable {
         public var exit: String?
     }
 
-    /// The agent invocations of `unit` in the newest run that had any, in order (only `task`'s
-    /// when given).
-    public func invocations(of unit: String, task: Int? = nil) throws -> [Invocation] {
+    /// The agent invocations of `unit` in run `run`, or in the newest run that had any, in order
+    /// (only `task`'s when given).
+    public func invocations(of unit: String, task: Int? = nil, run: Int64? = nil) throws -> [Invocation] {
         try pool.read { db in
             guard
-                let run = try Int64.fetchOne(
-                    db,
-                    sql: "SELECT MAX(runsId) FROM invocations WHERE unit = ?",
-                    arguments: [unit]
-                )
+                let run = try run
+                    ?? Int64.fetchOne(
+                        db,
+                        sql: "SELECT MAX(runsId) FROM invocations WHERE unit = ?",
+                        arguments: [unit]
+                    )
             else { return [] }
             var sql = "SELECT * FROM invocations WHERE runsId = ? AND unit = ?"
             var arguments: StatementArguments = [run, unit]
