@@ -39,6 +39,7 @@ enum RunExecution {
         do {
             context = try await orchestrator.prepare(bus: bus)
         } catch {
+            await bus.close()
             Output.error("error: \(error)")
             throw ExitCode(2)
         }
@@ -59,9 +60,11 @@ enum RunExecution {
             }
             return result
         }
+        await bus.close()
         view.clear()
         guard let outcome else { throw ExitCode(1) }
         if !json { Output.print(outcome.text(style: Output.style), terminator: "") }
+        if json, let warning = outcome.journalWarning { Output.error("warning: " + warning) }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

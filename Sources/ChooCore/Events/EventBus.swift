@@ -3,16 +3,45 @@ import Synchronization
 /// Receives every event, in order. Sinks that record (the `--json` writer, the journal) must not
 /// drop any; a display may summarise.
 public protocol EventSink: Sendable {
-    /// Called once per event, in publication order, never concurrently with itself.
+    /// Called once per event, in publication order, never concurrently with itself, on the sink's
+    /// own task (after `publish` returned).
     func receive(_ event: Event, sequence: Int)
 }
 
 /// Publishes events to sinks: each event once, in one global order with a per-run sequence
-/// number. Delivery is synchronous under a lock, so when `publish` returns every sink has the
-/// event and nothing can be lost at exit.
+/// number. Publishing only numbers the event (and redacts it) and queues it for each sink, so a
+/// slow sink (the journal's SQLite write, terminal output) never holds up the unit that
+/// published. Each sink has its own queue and receives every event, in order, on its own task;
+/// ``flush()`` waits until every sink has everything published so far, so nothing is lost at exit.
 public final class EventBus: Sendable {
+    /// One sink's ordered queue and the task that delivers from it.
+    private final class Delivery: Sendable {
+        enum Item: Sendable {
+            case event(Event, Int)
+            case flushed(CheckedContinuation<Void, Never>)
+        }
+
+        let queue: AsyncStream<Item>.Continuation
+        let task: Task<Void, Never>
+
+        init(_ sink: any EventSink) {
+            let (stream, queue) = AsyncStream.makeStream(of: Item.self, bufferingPolicy: .unbounded)
+            self.queue = queue
+            task = Task {
+                for await item in stream {
+                    switch item {
+                    case .event(let event, let sequence): sink.receive(event, sequence: sequence)
+                    case .flushed(let continuation): continuation.resume()
+                    }
+                }
+            }
+        }
+
+        deinit { queue.finish() }
+    }
+
     private struct State {
-        var sinks: [any EventSink] = []
+        var deliveries: [Delivery] = []
         var sequence = 0
         var redact: (@Sendable (String) -> String)?
     }
@@ -21,12 +50,12 @@ public final class EventBus: Sendable {
 
     /// A bus with `sinks`.
     public init(sinks: [any EventSink] = []) {
-        state.withLock { $0.sinks = sinks }
+        state.withLock { $0.deliveries = sinks.map(Delivery.init) }
     }
 
     /// Adds a sink for the events published from now on.
     public func add(_ sink: any EventSink) {
-        state.withLock { $0.sinks.append(sink) }
+        state.withLock { $0.deliveries.append(Delivery(sink)) }
     }
 
     /// From now on, every text in a published event (its error and every string in its payload)
@@ -35,7 +64,8 @@ public final class EventBus: Sendable {
         state.withLock { $0.redact = redact }
     }
 
-    /// Publishes `event` to every sink and returns its sequence number (1 for the first).
+    /// Numbers `event`, queues it for every sink and returns its sequence number (1 for the
+    /// first). Returns without waiting for any sink.
     @discardableResult
     public func publish(_ event: Event) -> Int {
         state.withLock { state in
@@ -45,8 +75,32 @@ public final class EventBus: Sendable {
                 event.error = event.error.map(redact)
                 event.payload = event.payload.mapValues { $0.redacted(with: redact) }
             }
-            for sink in state.sinks { sink.receive(event, sequence: state.sequence) }
+            for delivery in state.deliveries { delivery.queue.yield(.event(event, state.sequence)) }
             return state.sequence
+        }
+    }
+
+    /// Returns once every sink has received every event published before the call.
+    public func flush() async {
+        let deliveries = state.withLock { $0.deliveries }
+        for delivery in deliveries {
+            await withCheckedContinuation { continuation in
+                // Queued under the lock, so no event published before this call can come after it.
+                state.withLock { _ in _ = delivery.queue.yield(.flushed(continuation)) }
+            }
+        }
+    }
+
+    /// Delivers what is queued, then lets every sink go (the journal closes its database); events
+    /// published afterwards reach no sink.
+    public func close() async {
+        let deliveries = state.withLock { state in
+            defer { state.deliveries = [] }
+            return state.deliveries
+        }
+        for delivery in deliveries {
+            delivery.queue.finish()
+            await delivery.task.value
         }
     }
 

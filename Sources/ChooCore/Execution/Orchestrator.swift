@@ -79,6 +79,8 @@ public struct Orchestrator: Sendable {
         public var checkoutChanges: [CheckoutSnapshot.Change] = []
         /// Why the checkout could not be compared with its state at the start, if it could not.
         public var checkoutProblem: String?
+        /// How many events the run journal could not write, and why the first could not.
+        public var journalWriteFailures: (count: Int, first: String?) = (0, nil)
 
         /// 0 when every unit completed, 130 when interrupted, else 1.
         public var exitCode: Int32 {
@@ -174,6 +176,7 @@ public struct Orchestrator: Sendable {
         }
         let ledger: ChildProcessLedger
         let run: Int64
+        let journalSink: JournalSink
         do {
             let journal = try RunJournal(in: base)
             run = try journal.startRun(
@@ -183,7 +186,8 @@ public struct Orchestrator: Sendable {
                     "units": plan.order.joined(separator: " "), "selected_unit": plan.selectedUnit ?? "",
                 ]
             )
-            bus.add(journal.sink(for: run))
+            journalSink = journal.sink(for: run)
+            bus.add(journalSink)
             ledger = ChildProcessLedger(journal: journal, run: run)
         } catch {
             throw .git("could not open the run journal in \(base): \(error)")
@@ -238,6 +242,7 @@ public struct Orchestrator: Sendable {
         context.github = github
         context.runner = LedgerRunner(inner: runner, ledger: ledger, bus: bus, worktreeBase: base)
         context.childLedger = ledger
+        context.journalSink = journalSink
         return context
     }
 
@@ -290,6 +295,7 @@ public struct Orchestrator: Sendable {
         outcome.checkoutPath = context.repositoryRoot
         outcome.checkoutChanges = checkout.changes
         outcome.checkoutProblem = checkout.problem
+        outcome.journalWriteFailures = context.journalSink?.writeFailures ?? (0, nil)
         return outcome
     }
 }

@@ -257,6 +257,8 @@ public struct RunLoop: Sendable {
         // Whatever the run still reports (the user's checkout) comes before its last event.
         await beforeFinishing?()
         bus.publish(Event(summary.allSucceeded ? .orchCompleted : .orchFailed, payload: payload))
+        // Every sink (the journal, --json) has the whole run before anyone reads what they made.
+        await bus.flush()
         return summary
     }
 

@@ -33,6 +33,8 @@ public struct UnitLifecycle: Sendable {
         public var runLock: RunLock?
         /// Where every child's process group is recorded, for the next run after a crash.
         public var childLedger: ChildProcessLedger?
+        /// The run journal's sink, which counts the events it could not write.
+        public var journalSink: JournalSink?
         /// Worktrees made ahead of their unit's start (see ``UnitLifecycle/prepare(unit:)``).
         public var preparedWorktrees = PreparedWorktrees()
         /// choo's own memory of each unit's commits and ignore files, out of the agent's reach.

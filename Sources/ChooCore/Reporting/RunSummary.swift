@@ -1,4 +1,11 @@
 extension Orchestrator.Outcome {
+    /// What is missing from the run journal, when it could not record every event.
+    public var journalWarning: String? {
+        guard journalWriteFailures.count > 0 else { return nil }
+        return "the run journal could not record \(plural(journalWriteFailures.count, "event")), so `choo history`, "
+            + "`status` and `logs` miss them; the first: \(journalWriteFailures.first ?? "?")"
+    }
+
     /// The closing summary: counts, duration, why units failed, what blocked the others, files in
     /// the user's checkout that changed during the run, and where the agent logs are.
     public func text(style: TextStyle) -> String {
@@ -38,6 +45,7 @@ extension Orchestrator.Outcome {
             out += "tree.\n"
         }
         if let checkoutProblem { out += style.yellow("warning") + ": \(checkoutProblem)\n" }
+        if let journalWarning { out += style.yellow("warning") + ": \(journalWarning)\n" }
         out += "Agent logs: \(logFolder)\n"
         if summary.interrupted || !summary.allSucceeded {
             out += "Work that did not land stays on its ralph/<unit> branch and worktree. Run the same command "

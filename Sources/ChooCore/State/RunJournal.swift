@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The record of every run in a repository: an SQLite database (WAL) under the worktree base,
 /// `choo.sqlite`. It holds runs (start, end, options, outcome), unit attempts, agent invocations,
@@ -409,11 +410,15 @@ public final class RunJournal: Sendable {
 public final class JournalSink: EventSink {
     private let pool: DatabasePool
     private let run: Int64
+    private let failures = Mutex<(count: Int, first: String?)>((0, nil))
 
     init(pool: DatabasePool, run: Int64) {
         self.pool = pool
         self.run = run
     }
+
+    /// How many events could not be written, and why the first could not.
+    public var writeFailures: (count: Int, first: String?) { failures.withLock { $0 } }
 
     public func receive(_ event: Event, sequence: Int) {
         let time = RunJournal.text(event.time)
@@ -429,78 +434,91 @@ public final class JournalSink: EventSink {
             return nil
         }
         let run = self.run
-        try? pool.write { db in
-            try db.execute(
-                sql:
-                    "INSERT INTO events (runsId, seq, type, time, unit, task, payload, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [run, sequence, event.type.rawValue, time, event.unit, event.task, payload, event.error]
-            )
-            let unit = event.unit
-            let latestAttempt = "SELECT MAX(id) FROM unit_attempts WHERE runsId = ? AND unit = ?"
-            switch event.type {
-            case .unitStarted:
-                try db.execute(
-                    sql: "INSERT INTO unit_attempts (runsId, unit, status, started_at) VALUES (?, ?, 'running', ?)",
-                    arguments: [run, unit, time]
-                )
-            case .unitWorktree:
-                try db.execute(
-                    sql: "UPDATE unit_attempts SET branch = COALESCE(?, branch), worktree = COALESCE(?, worktree) "
-                        + "WHERE id = (\(latestAttempt))",
-                    arguments: [string("branch"), string("path"), run, unit]
-                )
-            case .unitCompleted, .unitFailed, .unitInterrupted:
-                let status =
-                    event.type == .unitCompleted ? "complete" : event.type == .unitFailed ? "failed" : "interrupted"
-                try db.execute(
-                    sql: "UPDATE unit_attempts SET status = ?, ended_at = ?, error = ? WHERE id = (\(latestAttempt))",
-                    arguments: [status, time, event.error, run, unit]
-                )
-            case .unitBlocked:
+        do {
+            try pool.write { db in
                 try db.execute(
                     sql:
-                        "INSERT INTO unit_attempts (runsId, unit, status, ended_at, error) VALUES (?, ?, 'blocked', ?, ?)",
-                    arguments: [run, unit, time, event.error]
+                        "INSERT INTO events (runsId, seq, type, time, unit, task, payload, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [run, sequence, event.type.rawValue, time, event.unit, event.task, payload, event.error]
                 )
-            case .taskClaudeInvoke:
-                try db.execute(
-                    sql: "INSERT INTO invocations (runsId, unit, task, attempt, provider, log_file, started_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [run, unit, event.task, int("attempt"), string("provider"), string("log_file"), time]
-                )
-            case .taskClaudeDone:
-                try db.execute(
-                    sql: "UPDATE invocations SET ended_at = ?, exit = ?, error = ? WHERE id = "
-                        + "(SELECT MAX(id) FROM invocations WHERE runsId = ? AND unit = ? AND task IS ?)",
-                    arguments: [time, string("exit"), event.error, run, unit, event.task]
-                )
-            case .taskValidationOK, .taskValidationFail:
-                try db.execute(
-                    sql:
-                        "INSERT INTO checks (runsId, unit, task, command, result, stage, at) VALUES (?, ?, ?, ?, ?, 'task', ?)",
-                    arguments: [
-                        run, unit, event.task, string("command"), event.type == .taskValidationOK ? "passed" : "failed",
-                        time,
-                    ]
-                )
-            case .unitBaseline:
-                try db.execute(
-                    sql: "INSERT INTO checks (runsId, unit, name, result, stage, at) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [run, unit, string("name"), string("result") ?? "unknown", string("stage"), time]
-                )
-            case .orchCompleted, .orchFailed:
-                let interrupted = event.payload["interrupted"] == .bool(true)
-                let outcome = interrupted ? "interrupted" : event.type == .orchCompleted ? "complete" : "failed"
-                try db.execute(
-                    sql: "UPDATE runs SET ended_at = ?, outcome = ?, units = ?, complete = ?, failed = ?, blocked = ?, "
-                        + "not_started = ? WHERE id = ?",
-                    arguments: [
-                        time, outcome, int("total"), int("complete"), int("failed"), int("blocked"), int("not_started"),
-                        run,
-                    ]
-                )
-            default:
-                break
+                let unit = event.unit
+                let latestAttempt = "SELECT MAX(id) FROM unit_attempts WHERE runsId = ? AND unit = ?"
+                switch event.type {
+                case .unitStarted:
+                    try db.execute(
+                        sql: "INSERT INTO unit_attempts (runsId, unit, status, started_at) VALUES (?, ?, 'running', ?)",
+                        arguments: [run, unit, time]
+                    )
+                case .unitWorktree:
+                    try db.execute(
+                        sql: "UPDATE unit_attempts SET branch = COALESCE(?, branch), worktree = COALESCE(?, worktree) "
+                            + "WHERE id = (\(latestAttempt))",
+                        arguments: [string("branch"), string("path"), run, unit]
+                    )
+                case .unitCompleted, .unitFailed, .unitInterrupted:
+                    let status =
+                        event.type == .unitCompleted ? "complete" : event.type == .unitFailed ? "failed" : "interrupted"
+                    try db.execute(
+                        sql:
+                            "UPDATE unit_attempts SET status = ?, ended_at = ?, error = ? WHERE id = (\(latestAttempt))",
+                        arguments: [status, time, event.error, run, unit]
+                    )
+                case .unitBlocked:
+                    try db.execute(
+                        sql:
+                            "INSERT INTO unit_attempts (runsId, unit, status, ended_at, error) VALUES (?, ?, 'blocked', ?, ?)",
+                        arguments: [run, unit, time, event.error]
+                    )
+                case .taskClaudeInvoke:
+                    try db.execute(
+                        sql: "INSERT INTO invocations (runsId, unit, task, attempt, provider, log_file, started_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [
+                            run, unit, event.task, int("attempt"), string("provider"), string("log_file"), time,
+                        ]
+                    )
+                case .taskClaudeDone:
+                    try db.execute(
+                        sql: "UPDATE invocations SET ended_at = ?, exit = ?, error = ? WHERE id = "
+                            + "(SELECT MAX(id) FROM invocations WHERE runsId = ? AND unit = ? AND task IS ?)",
+                        arguments: [time, string("exit"), event.error, run, unit, event.task]
+                    )
+                case .taskValidationOK, .taskValidationFail:
+                    try db.execute(
+                        sql:
+                            "INSERT INTO checks (runsId, unit, task, command, result, stage, at) VALUES (?, ?, ?, ?, ?, 'task', ?)",
+                        arguments: [
+                            run, unit, event.task, string("command"),
+                            event.type == .taskValidationOK ? "passed" : "failed",
+                            time,
+                        ]
+                    )
+                case .unitBaseline:
+                    try db.execute(
+                        sql: "INSERT INTO checks (runsId, unit, name, result, stage, at) VALUES (?, ?, ?, ?, ?, ?)",
+                        arguments: [run, unit, string("name"), string("result") ?? "unknown", string("stage"), time]
+                    )
+                case .orchCompleted, .orchFailed:
+                    let interrupted = event.payload["interrupted"] == .bool(true)
+                    let outcome = interrupted ? "interrupted" : event.type == .orchCompleted ? "complete" : "failed"
+                    try db.execute(
+                        sql:
+                            "UPDATE runs SET ended_at = ?, outcome = ?, units = ?, complete = ?, failed = ?, blocked = ?, "
+                            + "not_started = ? WHERE id = ?",
+                        arguments: [
+                            time, outcome, int("total"), int("complete"), int("failed"), int("blocked"),
+                            int("not_started"),
+                            run,
+                        ]
+                    )
+                default:
+                    break
+                }
+            }
+        } catch {
+            failures.withLock { failures in
+                failures.count += 1
+                if failures.first == nil { failures.first = "event #\(sequence) (\(event.type)): \(error)" }
             }
         }
     }

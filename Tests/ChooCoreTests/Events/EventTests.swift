@@ -49,10 +49,43 @@ struct EventTests {
             }
         }
         #expect(bus.count == 2000)
+        await bus.flush()
         #expect(first.all.count == 2000)
         #expect(lines.withLock { $0.count } == 2000)
         for worker in 0 ..< 8 {
             #expect(first.all.filter { $0.unit == "u\(worker)" }.compactMap(\.task) == Array(0 ..< 250))
         }
+    }
+
+    @Test("a sink that is stuck does not hold up publishing; it gets every event in order once it goes on")
+    func slowSink() async {
+        /// A sink whose first delivery waits until the test lets it go on.
+        final class StuckSink: EventSink {
+            let gate = DispatchSemaphore(value: 0)
+            let received = Mutex<[Int]>([])
+
+            func receive(_ event: Event, sequence: Int) {
+                if sequence == 1 { gate.wait() }
+                received.withLock { $0.append(sequence) }
+            }
+        }
+        let stuck = StuckSink()
+        let other = EventRecorder()
+        let bus = EventBus(sinks: [stuck, other])
+        for index in 0 ..< 100 { bus.publish(Event(.taskStarted, unit: "u", task: index)) }
+        // Every publish returned while the first sink was still stuck on the first event.
+        #expect(bus.count == 100)
+        #expect(stuck.received.withLock { $0.isEmpty })
+        stuck.gate.signal()
+        await bus.flush()
+        #expect(stuck.received.withLock { $0 } == Array(1 ... 100))
+        #expect(other.all.compactMap(\.task) == Array(0 ..< 100))
+        // Closing delivers what is queued and lets the sinks go.
+        bus.publish(Event(.taskStarted, unit: "u", task: 100))
+        await bus.close()
+        #expect(other.all.count == 101)
+        bus.publish(Event(.taskStarted, unit: "u", task: 101))
+        await bus.flush()
+        #expect(other.all.count == 101)
     }
 }

@@ -48,14 +48,11 @@ struct ChildProcessLedgerTests {
         let recorder = EventRecorder()
         let base = directory("worktrees")
         try FileManager.default.createDirectory(atPath: base + "/u", withIntermediateDirectories: true)
-        let runner = LedgerRunner(
-            inner: SystemProcessRunner(),
-            ledger: ledger,
-            bus: EventBus(sinks: [recorder]),
-            worktreeBase: base
-        )
+        let bus = EventBus(sinks: [recorder])
+        let runner = LedgerRunner(inner: SystemProcessRunner(), ledger: ledger, bus: bus, worktreeBase: base)
         let tagged = try await runner.run(.shell("printf %s \"$CHOO_PROCESS_TAG\"", in: base + "/u"))
         #expect(tagged.output.hasPrefix("choo-\(run)-"))
+        await bus.flush()
         #expect(recorder.all.isEmpty, "a child that leaves nothing running is not reported")
 
         let marker = "choo-test-marker-" + UUID().uuidString
@@ -64,6 +61,7 @@ struct ChildProcessLedgerTests {
         )
         let leftover = try #require(outcome.leftovers.first)
         #expect(!ProcessTable.isRunning(leftover.pid))
+        await bus.flush()
         let event = try #require(recorder.all.first)
         #expect(event.type == .processLeftoversStopped)
         #expect(event.unit == "u")

@@ -9,7 +9,7 @@ struct RunJournalTests {
     let folder = TemporaryDirectory.current("base")
 
     @Test("every event is stored once with its sequence number, and the derived tables follow")
-    func recordsARun() throws {
+    func recordsARun() async throws {
         let journal = try RunJournal(in: folder)
         let run = try journal.startRun(command: "choo run", options: ["parallelism": "2"])
         let bus = EventBus(sinks: [journal.sink(for: run)])
@@ -26,6 +26,7 @@ struct RunJournalTests {
         bus.publish(
             Event(.orchFailed, payload: ["total": 2, "complete": 0, "failed": 1, "blocked": 1, "not_started": 0])
         )
+        await bus.flush()
         #expect(try journal.eventCount(run: run) == 9)
         let record = try #require(try journal.runs().first)
         #expect(record.id == run)
@@ -83,5 +84,38 @@ struct RunJournalTests {
         let earlier = try RunJournal.earlierCheckoutChanges(in: folder)
         #expect(earlier["intruder.txt"] == .init(run: second, change: removed))
         #expect(earlier["README.md"] == .init(run: first, change: readme))
+    }
+
+    @Test("an event the journal cannot write is counted and named, and the run's summary says so")
+    func writeFailuresCounted() throws {
+        let journal = try RunJournal(in: folder)
+        let run = try journal.startRun(command: "choo run", options: [:])
+        let sink = journal.sink(for: run)
+        sink.receive(Event(.orchStarted), sequence: 1)
+        #expect(sink.writeFailures.count == 0)
+        // SQLite refuses a second row with the same run and sequence number.
+        sink.receive(Event(.unitStarted, unit: "u"), sequence: 1)
+        sink.receive(Event(.unitStarted, unit: "v"), sequence: 1)
+        #expect(sink.writeFailures.count == 2)
+        let first = try #require(sink.writeFailures.first)
+        #expect(first.hasPrefix("event #1 (unit.started): ") && first.contains("UNIQUE constraint failed"), "\(first)")
+        #expect(try journal.eventCount(run: run) == 1)
+
+        var outcome = Orchestrator.Outcome(
+            summary: .init(succeeded: ["u"], failed: [], blocked: [], notStarted: [], interrupted: false),
+            duration: .seconds(1),
+            failureReasons: [:],
+            blockers: [:],
+            logFolder: "/logs",
+            targetBranch: "main"
+        )
+        #expect(!outcome.text(style: .plain).contains("journal"))
+        outcome.journalWriteFailures = sink.writeFailures
+        #expect(
+            outcome.text(style: .plain).contains(
+                "warning: the run journal could not record 2 events, so `choo history`, `status` and `logs` miss them; "
+                    + "the first: event #1 (unit.started): "
+            )
+        )
     }
 }
