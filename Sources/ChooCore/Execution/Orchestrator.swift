@@ -277,6 +277,7 @@ public struct Orchestrator: Sendable {
             prepareUnit: { unit in await lifecycle.prepare(unit: unit) },
             reviewUnit: review,
             beforeFinishing: {
+                await lifecycle.discardUnstarted()
                 let check = await checkCheckout(context: context)
                 checkoutResult.withLock { $0 = check }
             }

@@ -18,4 +18,12 @@ public final class PreparedWorktrees: Sendable {
     public func take(unit: String) -> Bool? {
         entries.withLock { $0.removeValue(forKey: unit) }
     }
+
+    /// Removes and returns every entry left: units prepared and never started.
+    public func takeAll() -> [String: Bool] {
+        entries.withLock { entries in
+            defer { entries = [:] }
+            return entries
+        }
+    }
 }

@@ -429,7 +429,7 @@ extension UnitLifecycle {
         }
         try await context.repositoryLock.withLock {
             try await repository.removeWorktree(path: worktree, force: true)
-            try await repository.run(["branch", "-D", branch])
+            try await repository.deleteBranch(branch)
         }
         try await repository.deleteReference(BranchGuard.reference(for: unit))
     }

@@ -139,11 +139,43 @@ public struct UnitLifecycle: Sendable {
         }
     }
 
+    /// Removes the worktrees and new branches of units prepared ahead that never started (they were
+    /// blocked, or the run ended first), so a later run makes them afresh from the target; only
+    /// when the worktree is clean and the branch holds nothing the target lacks.
+    public func discardUnstarted() async {
+        let repository = Git(repository: context.repositoryRoot, runner: context.runner)
+        for (unit, resumed) in context.preparedWorktrees.takeAll().sorted(by: { $0.key < $1.key }) where !resumed {
+            let path = context.worktreeBase + "/" + unit
+            let branch = Self.branch(for: unit)
+            do {
+                guard let tip = try await repository.resolve("refs/heads/" + branch),
+                    try await repository.isAncestor(tip, of: "refs/heads/" + context.targetBranch),
+                    try await !Git(repository: path, runner: context.runner).hasUncommittedChanges()
+                else { continue }
+                try await context.repositoryLock.withLock {
+                    try await repository.removeWorktree(path: path, force: false)
+                    try await repository.deleteBranch(branch)
+                }
+            } catch {
+                context.bus.publish(Event(.unitCleanupFailed, unit: unit, error: "\(error)"))
+            }
+        }
+    }
+
     private func prepareWorktree(unit: String, path: String) async throws {
         let branch = Self.branch(for: unit)
         let resumed: Bool
         if let prepared = context.preparedWorktrees.take(unit: unit), FileSystem.exists(path) {
             resumed = prepared
+            // Prepared while the units it needs were being landed: its new branch (no commits of
+            // its own) catches up with what landed meanwhile.
+            if !resumed,
+                let tip = try await Git(repository: context.repositoryRoot, runner: context.runner)
+                    .resolve("refs/heads/" + context.targetBranch)
+            {
+                let worktree = Git(repository: path, runner: context.runner)
+                if try await !worktree.isAncestor(tip, of: "HEAD") { try await worktree.fastForward(to: tip) }
+            }
         } else {
             resumed = try await makeWorktree(unit: unit, path: path)
         }

@@ -75,6 +75,16 @@ public struct Git: Sendable {
         }
     }
 
+    /// Deletes the local branch `name` (`branch -D`: the caller has checked its work is kept).
+    public func deleteBranch(_ name: String) async throws(GitError) {
+        try await run(["branch", "-D", "--end-of-options", name])
+    }
+
+    /// Moves the checked-out branch forward to `commit`, which must contain it (`merge --ff-only`).
+    public func fastForward(to commit: String) async throws(GitError) {
+        try await run(["merge", "--ff-only", "--quiet", commit])
+    }
+
     /// The local branches whose names start with `prefix` (e.g. `ralph/`), each with its tip.
     public func branches(under prefix: String) async throws(GitError) -> [(name: String, tip: String)] {
         let output = try await run([

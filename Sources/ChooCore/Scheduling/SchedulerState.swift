@@ -79,7 +79,8 @@ public struct SchedulerState: Sendable, Hashable {
         /// Land the unit on the target branch (one at a time).
         case startMerge(String)
         /// Get the unit's worktree ready ahead of its start, outside the parallelism cap: it is
-        /// ready and among the next to start. Emitted once per unit, only with `preparesAhead`.
+        /// ready and among the next to start, or waits only for units being landed. Emitted once
+        /// per unit, only with `preparesAhead`.
         case prepareUnit(String)
         /// Record that the unit will not run, and why.
         case blockUnit(String, by: [String])
@@ -303,6 +304,12 @@ public struct SchedulerState: Sendable, Hashable {
                     prepared.insert(id)
                     actions.append(.prepareUnit(id))
                 }
+                // A unit that waits only for units being landed starts the moment they land: its
+                // worktree is made meanwhile, so the hand-off does not wait for it.
+                for id in aboutToBeReady.prefix(parallelism) where !prepared.contains(id) {
+                    prepared.insert(id)
+                    actions.append(.prepareUnit(id))
+                }
             }
         }
         let busy =
@@ -312,6 +319,18 @@ public struct SchedulerState: Sendable, Hashable {
             actions.append(.finish(summary))
         }
         return actions
+    }
+
+    /// Waiting units whose every unfinished dependency has done its work and waits for, or is in,
+    /// the merge slot, best first.
+    private var aboutToBeReady: [String] {
+        order.filter { id in
+            guard phases[id] == .waiting else { return false }
+            let unfinished = (dependencies[id] ?? []).filter { phases[$0] != .succeeded }
+            return !unfinished.isEmpty
+                && unfinished.allSatisfy { phases[$0] == .awaitingMerge || phases[$0] == .merging }
+        }
+        .sorted { (-(priority[$0] ?? 0), $0) < (-(priority[$1] ?? 0), $1) }
     }
 
     /// The outcome so far; units that never started are `notStarted`.

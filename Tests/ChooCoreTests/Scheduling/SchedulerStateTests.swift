@@ -50,6 +50,21 @@ struct SchedulerStateTests {
         #expect(state.handle(.unitFinished("d", .succeeded)) == [])
     }
 
+    @Test("a unit that waits only for units being landed is prepared while they land, once")
+    func preparesWhileLanding() {
+        var state = SchedulerState(
+            plan: plan([("a", [], 3), ("b", ["a"], 2), ("c", ["a", "x"], 1), ("x", [], 1)], parallelism: 2),
+            preparesAhead: true
+        )
+        #expect(state.start() == [.startUnit("a"), .startUnit("x")])
+        // a's work is done and it is being landed: b waits only for that, c also for x, still running.
+        #expect(state.handle(.unitFinished("a", .succeeded)) == [.startMerge("a"), .prepareUnit("b")])
+        // a lands: b starts in its prepared worktree and is not prepared again.
+        #expect(state.handle(.mergeFinished("a", .merged)) == [.startUnit("b")])
+        #expect(state.handle(.unitFinished("x", .succeeded)) == [.startMerge("x"), .prepareUnit("c")])
+        #expect(state.handle(.mergeFinished("x", .merged)) == [.startUnit("c")])
+    }
+
     @Test("a unit under review holds no slot; it lands once approved, and a failed review blocks its dependents")
     func reviewPhase() {
         var state = SchedulerState(

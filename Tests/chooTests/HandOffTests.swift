@@ -1,0 +1,71 @@
+import ChooCore
+import ChooTesting
+import Foundation
+import Testing
+
+/// A unit whose dependencies are being landed gets its worktree meanwhile, so it starts the moment
+/// they land, on top of what they landed.
+@Suite(.temporaryDirectory)
+struct HandOffTests {
+    /// `a`'s check, as a script: passes when `a`'s work is there; the second time it runs (landing
+    /// checks the result again) it first waits until `b`'s worktree exists, then passes or, with
+    /// `failsLanding`, fails.
+    private static func landingCheck(failsLanding: Bool) throws -> String {
+        let folder = TemporaryDirectory.current("checks")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let script = folder + "/a-check.sh"
+        let landing = failsLanding ? "echo landing check failed; exit 1" : "exit 0"
+        try """
+        \(workCheck("a", 1))
+        n=$(cat '\(folder)/count' 2>/dev/null || echo 0)
+        echo $((n + 1)) > '\(folder)/count'
+        [ "$n" -ge 1 ] || exit 0
+        # Landing: wait (up to 10 s) for b's worktree, which is made while a lands.
+        i=0
+        while [ ! -d ../b ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i + 1)); done
+        [ -d ../b ] || { echo b was not prepared; exit 1; }
+        \(landing)
+
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        return "sh " + script
+    }
+
+    @Test("b is prepared while a lands, then starts from what a landed")
+    func preparedWhileLanding() async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            try specs.unit(
+                "a",
+                tasks: [.init(1, backpressure: try Self.landingCheck(failsLanding: false))]
+            )
+            // b's check needs a's work: its worktree must have caught up with the landing.
+            try specs.unit(
+                "b",
+                dependsOn: ["a"],
+                tasks: [.init(1, backpressure: "test -f work/a-01-task-1.done && " + workCheck("b", 1))]
+            )
+        }
+        let result = try await fixture.choo("run", "-p", "1")
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        #expect(
+            try await fixture.landed() == ["feat(a): complete task #1 - Task 1", "feat(b): complete task #1 - Task 1"]
+        )
+    }
+
+    @Test("a unit prepared for a landing that fails is blocked, and its worktree and new branch are removed")
+    func preparedThenBlocked() async throws {
+        let fixture = try await RunFixture(.completeNextTask) { specs in
+            try specs.unit(
+                "a",
+                tasks: [.init(1, backpressure: try Self.landingCheck(failsLanding: true))]
+            )
+            try specs.unit("b", dependsOn: ["a"])
+        }
+        let result = try await fixture.choo("run", "-p", "1")
+        #expect(result.exitCode == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("b: blocked by a"), "\(result.stdout)")
+        #expect(!FileSystem.exists(fixture.repository(".ralph/worktrees/b")))
+        #expect(try await fixture.repository.git("branch", "--list", "ralph/b").isEmpty)
+        // a's work is kept on its branch.
+        #expect(try await fixture.commits(on: "ralph/a") == ["feat(a): complete task #1 - Task 1"])
+    }
+}
