@@ -89,13 +89,17 @@ public struct UnitLifecycle: Sendable {
     public func run(unit: String, shutdown: ShutdownFlag) async -> SchedulerState.UnitResult {
         let worktree = context.worktreeBase + "/" + unit
         switch await Self.ending({
-            try await prepareWorktree(unit: unit, path: worktree)
-            try await rollBackUnfinishedMerge(
-                unit: unit,
-                git: Git(repository: worktree, runner: context.runner, environment: ["GIT_EDITOR": "true"])
-            )
+            // A fresh unit's branch was made by this run and no agent has worked in it yet, so
+            // there is nothing half-way to roll back or review from an earlier run.
+            let fresh = try await prepareWorktree(unit: unit, path: worktree)
+            if !fresh {
+                try await rollBackUnfinishedMerge(
+                    unit: unit,
+                    git: Git(repository: worktree, runner: context.runner, environment: ["GIT_EDITOR": "true"])
+                )
+            }
             try await runSetup(unit: unit, worktree: worktree)
-            try await runTasks(unit: unit, worktree: worktree, shutdown: shutdown)
+            try await runTasks(unit: unit, worktree: worktree, fresh: fresh, shutdown: shutdown)
             try await runBaselineChecks(unit: unit, worktree: worktree, shutdown: shutdown)
             if let github = context.github { try await publish(unit: unit, worktree: worktree, github: github) }
         }) {
@@ -162,26 +166,27 @@ public struct UnitLifecycle: Sendable {
         }
     }
 
-    private func prepareWorktree(unit: String, path: String) async throws {
+    /// Makes or takes `unit`'s worktree and records choo's commit for it; whether it is fresh (its
+    /// branch new in this run) rather than resumed.
+    private func prepareWorktree(unit: String, path: String) async throws -> Bool {
         let branch = Self.branch(for: unit)
         let resumed: Bool
+        var start: String?
         if let prepared = context.preparedWorktrees.take(unit: unit), FileSystem.exists(path) {
             resumed = prepared
             // Prepared while the units it needs were being landed: its new branch (no commits of
             // its own) catches up with what landed meanwhile.
-            if !resumed,
-                let tip = try await Git(repository: context.repositoryRoot, runner: context.runner)
+            if !resumed {
+                start = try await Git(repository: context.repositoryRoot, runner: context.runner)
                     .resolve("refs/heads/" + context.targetBranch)
-            {
-                let worktree = Git(repository: path, runner: context.runner)
-                if try await !worktree.isAncestor(tip, of: "HEAD") { try await worktree.fastForward(to: tip) }
+                if let start { try await Git(repository: path, runner: context.runner).fastForward(to: start) }
             }
         } else {
             resumed = try await makeWorktree(unit: unit, path: path)
         }
         // choo's record of the unit's work starts where the branch starts; a resumed unit keeps its own.
         let guardian = branchGuard(unit: unit, worktree: path)
-        if resumed { try await guardian.recordResumed() } else { try await guardian.record() }
+        if resumed { try await guardian.recordResumed() } else { try await guardian.record(start) }
         context.records.setIgnoreFiles(
             try await IgnoreGuard(git: Git(repository: path, runner: context.runner)).untrackedIgnoreFiles(),
             for: unit
@@ -196,6 +201,7 @@ public struct UnitLifecycle: Sendable {
         // A run killed during a check left the worktree's untracked files aside: put them back.
         let stranded = untrackedAside(unit: unit, worktree: path).restoreLeftovers()
         publishStranded(stranded, unit: unit)
+        return !resumed
     }
 
     /// Reports files moved aside for a check that could not go back, because the check made a file at
@@ -324,24 +330,28 @@ public struct UnitLifecycle: Sendable {
         return value
     }
 
-    private func runTasks(unit: String, worktree: String, shutdown: ShutdownFlag) async throws {
+    private func runTasks(unit: String, worktree: String, fresh: Bool, shutdown: ShutdownFlag) async throws {
         let git = Git(repository: worktree, runner: context.runner)
         let maxAttempts = max(1, context.config.maxAttempts)
         var attempt = 0
         var retry: PromptBuilder.Retry?
-        // What an interrupted turn left is reviewed before anything else: the branch is put back on
-        // choo's commits and changes to the spec tree are undone; the agent hears of both.
-        let resumed = try await reviewTurn(
-            unit: unit,
-            worktree: worktree,
-            task: nil,
-            statusMayChange: true,
-            markers: false
-        )
-        var notices = [resumed.notice, resumed.failure].compactMap { $0 }
-        // Edits an interrupted run left uncommitted are kept, and the agent is told about them.
-        var leftovers = try await git.run(["status", "--porcelain", "--untracked-files=all"])
-            .split(separator: "\n").map { String($0.dropFirst(3)) }
+        var notices: [String] = []
+        var leftovers: [String] = []
+        if !fresh {
+            // What an interrupted turn left is reviewed before anything else: the branch is put back
+            // on choo's commits and changes to the spec tree are undone; the agent hears of both.
+            let resumed = try await reviewTurn(
+                unit: unit,
+                worktree: worktree,
+                task: nil,
+                statusMayChange: true,
+                markers: false
+            )
+            notices = [resumed.notice, resumed.failure].compactMap { $0 }
+            // Edits an interrupted run left uncommitted are kept, and the agent is told about them.
+            leftovers = try await git.run(["status", "--porcelain", "--untracked-files=all"])
+                .split(separator: "\n").map { String($0.dropFirst(3)) }
+        }
         if !leftovers.isEmpty {
             context.bus.publish(
                 Event(.unitResumed, unit: unit, payload: ["uncommitted": .array(leftovers.map(JSONValue.string))])
@@ -349,7 +359,7 @@ public struct UnitLifecycle: Sendable {
         }
         // Tasks whose completion is committed. A task marked complete in the worktree but not in
         // HEAD (choo stopped between the agent's turn and the commit) still needs its check.
-        var committed = try await committedCompletions(unit: unit, worktree: worktree, git: git)
+        var committed = try await committedCompletions(unit: unit, worktree: worktree, git: fresh ? nil : git)
         while true {
             if Task.isCancelled { throw Stop.interrupted }
             let before = try reload(unit: unit, worktree: worktree)
@@ -501,8 +511,12 @@ public struct UnitLifecycle: Sendable {
     }
 
     /// The tasks whose `status: complete` is committed in HEAD of the unit's worktree.
-    private func committedCompletions(unit: String, worktree: String, git: Git) async throws -> Set<Int> {
-        let changed = Set(try await git.run(["diff", "--name-only", "HEAD"]).split(separator: "\n").map(String.init))
+    /// The tasks complete in HEAD: those marked complete and unchanged since (all of them in a fresh
+    /// worktree, given no `git`), and those changed whose HEAD copy says complete.
+    private func committedCompletions(unit: String, worktree: String, git: Git?) async throws -> Set<Int> {
+        let changed = Set(
+            try await git?.run(["diff", "--name-only", "HEAD"]).split(separator: "\n").map(String.init) ?? []
+        )
         var result: Set<Int> = []
         for task in try reload(unit: unit, worktree: worktree).tasks where task.status == .complete {
             guard let number = task.number else { continue }
@@ -510,7 +524,7 @@ public struct UnitLifecycle: Sendable {
                 result.insert(number)
                 continue
             }
-            guard let text = try? await git.run(["show", "HEAD:" + task.file]),
+            guard let text = try? await git?.run(["show", "HEAD:" + task.file]),
                 let split = try? Frontmatter.split(text)
             else { continue }
             var fields = FrontmatterFields(split, context: .init(file: task.file))
