@@ -17,7 +17,12 @@ struct DemoTests {
             in: TemporaryDirectory.current.path,
             environment: ["CHOO_DEMO_AGENT_DELAY": "0"]
         )
-        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        try await Self.expectLanded(result, in: destination)
+    }
+
+    /// `choo demo` exited 0 and every unit of the greeter landed on main in `destination`.
+    private static func expectLanded(_ result: ChooBinary.Result, in destination: String) async throws {
+        try #require(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("Demo repository: \(destination)"))
         #expect(result.stdout.contains("Done in"))
         #expect(result.stdout.contains("The result is on main in \(destination)"))
