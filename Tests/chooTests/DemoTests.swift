@@ -20,6 +20,17 @@ struct DemoTests {
         try await Self.expectLanded(result, in: destination)
     }
 
+    @Test("the example built into choo is examples/greeter byte for byte, executable bits included")
+    func embeddedExampleMatchesTheFolder() throws {
+        let hint = "the example built into choo differs from examples/greeter: run scripts/embed-example.sh"
+        let onDisk = try Demo.readExample(at: Self.example)
+        let embedded = Demo.embeddedExample
+        #expect(onDisk.map(\.path) == embedded.map(\.path), "\(hint)")
+        for file in onDisk {
+            #expect(embedded.first { $0.path == file.path } == file, "\(file.path): \(hint)")
+        }
+    }
+
     /// `choo demo` exited 0 and every unit of the greeter landed on main in `destination`.
     private static func expectLanded(_ result: ChooBinary.Result, in destination: String) async throws {
         try #require(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
