@@ -1,20 +1,18 @@
 import Foundation
 
 /// Sets up the shipped example as a fresh git repository that `choo run` can work on: the example
-/// spec tree, its stand-in agent script, and a `.choo.yaml` that makes that script the agent.
+/// spec tree, its stand-in agent script, and a `.choo.yaml` that makes that script the agent. The
+/// example is built into choo (``embeddedExample``, generated from `examples/greeter`), so a copied
+/// binary needs no other file; ``readExample(at:)`` reads another from a folder.
 public enum Demo {
     /// Why the demo could not be set up.
     public enum SetupError: Error, Sendable, CustomStringConvertible {
-        case exampleNotFound(searched: [String])
         case notAnExample(folder: String, problems: [String])
         case folderNotEmpty(String)
         case failed(String)
 
         public var description: String {
             switch self {
-            case .exampleNotFound(let searched):
-                return "the example was not found; looked in " + searched.joined(separator: ", ")
-                    + ". Run the demo from choo's source folder, or name the example with --example."
             case .notAnExample(let folder, let problems):
                 return "\(folder) is not an example: " + problems.joined(separator: ", ")
                     + ". An example folder holds a spec tree in specs/tasks and an executable demo-agent.sh."
@@ -100,37 +98,11 @@ public enum Demo {
         return mode & 0o100 != 0
     }
 
-    /// The example's folder name under `examples/`.
-    public static let exampleName = "greeter"
-
-    /// The first of `candidates` that holds an example (a `specs/tasks` folder and `demo-agent.sh`).
-    public static func findExample(in candidates: [String]) throws(SetupError) -> String {
-        for candidate in candidates
-        where FileSystem.kind(of: candidate + "/specs/tasks") == .directory
-            && FileSystem.exists(candidate + "/demo-agent.sh")
-        {
-            return candidate
-        }
-        throw .exampleNotFound(searched: candidates)
-    }
-
-    /// Where to look for the example: beside the current folder, then beside the executable
-    /// (`.build/<config>/choo` inside the source folder).
-    public static func candidateFolders(currentDirectory: String, executable: String) -> [String] {
-        var folders = [currentDirectory + "/examples/" + exampleName]
-        var folder = (FileSystem.absolute(executable, relativeTo: currentDirectory) as NSString)
-            .deletingLastPathComponent
-        for _ in 0 ..< 4 {
-            folder = (folder as NSString).deletingLastPathComponent
-            folders.append(folder + "/examples/" + exampleName)
-        }
-        return folders
-    }
-
-    /// Copies `example` into `destination` (created; must be new or empty), writes `.choo.yaml`,
-    /// and commits it all on `main` in a new git repository. Returns the repository's path.
+    /// Writes the files of `example` (by default the greeter built into choo) into `destination`
+    /// (created; must be new or empty), writes `.choo.yaml`, and commits it all on `main` in a new
+    /// git repository. Returns the repository's path.
     public static func prepare(
-        example: String,
+        example: [ExampleFile] = embeddedExample,
         destination: String,
         runner: any ProcessRunning = SystemProcessRunner()
     ) async throws(SetupError) -> String {
@@ -140,8 +112,14 @@ public enum Demo {
         }
         do {
             try manager.createDirectory(atPath: destination, withIntermediateDirectories: true)
-            for item in try manager.contentsOfDirectory(atPath: example) {
-                try manager.copyItem(atPath: example + "/" + item, toPath: destination + "/" + item)
+            for file in example {
+                let path = destination + "/" + file.path
+                try manager.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent,
+                    withIntermediateDirectories: true
+                )
+                try Data(file.contents).write(to: URL(fileURLWithPath: path))
+                try manager.setAttributes([.posixPermissions: file.isExecutable ? 0o755 : 0o644], ofItemAtPath: path)
             }
             let settings = """
                 # Written by `choo demo`: the example's stand-in agent does the work.
