@@ -27,16 +27,19 @@ package enum ChooBinary {
         return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("choo").path
     }
 
-    /// Runs `choo arguments` in `directory` with `environment` added to a clean, colourless one.
-    /// It awaits the child without blocking a thread of the cooperative pool, so tests running
-    /// side by side cannot starve each other's timers.
+    /// Runs `choo arguments` in `directory` with `environment` added to a clean, colourless one
+    /// (this process's without `RALPH_*` and `NO_COLOR`), or, when `inheritsEnvironment` is false,
+    /// with `environment` alone. It awaits the child without blocking a thread of the cooperative
+    /// pool, so tests running side by side cannot starve each other's timers.
     package static func run(
         _ arguments: [String],
         in directory: String,
         environment: [String: String] = [:],
-        executable: String? = nil
+        executable: String? = nil,
+        inheritsEnvironment: Bool = true
     ) async throws -> Result {
-        var base = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RALPH_") }
+        var base =
+            inheritsEnvironment ? ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RALPH_") } : [:]
         base["NO_COLOR"] = nil
         let spec = ProcessSpec(
             executable: executable ?? path,

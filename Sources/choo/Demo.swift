@@ -8,12 +8,14 @@ extension Choo {
         static let configuration = CommandConfiguration(
             abstract: "Run the shipped example for real: a new git repository, parallel worktrees, checks and merges.",
             discussion: """
-                Copies examples/greeter (four units: `words` and `docs` can run in parallel, `greeting` needs \
-                `words`, `cli` needs `greeting`) into a new git repository, then runs it exactly like `choo run`: \
-                each unit in its own worktree, an agent per task, each task's check, and a merge queue that lands \
-                every unit on main. Prints where the result is.
+                Writes the greeter example, which is built into choo (four units: `words` and `docs` can run in \
+                parallel, `greeting` needs `words`, `cli` needs `greeting`), into a new git repository, then runs \
+                it exactly like `choo run`: each unit in its own worktree, an agent per task, each task's check, \
+                and a merge queue that lands every unit on main. Prints where the result is. It needs nothing \
+                but the choo binary, git and sh. Its readable source is examples/greeter in choo's repository; \
+                --example runs another folder laid out the same way.
 
-                The demo's agent is a shell script (examples/greeter/demo-agent.sh) that writes what each task \
+                The demo's agent is a shell script (the example's demo-agent.sh) that writes what each task \
                 asks for, so the demo needs no account or network. To use a real agent on your own spec tree, \
                 install Claude Code (`claude`) or Codex (`codex`) and run `choo run` (or `choo run --provider \
                 codex`) in your repository.
@@ -25,7 +27,7 @@ extension Choo {
 
         @Option(
             help: ArgumentHelp(
-                "The example to copy (default: examples/greeter of choo's source folder).",
+                "Use the example in this folder (specs/tasks, an executable demo-agent.sh), not the built-in one.",
                 valueName: "dir"
             )
         )
@@ -41,12 +43,10 @@ extension Choo {
 
         func run() async throws {
             let here = FileSystem.currentDirectory()
-            let source: String
+            let folder = example.map { FileSystem.absolute($0, relativeTo: here) }
+            let files: [ChooCore.Demo.ExampleFile]
             do {
-                let candidates =
-                    example.map { [FileSystem.absolute($0, relativeTo: here)] }
-                    ?? ChooCore.Demo.candidateFolders(currentDirectory: here, executable: CommandLine.arguments[0])
-                source = try ChooCore.Demo.findExample(in: candidates)
+                files = try folder.map { try ChooCore.Demo.readExample(at: $0) } ?? ChooCore.Demo.embeddedExample
             } catch {
                 Output.error("error: \(error)")
                 throw ExitCode(2)
@@ -57,13 +57,14 @@ extension Choo {
                 + UUID().uuidString.prefix(8).lowercased()
             let repository: String
             do {
-                repository = try await ChooCore.Demo.prepare(example: source, destination: destination)
+                repository = try await ChooCore.Demo.prepare(example: files, destination: destination)
             } catch {
                 Output.error("error: \(error)")
                 throw ExitCode(2)
             }
             if !json {
-                Output.print("Demo repository: \(repository) (a copy of \(source), committed on main)")
+                let source = folder.map { "a copy of \($0)" } ?? "the greeter example built into choo"
+                Output.print("Demo repository: \(repository) (\(source), committed on main)")
                 Output.print("The agent is a script standing in for Claude Code or Codex; see `choo demo --help`.\n")
             }
             var overrides = common.overrides

@@ -1,19 +1,21 @@
 import Foundation
 
 /// Sets up the shipped example as a fresh git repository that `choo run` can work on: the example
-/// spec tree, its stand-in agent script, and a `.choo.yaml` that makes that script the agent.
+/// spec tree, its stand-in agent script, and a `.choo.yaml` that makes that script the agent. The
+/// example is built into choo (``embeddedExample``, generated from `examples/greeter`), so a copied
+/// binary needs no other file; ``readExample(at:)`` reads another from a folder.
 public enum Demo {
     /// Why the demo could not be set up.
     public enum SetupError: Error, Sendable, CustomStringConvertible {
-        case exampleNotFound(searched: [String])
+        case notAnExample(folder: String, problems: [String])
         case folderNotEmpty(String)
         case failed(String)
 
         public var description: String {
             switch self {
-            case .exampleNotFound(let searched):
-                return "the example was not found; looked in " + searched.joined(separator: ", ")
-                    + ". Run the demo from choo's source folder, or name the example with --example."
+            case .notAnExample(let folder, let problems):
+                return "\(folder) is not an example: " + problems.joined(separator: ", ")
+                    + ". An example folder holds a spec tree in specs/tasks and an executable demo-agent.sh."
             case .folderNotEmpty(let path):
                 return "\(path) exists and is not empty; name a new folder with --into"
             case .failed(let reason):
@@ -22,37 +24,85 @@ public enum Demo {
         }
     }
 
-    /// The example's folder name under `examples/`.
-    public static let exampleName = "greeter"
+    /// One file of an example: where it goes, what it holds, and whether it runs.
+    public struct ExampleFile: Sendable, Hashable, CustomStringConvertible {
+        /// The path inside the example, `/`-separated, e.g. `specs/tasks/cli/01-entry-point.md`.
+        public var path: String
+        /// The file's bytes.
+        public var contents: [UInt8]
+        /// Whether it is written executable (mode 755 rather than 644).
+        public var isExecutable: Bool
 
-    /// The first of `candidates` that holds an example (a `specs/tasks` folder and `demo-agent.sh`).
-    public static func findExample(in candidates: [String]) throws(SetupError) -> String {
-        for candidate in candidates
-        where FileSystem.kind(of: candidate + "/specs/tasks") == .directory
-            && FileSystem.exists(candidate + "/demo-agent.sh")
-        {
-            return candidate
+        /// Creates a file of `contents`.
+        public init(path: String, contents: [UInt8], isExecutable: Bool) {
+            self.path = path
+            self.contents = contents
+            self.isExecutable = isExecutable
         }
-        throw .exampleNotFound(searched: candidates)
+
+        /// Creates a file holding `text` as UTF-8.
+        public init(path: String, isExecutable: Bool, text: String) {
+            self.init(path: path, contents: Array(text.utf8), isExecutable: isExecutable)
+        }
+
+        public var description: String {
+            "\(path) (\(contents.count) bytes\(isExecutable ? ", executable" : ""))"
+        }
     }
 
-    /// Where to look for the example: beside the current folder, then beside the executable
-    /// (`.build/<config>/choo` inside the source folder).
-    public static func candidateFolders(currentDirectory: String, executable: String) -> [String] {
-        var folders = [currentDirectory + "/examples/" + exampleName]
-        var folder = (FileSystem.absolute(executable, relativeTo: currentDirectory) as NSString)
-            .deletingLastPathComponent
-        for _ in 0 ..< 4 {
-            folder = (folder as NSString).deletingLastPathComponent
-            folders.append(folder + "/examples/" + exampleName)
+    /// Every file under `folder`, sorted by path, after checking it is an example: a spec tree in
+    /// `specs/tasks` and an executable `demo-agent.sh`, the agent `.choo.yaml` will name.
+    public static func readExample(at folder: String) throws(SetupError) -> [ExampleFile] {
+        guard FileSystem.kind(of: folder) == .directory else {
+            let problem = FileSystem.exists(folder) ? "it is not a folder" : "there is no such folder"
+            throw .notAnExample(folder: folder, problems: [problem])
         }
-        return folders
+        var problems: [String] = []
+        if FileSystem.kind(of: folder + "/specs/tasks") != .directory {
+            problems.append("it has no specs/tasks folder")
+        }
+        if FileSystem.kind(of: folder + "/demo-agent.sh") != .file {
+            problems.append("it has no demo-agent.sh")
+        } else if !isExecutable(folder + "/demo-agent.sh") {
+            problems.append("its demo-agent.sh is not executable (chmod +x it)")
+        }
+        if !problems.isEmpty { throw .notAnExample(folder: folder, problems: problems) }
+        var files: [ExampleFile] = []
+        // Adds the files under `folder + suffix`, where `suffix` is empty or starts with "/".
+        func collect(_ suffix: String) throws(FileSystem.ReadError) {
+            for entry in try FileSystem.entries(of: folder + suffix) {
+                let path = suffix + "/" + entry.name
+                switch entry.kind {
+                case .directory: try collect(path)
+                case .file:
+                    let contents = try FileSystem.readBytes(folder + path)
+                    let executable = isExecutable(folder + path)
+                    files.append(
+                        ExampleFile(path: String(path.dropFirst()), contents: contents, isExecutable: executable)
+                    )
+                case .other: throw FileSystem.ReadError(reason: "\(folder + path) is neither a file nor a folder")
+                }
+            }
+        }
+        do {
+            try collect("")
+        } catch {
+            throw .failed("reading the example \(folder): \(error)")
+        }
+        return files.sorted { $0.path < $1.path }
     }
 
-    /// Copies `example` into `destination` (created; must be new or empty), writes `.choo.yaml`,
-    /// and commits it all on `main` in a new git repository. Returns the repository's path.
+    /// Whether the owner may execute the file at `path` (its mode has the `u+x` bit).
+    private static func isExecutable(_ path: String) -> Bool {
+        let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int ?? 0
+        return mode & 0o100 != 0
+    }
+
+    /// Writes the files of `example` (by default the greeter built into choo) into `destination`
+    /// (created; must be new or empty), writes `.choo.yaml`, and commits it all on `main` in a new
+    /// git repository. Returns the repository's path.
     public static func prepare(
-        example: String,
+        example: [ExampleFile] = embeddedExample,
         destination: String,
         runner: any ProcessRunning = SystemProcessRunner()
     ) async throws(SetupError) -> String {
@@ -62,8 +112,14 @@ public enum Demo {
         }
         do {
             try manager.createDirectory(atPath: destination, withIntermediateDirectories: true)
-            for item in try manager.contentsOfDirectory(atPath: example) {
-                try manager.copyItem(atPath: example + "/" + item, toPath: destination + "/" + item)
+            for file in example {
+                let path = destination + "/" + file.path
+                try manager.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent,
+                    withIntermediateDirectories: true
+                )
+                try Data(file.contents).write(to: URL(fileURLWithPath: path))
+                try manager.setAttributes([.posixPermissions: file.isExecutable ? 0o755 : 0o644], ofItemAtPath: path)
             }
             let settings = """
                 # Written by `choo demo`: the example's stand-in agent does the work.
