@@ -30,7 +30,11 @@ for run in $(seq 1 "$runs"); do
         printf 'provider:\n  type: fake\n  providers:\n    fake:\n      command: %s\n      args: ["{prompt}"]\n' \
             "$agent" > .choo.yaml
         git add -A && git -c user.name=bench -c user.email=bench@localhost commit -qm "spec tree"
-        "$choo" run -p 1 --json > "$work/events-$run.json"
+        if ! "$choo" run -p 1 --json > "$work/events-$run.json" 2> "$work/stderr-$run.txt"; then
+            echo "run $run of $runs failed:" >&2
+            tail -n 20 "$work/stderr-$run.txt" "$work/events-$run.json" >&2
+            exit 1
+        fi
     )
 done
 python3 - "$work" "$runs" <<'PY'
