@@ -174,14 +174,6 @@ extension UnitLifecycle {
         return try await git.commitAll(message: "chore(\(unit)): record pull request #\(number)") != nil
     }
 
-    /// What a round of polling found.
-    private enum ReviewVerdict {
-        case approved(by: String)
-        case inProgress
-        case feedback([PullRequestText.Feedback])
-        case pending
-    }
-
     /// Polls the pull request until it is approved, answering feedback as it comes; returns true
     /// when a person merged it meanwhile. Fails when it is closed or `review.timeout` passes.
     private func awaitApproval(
@@ -254,10 +246,7 @@ extension UnitLifecycle {
         }
     }
 
-    /// Reads reviews, reactions and comments. An approving review or a +1 reaction approves, but
-    /// only once no reviewer's latest review requests changes and every comment is answered; an
-    /// eyes reaction means a review is under way, so feedback waits until it is gone (the Go
-    /// tool's protocol); then unanswered feedback goes to the agent; else the review is pending.
+    /// Reads the pull request's reviews, reactions and comments and decides what they say.
     private func review(number: Int, github: GitHubMode) async throws -> ReviewVerdict {
         let client = github.client
         let what = "reading the reviews of #\(number)"
@@ -265,59 +254,7 @@ extension UnitLifecycle {
         let reactions: [Reaction] = try await gitHub(what) { try await client.reactions(number) }
         let comments: [IssueComment] = try await gitHub(what) { try await client.issueComments(number) }
         let lineComments: [ReviewComment] = try await gitHub(what) { try await client.reviewComments(number) }
-        // Each reviewer's standing verdict is their latest approving or change-requesting review.
-        var standing: [String: String] = [:]
-        for review in reviews.sorted(by: { $0.id < $1.id }) {
-            let login = review.user?.login ?? "someone"
-            switch review.state {
-            case "APPROVED", "CHANGES_REQUESTED": standing[login] = review.state
-            case "DISMISSED": standing[login] = nil
-            default: break
-            }
-        }
-        let ours = comments.filter { PullRequestText.isChoo($0.body) }
-        let answered = Set(ours.flatMap { PullRequestText.answered(in: $0.body) })
-        var feedback: [PullRequestText.Feedback] = []
-        for review in reviews.sorted(by: { $0.id < $1.id }) where !answered.contains("review:\(review.id)") {
-            let body = review.body?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            let asks = review.state == "CHANGES_REQUESTED" || (review.state == "COMMENTED" && !body.isEmpty)
-            guard asks, !PullRequestText.isChoo(body) else { continue }
-            feedback.append(
-                .init(
-                    id: "review:\(review.id)",
-                    author: review.user?.login ?? "a reviewer",
-                    body: body.isEmpty ? "(changes requested, without a comment)" : body
-                )
-            )
-        }
-        for comment in lineComments.sorted(by: { $0.id < $1.id })
-        where !answered.contains("line:\(comment.id)") && !PullRequestText.isChoo(comment.body) {
-            let location = comment.path.map { path in comment.line.map { "\(path):\($0)" } ?? path }
-            feedback.append(
-                .init(
-                    id: "line:\(comment.id)",
-                    author: comment.user?.login ?? "a reviewer",
-                    body: comment.body,
-                    location: location
-                )
-            )
-        }
-        for comment in comments.sorted(by: { $0.id < $1.id })
-        where !answered.contains("comment:\(comment.id)") && !PullRequestText.isChoo(comment.body) {
-            feedback.append(
-                .init(id: "comment:\(comment.id)", author: comment.user?.login ?? "a reviewer", body: comment.body)
-            )
-        }
-        let blocked = standing.values.contains("CHANGES_REQUESTED")
-        if let approver = standing.first(where: { $0.value == "APPROVED" })?.key, !blocked, feedback.isEmpty {
-            return .approved(by: approver)
-        }
-        if let thumbs = reactions.first(where: { $0.content == "+1" }), !blocked, feedback.isEmpty {
-            return .approved(by: thumbs.user?.login ?? "a +1 reaction")
-        }
-        if reactions.contains(where: { $0.content == "eyes" }) { return .inProgress }
-        if !feedback.isEmpty { return .feedback(feedback) }
-        return .pending
+        return ReviewVerdict(reviews: reviews, reactions: reactions, comments: comments, lineComments: lineComments)
     }
 
     // MARK: CI
