@@ -279,31 +279,9 @@ extension UnitLifecycle {
             let combined: CombinedStatus = try await gitHub("reading the statuses of \(head)") {
                 try await client.combinedStatus(ref: head)
             }
-            let failedConclusions: Set<String> = [
-                "failure", "timed_out", "cancelled", "action_required", "startup_failure",
-            ]
-            var failures: [String] = []
-            var pending: [String] = []
-            for run in runs {
-                if run.status != "completed" {
-                    pending.append(run.name)
-                } else if let conclusion = run.conclusion, failedConclusions.contains(conclusion) {
-                    let parts: [String?] = [run.output?.title, run.output?.summary, run.output?.text]
-                    let output = parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
-                    let detail = output.isEmpty ? "" : ":\n" + output
-                    failures.append("\(run.name) (\(conclusion))" + detail)
-                }
-            }
-            for status in combined.statuses {
-                switch status.state {
-                case "pending": pending.append(status.context)
-                case "failure", "error":
-                    failures.append(
-                        "\(status.context) (\(status.state))" + (status.description.map { ": " + $0 } ?? "")
-                    )
-                default: break
-                }
-            }
+            let checks = CIResult(runs: runs, statuses: combined.statuses)
+            let failures = checks.failures
+            var pending = checks.pending
             if !failures.isEmpty {
                 rounds += 1
                 let limit = max(1, context.config.maxAttempts)
