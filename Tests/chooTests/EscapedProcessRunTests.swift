@@ -60,7 +60,7 @@ struct EscapedProcessRunTests {
         let second = try await fixture.choo("run", "--json")
         #expect(second.exitCode == 0, "\(second.stderr)")
         let stopped = try #require(try fixture.events(second).first { $0.type == .orchLeftoversStopped })
-        guard case .array(let processes)? = stopped.payload["processes"] else {
+        guard case .array(let processes)? = stopped.payload.fields["processes"] else {
             Issue.record("no processes in \(stopped)")
             return
         }

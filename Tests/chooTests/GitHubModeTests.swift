@@ -112,7 +112,7 @@ struct GitHubFixture {
 extension Event {
     /// The pull request number in the payload.
     var number: Int? {
-        if case .int(let value)? = payload["number"] { return value }
+        if case .int(let value)? = payload.fields["number"] { return value }
         return nil
     }
 }
@@ -180,7 +180,7 @@ struct GitHubModeTests {
             )
             #expect(fake.requests.allSatisfy { $0.header("Authorization") == "Bearer \(GitHubFixture.token)" })
 
-            let events = choo.events.all.map { "\($0.type.rawValue) \($0.unit ?? "")" }
+            let events = choo.events.all.map { "\($0.typeName) \($0.unit ?? "")" }
             #expect(events.firstIndex(of: "pr.merged a")! < events.firstIndex(of: "unit.started b")!)
             #expect(events.firstIndex(of: "pr.review.approved a")! < events.firstIndex(of: "pr.merged a")!)
             let outcome = try await choo.wait()
@@ -239,7 +239,7 @@ struct GitHubModeTests {
             let second = fixture.start("run", "--json")
             #expect(try await GitHubFixture.exitCode(second) == 0)
             let adopted = try #require(second.events.all.first { $0.type == .prCreated })
-            #expect(adopted.number == number && adopted.payload["adopted"] == .bool(true))
+            #expect(adopted.number == number && adopted.payload.fields["adopted"] == .bool(true))
             #expect(fake.pullRequests.count == 1 && fake.pullRequests.first?.merged == true)
             #expect(!second.events.all.contains { $0.type == .taskStarted }, "no task runs again")
         }
@@ -283,7 +283,7 @@ struct GitHubModeTests {
             try await fake.addReview(pr: number, state: "CHANGES_REQUESTED", body: "Please log what was done.")
             fake.removeReaction(pr: number, id: eyes)
             let addressed = await choo.events.first(.prFeedbackAddressed, unit: "a")
-            #expect(addressed.payload["answered"] == .int(3))
+            #expect(addressed.payload.fields["answered"] == .int(3))
             let prompt = try #require(fixture.run.agent.prompts.last)
             #expect(prompt.contains("Please log what was done."))
             #expect(prompt.contains("Name this file better."))
@@ -337,7 +337,7 @@ struct GitHubModeTests {
             }
             let choo = fixture.start("run", "--json", "--skip-review")
             #expect(try await GitHubFixture.exitCode(choo) == 0)
-            let checks = choo.events.all.filter { $0.type == .prChecks }.compactMap { $0.payload["result"] }
+            let checks = choo.events.all.filter { $0.type == .prChecks }.compactMap { $0.payload.fields["result"] }
             #expect(checks.first == .string("failed"))
             #expect(checks.last == .string("passed"))
             #expect(fixture.run.agent.prompts.last?.contains("error: expected ';' in Sources/main.swift") == true)
@@ -354,8 +354,10 @@ struct GitHubModeTests {
             let base = try await fixture.origin("rev-parse", "main")
             fake.checks = { sha in sha == base ? [.passing("ci")] : [] }
             let choo = fixture.start("run", "--json", "--skip-review")
-            let waiting = await choo.events.first { $0.type == .prChecks && $0.payload["result"] == .string("pending") }
-            guard case .string(let head)? = waiting.payload["head"] else {
+            let waiting = await choo.events.first {
+                $0.type == .prChecks && $0.payload.fields["result"] == .string("pending")
+            }
+            guard case .string(let head)? = waiting.payload.fields["head"] else {
                 Issue.record("no head in \(waiting)")
                 return
             }
@@ -374,8 +376,10 @@ struct GitHubModeTests {
             let hold = Mutex(true)
             fake.checks = { _ in hold.withLock { $0 } ? [.running("ci")] : [.passing("ci")] }
             let choo = fixture.start("run", "--json", "--skip-review")
-            let pending = await choo.events.first { $0.type == .prChecks && $0.payload["result"] == .string("pending") }
-            guard case .string(let head)? = pending.payload["head"] else {
+            let pending = await choo.events.first {
+                $0.type == .prChecks && $0.payload.fields["result"] == .string("pending")
+            }
+            guard case .string(let head)? = pending.payload.fields["head"] else {
                 Issue.record("no head")
                 return
             }
@@ -431,7 +435,7 @@ struct GitHubModeTests {
             #expect(try await GitHubFixture.exitCode(choo) == 0)
             let created = try #require(choo.events.all.first { $0.type == .prCreated })
             #expect(created.number == existing.number)
-            #expect(created.payload["adopted"] == .bool(true))
+            #expect(created.payload.fields["adopted"] == .bool(true))
             #expect(fake.pullRequests.count == 1)
             #expect(fake.pullRequests.first?.merged == true)
         }

@@ -45,10 +45,10 @@ struct UntrustedAgentTests {
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let events = try fixture.events(result)
         let restored = try #require(events.first { $0.type == .unitSpecRestored })
-        #expect(restored.payload["files"] == .array([.string("specs/tasks/u/01-task-1.md")]))
+        #expect(restored.payload.fields["files"] == .array([.string("specs/tasks/u/01-task-1.md")]))
         #expect(restored.error?.contains("was changed") == true)
         // The weakened check never ran: the only checks run are the spec's.
-        let commands = events.filter { $0.type == .taskBackpressure }.map { $0.payload["command"] }
+        let commands = events.filter { $0.type == .taskBackpressure }.map { $0.payload.fields["command"] }
         #expect(!commands.isEmpty && commands.allSatisfy { $0 == .string(workCheck("u", 1)) }, "\(commands)")
         #expect(fixture.agent.prompts.count == 2)
         #expect(fixture.agent.prompts[1].contains("You changed spec files, which are choo's, not yours"))
@@ -175,10 +175,10 @@ struct UntrustedAgentTests {
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let restored = try #require(try fixture.events(result).first { $0.type == .unitSpecRestored })
         #expect(
-            restored.payload["files"]
+            restored.payload.fields["files"]
                 == .array([.string("specs/tasks/u/02-task-2.md"), .string("specs/tasks/u/03-extra.md")])
         )
-        #expect(restored.payload["changes"] == .array([.string("removed"), .string("added")]))
+        #expect(restored.payload.fields["changes"] == .array([.string("removed"), .string("added")]))
         #expect(
             try await fixture.landed() == [
                 "feat(u): complete task #1 - Task 1", "feat(u): complete task #2 - Task 2",
@@ -187,7 +187,7 @@ struct UntrustedAgentTests {
         let files = try await fixture.repository.git("ls-tree", "--name-only", "main", "specs/tasks/u/")
         #expect(!files.contains("03-extra.md"))
         // The added file is kept, moved aside, never deleted.
-        let aside = try #require(restored.payload["set_aside"])
+        let aside = try #require(restored.payload.fields["set_aside"])
         guard case .array(let paths) = aside, case .string(let path)? = paths.first else {
             Issue.record("no set-aside path in \(aside)")
             return
@@ -229,7 +229,7 @@ struct UntrustedAgentTests {
         let events = try fixture.events(result)
         let restored = try #require(events.first { $0.type == .unitBranchRestored })
         #expect(restored.error?.contains("no longer contained choo's commit") == true)
-        #expect(restored.payload["saved"] == nil, "a reset loses no commit of the agent's; nothing needs saving")
+        #expect(restored.payload.fields["saved"] == nil, "a reset loses no commit of the agent's; nothing needs saving")
         #expect(
             try await fixture.landed() == [
                 "feat(u): complete task #1 - Task 1", "feat(u): complete task #2 - Task 2",
@@ -315,7 +315,7 @@ struct UntrustedAgentTests {
         )
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let restored = try #require(try fixture.events(result).first { $0.type == .unitBranchRestored })
-        guard case .string(let saved)? = restored.payload["saved"] else {
+        guard case .string(let saved)? = restored.payload.fields["saved"] else {
             Issue.record("the agent's rewritten history is not saved: \(restored)")
             return
         }
@@ -341,7 +341,7 @@ struct UntrustedAgentTests {
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let found = try #require(try fixture.events(result).first { $0.type == .taskConflictMarkers })
         #expect(
-            found.payload["found"]
+            found.payload.fields["found"]
                 == .array([
                     .string("merged.txt:2: <<<<<<< HEAD"), .string("merged.txt:4: ======="),
                     .string("merged.txt:6: >>>>>>> other"),
@@ -398,8 +398,8 @@ struct UntrustedAgentTests {
         let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let stranded = try #require(try fixture.events(result).first { $0.type == .unitAsideStranded })
-        #expect(stranded.payload["files"] == .array([.string("stamp")]))
-        guard case .string(let folder)? = stranded.payload["folder"] else {
+        #expect(stranded.payload.fields["files"] == .array([.string("stamp")]))
+        guard case .string(let folder)? = stranded.payload.fields["folder"] else {
             Issue.record("no folder in \(stranded)")
             return
         }
@@ -452,7 +452,7 @@ struct UntrustedAgentTests {
         let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let excluded = try #require(try fixture.events(result).first { $0.type == .unitSetupExcluded })
-        #expect(excluded.payload["paths"] == .array([.string("deps/"), .string("setup.log")]))
+        #expect(excluded.payload.fields["paths"] == .array([.string("deps/"), .string("setup.log")]))
         let files = try await fixture.repository.git("ls-tree", "-r", "--name-only", "main")
         #expect(!files.contains("deps/lib.txt") && !files.contains("setup.log"), "\(files)")
         #expect(files.contains("work/u-01-task-1.done"))

@@ -305,7 +305,7 @@ final class FailureCollector: EventSink {
     func receive(_ event: Event, sequence: Int) {
         guard let unit = event.unit else { return }
         if event.type == .unitFailed { state.withLock { $0.reasons[unit] = event.error ?? "failed" } }
-        if event.type == .unitBlocked, case .array(let values)? = event.payload["blocked_by"] {
+        if event.type == .unitBlocked, case .array(let values)? = event.payload.fields["blocked_by"] {
             let names = values.compactMap { value -> String? in
                 if case .string(let name) = value { return name }
                 return nil

@@ -41,7 +41,7 @@ public struct RunProgress: Sendable, Hashable {
         switch event.type {
         case .orchStarted:
             startedAt = event.time
-            if case .string(let folder)? = event.payload["log_folder"] { logFolder = folder }
+            if case .string(let folder)? = event.payload.fields["log_folder"] { logFolder = folder }
         case .orchCompleted, .orchFailed:
             finishedAt = event.time
         default:
@@ -55,10 +55,10 @@ public struct RunProgress: Sendable, Hashable {
             unit.startedAt = event.time
         case .taskStarted:
             unit.task = event.task
-            if case .int(let attempt)? = event.payload["attempt"] { unit.attempt = attempt }
+            if case .int(let attempt)? = event.payload.fields["attempt"] { unit.attempt = attempt }
             unit.step = "agent"
         case .taskClaudeInvoke:
-            if case .string(let log)? = event.payload["log_file"] { unit.logFile = log }
+            if case .string(let log)? = event.payload.fields["log_file"] { unit.logFile = log }
             unit.step = "agent"
         case .taskBackpressure:
             unit.step = "check"
@@ -141,11 +141,11 @@ public enum EventLine {
         let unit = event.unit.map { style.bold($0) } ?? ""
         let task = event.task.map { " task #\($0)" } ?? ""
         func payloadString(_ key: String) -> String? {
-            if case .string(let value)? = event.payload[key] { return shorten(value, relativeTo: folder) }
+            if case .string(let value)? = event.payload.fields[key] { return shorten(value, relativeTo: folder) }
             return nil
         }
         func payloadInt(_ key: String) -> Int? {
-            if case .int(let value)? = event.payload[key] { return value }
+            if case .int(let value)? = event.payload.fields[key] { return value }
             return nil
         }
         let body: String?
@@ -176,13 +176,13 @@ public enum EventLine {
                 "\(unit): baseline check \(payloadString("name") ?? "") "
                 + (payloadString("result") == "passed" ? "passed" : style.red("failed"))
                 + (payloadString("stage") == "landing" ? " on the updated branch" : "")
-        case .unitMergeUpdated where event.payload["retry"] == .bool(true):
+        case .unitMergeUpdated where event.payload.fields["retry"] == .bool(true):
             body = "\(unit): " + style.yellow("the target moved while landing") + "; starting over"
         case .unitMergeUpdated:
             body = "\(unit): bringing its branch up to date (\(payloadString("strategy") ?? "rebase"))"
         case .unitMergeConflict:
             var files: [String] = []
-            if case .array(let values)? = event.payload["files"] {
+            if case .array(let values)? = event.payload.fields["files"] {
                 for case .string(let name) in values { files.append(name) }
             }
             body =
@@ -193,7 +193,7 @@ public enum EventLine {
                 "\(unit) " + style.green("landed") + " on \(payloadString("target") ?? "the target") at "
                 + String((payloadString("commit") ?? "").prefix(8))
         case .prCreated:
-            let verb = event.payload["adopted"] == .bool(true) ? "adopted" : "opened"
+            let verb = event.payload.fields["adopted"] == .bool(true) ? "adopted" : "opened"
             body = "\(unit) pull request #\(payloadInt("number") ?? 0) \(verb): \(payloadString("url") ?? "")"
         case .prReviewPending: body = "\(unit) waits for a review of #\(payloadInt("number") ?? 0)"
         case .prReviewInProgress: body = "\(unit) #\(payloadInt("number") ?? 0) is being reviewed"
@@ -219,7 +219,7 @@ public enum EventLine {
             body = "\(unit) #\(payloadInt("number") ?? 0) " + style.green("merged") + " on GitHub"
         case .githubWaiting:
             let seconds = Int(
-                (event.payload["seconds"]).flatMap { value -> Double? in
+                event.payload.fields["seconds"].flatMap { value -> Double? in
                     if case .double(let number) = value { return number }
                     return nil
                 } ?? 0

@@ -416,15 +416,14 @@ public final class JournalSink: EventSink {
 
     public func receive(_ event: Event, sequence: Int) {
         let time = RunJournal.text(event.time)
-        let payload =
-            event.payload.isEmpty
-            ? nil : String(decoding: (try? JSONEncoder().encode(event.payload)) ?? Data(), as: UTF8.self)
+        let payload = event.payload.json
+        let fields = event.payload.fields
         func string(_ key: String) -> String? {
-            if case .string(let value)? = event.payload[key] { return value }
+            if case .string(let value)? = fields[key] { return value }
             return nil
         }
         func int(_ key: String) -> Int? {
-            if case .int(let value)? = event.payload[key] { return value }
+            if case .int(let value)? = fields[key] { return value }
             return nil
         }
         let run = self.run
@@ -432,7 +431,7 @@ public final class JournalSink: EventSink {
             try db.execute(
                 sql:
                     "INSERT INTO events (runsId, seq, type, time, unit, task, payload, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [run, sequence, event.type.rawValue, time, event.unit, event.task, payload, event.error]
+                arguments: [run, sequence, event.typeName, time, event.unit, event.task, payload, event.error]
             )
             let unit = event.unit
             let latestAttempt = "SELECT MAX(id) FROM unit_attempts WHERE runsId = ? AND unit = ?"
@@ -488,7 +487,7 @@ public final class JournalSink: EventSink {
                     arguments: [run, unit, string("name"), string("result") ?? "unknown", string("stage"), time]
                 )
             case .orchCompleted, .orchFailed:
-                let interrupted = event.payload["interrupted"] == .bool(true)
+                let interrupted = fields["interrupted"] == .bool(true)
                 let outcome = interrupted ? "interrupted" : event.type == .orchCompleted ? "complete" : "failed"
                 try db.execute(
                     sql: "UPDATE runs SET ended_at = ?, outcome = ?, units = ?, complete = ?, failed = ?, blocked = ?, "

@@ -31,7 +31,7 @@ struct EventTests {
     @Test("absent fields are left out")
     func sparse() {
         #expect(
-            Event(.orchStarted, time: Date(timeIntervalSince1970: 0)).jsonLine
+            Event(.orchStarted, time: Date(timeIntervalSince1970: 0), payload: [:]).jsonLine
                 == #"{"time":"1970-01-01T00:00:00.000Z","type":"orch.started"}"#
         )
     }
@@ -44,7 +44,9 @@ struct EventTests {
         await withTaskGroup(of: Void.self) { group in
             for worker in 0 ..< 8 {
                 group.addTask {
-                    for index in 0 ..< 250 { bus.publish(Event(.taskStarted, unit: "u\(worker)", task: index)) }
+                    for index in 0 ..< 250 {
+                        bus.publish(Event(.taskStarted, unit: "u\(worker)", task: index, payload: [:]))
+                    }
                 }
             }
         }

@@ -9,7 +9,7 @@ struct RunProgressTests {
     func progress() -> RunProgress {
         var progress = RunProgress()
         progress.apply(Event(.orchStarted, time: start, payload: ["log_folder": "/repo/.ralph/worktrees/logs"]))
-        for unit in ["a", "b", "c", "d"] { progress.apply(Event(.unitQueued, time: start, unit: unit)) }
+        for unit in ["a", "b", "c", "d"] { progress.apply(Event(.unitQueued, time: start, unit: unit, payload: [:])) }
         progress.apply(Event(.unitStarted, time: start, unit: "a"))
         progress.apply(Event(.taskStarted, time: start, unit: "a", task: 2, payload: ["attempt": 2]))
         progress.apply(
@@ -23,7 +23,7 @@ struct RunProgressTests {
         )
         progress.apply(Event(.unitStarted, time: start, unit: "b"))
         progress.apply(Event(.unitFailed, time: start, unit: "b", error: "task #1: crashed"))
-        progress.apply(Event(.unitBlocked, time: start, unit: "c", error: "blocked by b"))
+        progress.apply(Event(.unitBlocked, time: start, unit: "c", payload: [:], error: "blocked by b"))
         return progress
     }
 
@@ -57,8 +57,8 @@ struct RunProgressTests {
             for: Event(.taskCommitted, time: start, unit: "a", task: 1, payload: ["commit": "0123456789abcdef"])
         )
         #expect(committed == "00:16:40 a task #1: committed 01234567")
-        #expect(EventLine.text(for: Event(.unitQueued, time: start, unit: "a")) == nil)
-        #expect(EventLine.text(for: Event(.taskValidationOK, time: start, unit: "a")) == nil)
+        #expect(EventLine.text(for: Event(.unitQueued, time: start, unit: "a", payload: [:])) == nil)
+        #expect(EventLine.text(for: Event(.taskValidationOK, time: start, unit: "a", payload: [:])) == nil)
         let started = EventLine.text(
             for: Event(.orchStarted, time: start, payload: ["units": 3, "parallelism": 2, "log_folder": "/r/logs"]),
             relativeTo: "/r"

@@ -13,7 +13,7 @@ struct RunJournalTests {
         let journal = try RunJournal(in: folder)
         let run = try journal.startRun(command: "choo run", options: ["parallelism": "2"])
         let bus = EventBus(sinks: [journal.sink(for: run)])
-        bus.publish(Event(.orchStarted))
+        bus.publish(Event(.orchStarted, payload: [:]))
         bus.publish(Event(.unitStarted, unit: "u"))
         bus.publish(Event(.unitWorktree, unit: "u", payload: ["branch": "ralph/u", "path": "/r/.ralph/worktrees/u"]))
         bus.publish(
@@ -22,7 +22,7 @@ struct RunJournalTests {
         bus.publish(Event(.taskClaudeDone, unit: "u", task: 1, payload: ["exit": "exited 0"]))
         bus.publish(Event(.taskValidationFail, unit: "u", task: 1, payload: ["command": "make"], error: "exited 2"))
         bus.publish(Event(.unitFailed, unit: "u", error: "task #1: check failed"))
-        bus.publish(Event(.unitBlocked, unit: "v", error: "blocked by u"))
+        bus.publish(Event(.unitBlocked, unit: "v", payload: [:], error: "blocked by u"))
         bus.publish(
             Event(.orchFailed, payload: ["total": 2, "complete": 0, "failed": 1, "blocked": 1, "not_started": 0])
         )
