@@ -702,3 +702,26 @@ extension Event {
 
 /// The merge strategy is written into `unit.merge.updated` events as `.choo.yaml` spells it.
 extension ChooConfig.MergeStrategy: Codable {}
+
+extension Event.CheckoutChanged {
+    /// The details of `changes` in the checkout at `checkout`: every path, and the paths of each kind.
+    public init(checkout: String, changes: [CheckoutSnapshot.Change]) {
+        var appeared: [String] = []
+        var changed: [String] = []
+        var removed: [String] = []
+        for change in changes {
+            switch change.kind {
+            case .appeared: appeared.append(change.path)
+            case .changed: changed.append(change.path)
+            case .removed: removed.append(change.path)
+            }
+        }
+        self.init(
+            checkout: checkout,
+            paths: changes.map(\.path),
+            appeared: appeared,
+            changed: changed,
+            removed: removed
+        )
+    }
+}

@@ -193,15 +193,9 @@ public struct Orchestrator: Sendable {
         if !stopped.isEmpty {
             bus.publish(
                 Event(
-                    .orchLeftoversStopped,
-                    payload: [
-                        "process_groups": .array(stopped.groups.map { JSONValue.int(Int($0)) }),
-                        "processes": .array(
-                            stopped.processes.map {
-                                .object(["pid": .int(Int($0.pid)), "command_line": .string($0.commandLine)])
-                            }
-                        ),
-                    ],
+                    .orchLeftoversStopped(
+                        .init(processGroups: stopped.groups.map { Int($0) }, processes: stopped.processes)
+                    ),
                     error: "stopped \(stopped.groups.count) process group(s) and \(stopped.processes.count) "
                         + "process(es) left running by an earlier run that was killed"
                 )
