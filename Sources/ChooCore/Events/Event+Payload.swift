@@ -119,6 +119,10 @@ extension Event.Payload {
     /// The event's type string, as its JSON line has it.
     public var typeName: String { parts.type }
 
+    /// The details: one of the structs in ``Event`` for a known case, the fields of an unknown one,
+    /// `nil` when there are none.
+    public var details: (any Encodable & Sendable)? { parts.details }
+
     /// The type string and the details (`nil` when there are none) of every case.
     private var parts: (type: String, details: (any Encodable & Sendable)?) {
         switch self {

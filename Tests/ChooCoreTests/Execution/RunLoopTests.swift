@@ -58,7 +58,7 @@ struct RunLoopTests {
         #expect(summary.succeeded == ["x"])
         let blocked = recorder.all.first { $0.type == .unitBlocked }
         #expect(blocked?.unit == "b")
-        #expect(blocked?.payload.fields["blocked_by"] == .array(["a"]))
+        #expect(blocked?.payload == .unitBlocked(.init(blockedBy: ["a"])))
         #expect(recorder.all.first { $0.type == .unitFailed }?.error == "task #1: check failed")
         #expect(recorder.all.last?.type == .orchFailed)
     }
@@ -159,7 +159,7 @@ struct RunLoopTests {
         async let summary = loop.run(
             shutdownRequests: requests,
             executeUnit: gate.executor,
-            prepareUnit: { unit in prepared.receive(Event(.unitWorktree, unit: unit, payload: [:]), sequence: 0) }
+            prepareUnit: { unit in prepared.receive(Event(.unitStarted, unit: unit), sequence: 0) }
         )
         var started = gate.started.makeAsyncIterator()
         #expect(await started.next() == "a")

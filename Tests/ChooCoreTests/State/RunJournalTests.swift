@@ -13,18 +13,38 @@ struct RunJournalTests {
         let journal = try RunJournal(in: folder)
         let run = try journal.startRun(command: "choo run", options: ["parallelism": "2"])
         let bus = EventBus(sinks: [journal.sink(for: run)])
-        bus.publish(Event(.orchStarted, payload: [:]))
+        bus.publish(Event(.orchStarted(.init(units: 2, parallelism: 2, tasks: 2))))
         bus.publish(Event(.unitStarted, unit: "u"))
-        bus.publish(Event(.unitWorktree, unit: "u", payload: ["branch": "ralph/u", "path": "/r/.ralph/worktrees/u"]))
         bus.publish(
-            Event(.taskClaudeInvoke, unit: "u", task: 1, payload: ["attempt": 1, "log_file": "/logs/u/1.log"])
+            Event(.unitWorktree(.init(path: "/r/.ralph/worktrees/u", branch: "ralph/u", resumed: false)), unit: "u")
         )
-        bus.publish(Event(.taskClaudeDone, unit: "u", task: 1, payload: ["exit": "exited 0"]))
-        bus.publish(Event(.taskValidationFail, unit: "u", task: 1, payload: ["command": "make"], error: "exited 2"))
-        bus.publish(Event(.unitFailed, unit: "u", error: "task #1: check failed"))
-        bus.publish(Event(.unitBlocked, unit: "v", payload: [:], error: "blocked by u"))
         bus.publish(
-            Event(.orchFailed, payload: ["total": 2, "complete": 0, "failed": 1, "blocked": 1, "not_started": 0])
+            Event(
+                .taskClaudeInvoke(.init(provider: "claude", attempt: 1, logFile: "/logs/u/1.log")),
+                unit: "u",
+                task: 1
+            )
+        )
+        bus.publish(Event(.taskClaudeDone(.init(exit: "exited 0", logFile: "/logs/u/1.log")), unit: "u", task: 1))
+        bus.publish(
+            Event(.taskValidationFail(.init(command: "make", output: "")), unit: "u", task: 1, error: "exited 2")
+        )
+        bus.publish(Event(.unitFailed, unit: "u", error: "task #1: check failed"))
+        bus.publish(Event(.unitBlocked(.init(blockedBy: ["u"])), unit: "v", error: "blocked by u"))
+        bus.publish(
+            Event(
+                .orchFailed(
+                    .init(
+                        total: 2,
+                        complete: 0,
+                        failed: 1,
+                        blocked: 1,
+                        notStarted: 0,
+                        durationSeconds: 1,
+                        interrupted: false
+                    )
+                )
+            )
         )
         #expect(try journal.eventCount(run: run) == 9)
         let record = try #require(try journal.runs().first)
