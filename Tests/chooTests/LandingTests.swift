@@ -42,7 +42,7 @@ struct LandingTests {
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let events = try fixture.events(result)
         #expect(
-            events.contains { $0.type == .unitMergeConflict && $0.payload.fields["files"] == .array(["shared.txt"]) }
+            events.contains { $0.details(Event.MergeConflict.self)?.files == ["shared.txt"] }
         )
         let shared = try String(contentsOfFile: fixture.repository("shared.txt"), encoding: .utf8)
         #expect(Set(shared.split(separator: "\n")) == ["x", "y"])
@@ -135,7 +135,7 @@ struct LandingTests {
             try await fixture.landed(on: "trunk") == ["someone else", "feat(u): complete task #1 - Task 1"]
         )
         let events = try fixture.events(result)
-        #expect(events.contains { $0.type == .unitMergeUpdated && $0.payload.fields["retry"] == .bool(true) })
+        #expect(events.contains { $0.details(Event.MergeUpdated.self)?.retry == true })
     }
 
     @Test("a dirty checkout is refused with the file list, and --force runs anyway")

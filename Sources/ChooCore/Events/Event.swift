@@ -97,18 +97,3 @@ extension Event: Codable {
         return event
     }
 }
-
-extension Event {
-    /// An event of `type` whose details are given as JSON values, read as that type's details
-    /// (`.unknown` when they do not read as them).
-    public init(
-        _ type: EventType,
-        time: Date = Date(),
-        unit: String? = nil,
-        task: Int? = nil,
-        payload fields: [String: JSONValue],
-        error: String? = nil
-    ) {
-        self.init(Payload(type: type.rawValue, fields: fields), time: time, unit: unit, task: task, error: error)
-    }
-}
