@@ -59,7 +59,7 @@ package final class EventStream: EventSink {
 
     private static func standIn(_ why: String) -> Event {
         Issue.record("the awaited event never came: \(why)")
-        return Event(.orchFailed, error: "stand-in: \(why)")
+        return Event(.unknown(type: EventType.orchFailed.rawValue, fields: [:]), error: "stand-in: \(why)")
     }
 
     /// The first event for which `matches` (given the event and its 1-based position) holds.

@@ -87,11 +87,18 @@ struct CheckoutWatchTests {
         #expect(result.exitCode == 0, "\(result.stderr)")
         let events = try fixture.events(result)
         let changed = try #require(events.first { $0.type == .orchCheckoutChanged })
-        #expect(changed.payload["paths"] == .array(["README.md", "intruder.txt"]))
-        #expect(changed.payload["appeared"] == .array(["intruder.txt"]))
-        #expect(changed.payload["changed"] == .array(["README.md"]))
-        #expect(changed.payload["removed"] == .array([]))
-        #expect(changed.payload["checkout"] == .string(fixture.repository.path))
+        #expect(
+            changed.payload
+                == .orchCheckoutChanged(
+                    .init(
+                        checkout: fixture.repository.path,
+                        paths: ["README.md", "intruder.txt"],
+                        appeared: ["intruder.txt"],
+                        changed: ["README.md"],
+                        removed: []
+                    )
+                )
+        )
         #expect(changed.error?.contains("choo did not make these changes and has not reverted them") == true)
         #expect(events.filter { $0.type == .orchCheckoutChanged }.count == 1)
         #expect(events.contains { $0.type == .unitMerged && $0.unit == "u" })
@@ -198,7 +205,7 @@ struct CheckoutWatchTests {
         let outcome = try await run.wait()
         #expect(outcome.termination == .exited(interrupted ? 130 : 1), "\(outcome.output)")
         let changed = run.events.all.first { $0.type == .orchCheckoutChanged }
-        #expect(changed?.payload["appeared"] == .array(["intruder.txt"]), "\(outcome.output)")
+        #expect(changed?.details(Event.CheckoutChanged.self)?.appeared == ["intruder.txt"], "\(outcome.output)")
         #expect(try fixture.repository.read("intruder.txt") == "left by an agent\n")
     }
 }

@@ -60,16 +60,13 @@ struct EscapedProcessRunTests {
         let second = try await fixture.choo("run", "--json")
         #expect(second.exitCode == 0, "\(second.stderr)")
         let stopped = try #require(try fixture.events(second).first { $0.type == .orchLeftoversStopped })
-        guard case .array(let processes)? = stopped.payload["processes"] else {
+        guard let processes = stopped.details(Event.LeftoversStopped.self)?.processes else {
             Issue.record("no processes in \(stopped)")
             return
         }
         #expect(
             processes.contains { process in
-                guard case .object(let fields) = process, case .string(let line)? = fields["command_line"] else {
-                    return false
-                }
-                return line.contains(marker)
+                process.commandLine.contains(marker)
             },
             "\(stopped)"
         )

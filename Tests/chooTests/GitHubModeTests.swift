@@ -110,11 +110,8 @@ struct GitHubFixture {
 }
 
 extension Event {
-    /// The pull request number in the payload.
-    var number: Int? {
-        if case .int(let value)? = payload["number"] { return value }
-        return nil
-    }
+    /// The pull request number of a `pr.created` event.
+    var number: Int? { details(Event.PullRequestCreated.self)?.number }
 }
 
 @Suite(.temporaryDirectory, .serialized)
@@ -180,7 +177,7 @@ struct GitHubModeTests {
             )
             #expect(fake.requests.allSatisfy { $0.header("Authorization") == "Bearer \(GitHubFixture.token)" })
 
-            let events = choo.events.all.map { "\($0.type.rawValue) \($0.unit ?? "")" }
+            let events = choo.events.all.map { "\($0.typeName) \($0.unit ?? "")" }
             #expect(events.firstIndex(of: "pr.merged a")! < events.firstIndex(of: "unit.started b")!)
             #expect(events.firstIndex(of: "pr.review.approved a")! < events.firstIndex(of: "pr.merged a")!)
             let outcome = try await choo.wait()
@@ -239,7 +236,7 @@ struct GitHubModeTests {
             let second = fixture.start("run", "--json")
             #expect(try await GitHubFixture.exitCode(second) == 0)
             let adopted = try #require(second.events.all.first { $0.type == .prCreated })
-            #expect(adopted.number == number && adopted.payload["adopted"] == .bool(true))
+            #expect(adopted.number == number && adopted.details(Event.PullRequestCreated.self)?.adopted == true)
             #expect(fake.pullRequests.count == 1 && fake.pullRequests.first?.merged == true)
             #expect(!second.events.all.contains { $0.type == .taskStarted }, "no task runs again")
         }
@@ -283,7 +280,7 @@ struct GitHubModeTests {
             try await fake.addReview(pr: number, state: "CHANGES_REQUESTED", body: "Please log what was done.")
             fake.removeReaction(pr: number, id: eyes)
             let addressed = await choo.events.first(.prFeedbackAddressed, unit: "a")
-            #expect(addressed.payload["answered"] == .int(3))
+            #expect(addressed.details(Event.FeedbackAddressed.self)?.answered == 3)
             let prompt = try #require(fixture.run.agent.prompts.last)
             #expect(prompt.contains("Please log what was done."))
             #expect(prompt.contains("Name this file better."))
@@ -337,9 +334,9 @@ struct GitHubModeTests {
             }
             let choo = fixture.start("run", "--json", "--skip-review")
             #expect(try await GitHubFixture.exitCode(choo) == 0)
-            let checks = choo.events.all.filter { $0.type == .prChecks }.compactMap { $0.payload["result"] }
-            #expect(checks.first == .string("failed"))
-            #expect(checks.last == .string("passed"))
+            let checks = choo.events.all.compactMap { $0.details(Event.PullRequestChecks.self)?.result }
+            #expect(checks.first == .failed)
+            #expect(checks.last == .passed)
             #expect(fixture.run.agent.prompts.last?.contains("error: expected ';' in Sources/main.swift") == true)
             #expect(try fixture.run.repository.read("work/feedback.log") == "addressed\n")
             #expect(fake.pullRequests.first?.merged == true)
@@ -354,8 +351,8 @@ struct GitHubModeTests {
             let base = try await fixture.origin("rev-parse", "main")
             fake.checks = { sha in sha == base ? [.passing("ci")] : [] }
             let choo = fixture.start("run", "--json", "--skip-review")
-            let waiting = await choo.events.first { $0.type == .prChecks && $0.payload["result"] == .string("pending") }
-            guard case .string(let head)? = waiting.payload["head"] else {
+            let waiting = await choo.events.first { $0.details(Event.PullRequestChecks.self)?.result == .pending }
+            guard let head = waiting.details(Event.PullRequestChecks.self)?.head else {
                 Issue.record("no head in \(waiting)")
                 return
             }
@@ -374,8 +371,8 @@ struct GitHubModeTests {
             let hold = Mutex(true)
             fake.checks = { _ in hold.withLock { $0 } ? [.running("ci")] : [.passing("ci")] }
             let choo = fixture.start("run", "--json", "--skip-review")
-            let pending = await choo.events.first { $0.type == .prChecks && $0.payload["result"] == .string("pending") }
-            guard case .string(let head)? = pending.payload["head"] else {
+            let pending = await choo.events.first { $0.details(Event.PullRequestChecks.self)?.result == .pending }
+            guard let head = pending.details(Event.PullRequestChecks.self)?.head else {
                 Issue.record("no head")
                 return
             }
@@ -431,7 +428,7 @@ struct GitHubModeTests {
             #expect(try await GitHubFixture.exitCode(choo) == 0)
             let created = try #require(choo.events.all.first { $0.type == .prCreated })
             #expect(created.number == existing.number)
-            #expect(created.payload["adopted"] == .bool(true))
+            #expect(created.details(Event.PullRequestCreated.self)?.adopted == true)
             #expect(fake.pullRequests.count == 1)
             #expect(fake.pullRequests.first?.merged == true)
         }

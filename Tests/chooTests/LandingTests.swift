@@ -22,7 +22,7 @@ struct LandingTests {
         #expect(
             try await fixture.landed() == ["feat(a): complete task #1 - Task 1", "feat(b): complete task #1 - Task 1"]
         )
-        let events = try fixture.events(result).map { "\($0.type.rawValue) \($0.unit ?? "")" }
+        let events = try fixture.events(result).map { "\($0.typeName) \($0.unit ?? "")" }
         #expect(events.firstIndex(of: "unit.merged a")! < events.firstIndex(of: "unit.started b")!)
         #expect(events.firstIndex(of: "unit.merged a")! < events.firstIndex(of: "unit.completed a")!)
         // Landed units leave nothing behind: no worktree, no branch; the user's checkout is up to date.
@@ -41,7 +41,9 @@ struct LandingTests {
         let result = try await fixture.choo("run", "--json", "-p", "2")
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let events = try fixture.events(result)
-        #expect(events.contains { $0.type == .unitMergeConflict && $0.payload["files"] == .array(["shared.txt"]) })
+        #expect(
+            events.contains { $0.details(Event.MergeConflict.self)?.files == ["shared.txt"] }
+        )
         let shared = try String(contentsOfFile: fixture.repository("shared.txt"), encoding: .utf8)
         #expect(Set(shared.split(separator: "\n")) == ["x", "y"])
         #expect(!shared.contains("<<<<<<<"))
@@ -141,7 +143,7 @@ struct LandingTests {
             try await fixture.landed(on: "trunk") == ["someone else", "feat(u): complete task #1 - Task 1"]
         )
         let events = try fixture.events(result)
-        #expect(events.contains { $0.type == .unitMergeUpdated && $0.payload["retry"] == .bool(true) })
+        #expect(events.contains { $0.details(Event.MergeUpdated.self)?.retry == true })
     }
 
     @Test("a dirty checkout is refused with the file list, and --force runs anyway")

@@ -181,8 +181,10 @@ struct RunTests {
         #expect(result.exitCode == 0, "\(result.stderr)")
         let baseline = try fixture.events(result).filter { $0.type == .unitBaseline }
         // Failed, passed after the fix round, passed again when re-checked for landing; docs-only never ran.
-        #expect(baseline.map { $0.payload["name"] } == [.string("lint"), .string("lint"), .string("lint")])
-        #expect(baseline.map { $0.payload["result"] } == [.string("failed"), .string("passed"), .string("passed")])
+        #expect(baseline.map { $0.details(Event.Baseline.self)?.name } == ["lint", "lint", "lint"])
+        #expect(
+            baseline.map { $0.details(Event.Baseline.self)?.result } == [.failed, .passed, .passed]
+        )
         #expect(fixture.agent.prompts.last?.contains("lint found problems") == true)
         #expect(
             try await fixture.landed() == [
@@ -301,7 +303,7 @@ struct RunTests {
         #expect(events.contains { $0.type == .unitFailed && $0.unit == "broken" })
         let blocked = events.first { $0.type == .unitBlocked }
         #expect(blocked?.unit == "after")
-        #expect(blocked?.payload["blocked_by"] == .array(["broken"]))
+        #expect(blocked?.payload == .unitBlocked(.init(blockedBy: ["broken"])))
         #expect(!events.contains { $0.type == .unitStarted && $0.unit == "after" })
         let summary = try await fixture.choo("run")
         #expect(summary.stdout.contains("after: blocked by broken"))
@@ -361,7 +363,7 @@ struct RunTests {
             #expect(object?["type"] is String && object?["time"] is String, "\(line)")
         }
         #expect(
-            try fixture.events(result).map(\.type.rawValue) == [
+            try fixture.events(result).map(\.typeName) == [
                 "orch.started", "unit.queued", "unit.started", "unit.worktree", "task.started", "task.claude.invoke",
                 "task.agent.started", "task.claude.done", "task.backpressure", "task.validation.ok", "task.completed",
                 "task.committed",
@@ -483,7 +485,7 @@ struct RunTests {
         #expect(again.exitCode == 0, "\(again.stdout)\(again.stderr)")
         let events = try fixture.events(again)
         let resumed = events.first { $0.type == .unitResumed }
-        #expect(resumed?.payload["uncommitted"] == .array(["partial.txt"]))
+        #expect(resumed?.payload == .unitResumed(.init(uncommitted: ["partial.txt"])))
         let prompt = try #require(fixture.agent.prompts.last)
         #expect(prompt.contains("Unfinished work from an interrupted attempt"))
         #expect(prompt.contains("- `partial.txt`"))
@@ -528,7 +530,9 @@ struct RunTests {
         let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let events = try fixture.events(result)
-        #expect(events.contains { $0.type == .unitMergeUpdated && $0.payload["rolled_back"] == .string("merge") })
+        #expect(
+            events.contains { $0.details(Event.MergeUpdated.self)?.rolledBack == "merge" }
+        )
         #expect(try await fixture.landed() == ["someone else", "feat(u): complete task #1 - Task 1"])
         #expect(fixture.agent.prompts.isEmpty, "the task was already done")
     }
@@ -678,7 +682,7 @@ struct RunTests {
         }
         let first = RunningChoo(["run", "--json"], in: fixture.repository.path)
         let started = await first.events.first(.taskAgentStarted, unit: "a")
-        guard case .int(let agent)? = started.payload["pid"] else {
+        guard let agent = started.details(Event.AgentStarted.self)?.pid else {
             Issue.record("no pid in \(started)")
             return
         }
@@ -691,7 +695,7 @@ struct RunTests {
         #expect(second.exitCode == 0, "\(second.stderr)")
         let events = try fixture.events(second)
         let stopped = try #require(events.first { $0.type == .orchLeftoversStopped })
-        #expect(stopped.payload["process_groups"] == .array([.int(agent)]))
+        #expect(stopped.details(Event.LeftoversStopped.self)?.processGroups == [agent])
         #expect(!ProcessTable.isRunning(Int32(agent)), "the leftover agent was stopped")
     }
 }

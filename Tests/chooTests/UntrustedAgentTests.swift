@@ -45,11 +45,13 @@ struct UntrustedAgentTests {
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let events = try fixture.events(result)
         let restored = try #require(events.first { $0.type == .unitSpecRestored })
-        #expect(restored.payload["files"] == .array([.string("specs/tasks/u/01-task-1.md")]))
+        #expect(restored.details(Event.SpecRestored.self)?.files == ["specs/tasks/u/01-task-1.md"])
         #expect(restored.error?.contains("was changed") == true)
         // The weakened check never ran: the only checks run are the spec's.
-        let commands = events.filter { $0.type == .taskBackpressure }.map { $0.payload["command"] }
-        #expect(!commands.isEmpty && commands.allSatisfy { $0 == .string(workCheck("u", 1)) }, "\(commands)")
+        let commands = events.compactMap { event in
+            if case .taskBackpressure(let check) = event.payload { check.command } else { nil }
+        }
+        #expect(!commands.isEmpty && commands.allSatisfy { $0 == workCheck("u", 1) }, "\(commands)")
         #expect(fixture.agent.prompts.count == 2)
         #expect(fixture.agent.prompts[1].contains("You changed spec files, which are choo's, not yours"))
         let landed = try await text(fixture, "specs/tasks/u/01-task-1.md")
@@ -174,11 +176,9 @@ struct UntrustedAgentTests {
         )
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let restored = try #require(try fixture.events(result).first { $0.type == .unitSpecRestored })
-        #expect(
-            restored.payload["files"]
-                == .array([.string("specs/tasks/u/02-task-2.md"), .string("specs/tasks/u/03-extra.md")])
-        )
-        #expect(restored.payload["changes"] == .array([.string("removed"), .string("added")]))
+        let specs = try #require(restored.details(Event.SpecRestored.self))
+        #expect(specs.files == ["specs/tasks/u/02-task-2.md", "specs/tasks/u/03-extra.md"])
+        #expect(specs.changes == [.removed, .added])
         #expect(
             try await fixture.landed() == [
                 "feat(u): complete task #1 - Task 1", "feat(u): complete task #2 - Task 2",
@@ -187,9 +187,8 @@ struct UntrustedAgentTests {
         let files = try await fixture.repository.git("ls-tree", "--name-only", "main", "specs/tasks/u/")
         #expect(!files.contains("03-extra.md"))
         // The added file is kept, moved aside, never deleted.
-        let aside = try #require(restored.payload["set_aside"])
-        guard case .array(let paths) = aside, case .string(let path)? = paths.first else {
-            Issue.record("no set-aside path in \(aside)")
+        guard let path = specs.setAside?.first else {
+            Issue.record("no set-aside path in \(specs)")
             return
         }
         #expect(FileManager.default.fileExists(atPath: path))
@@ -229,7 +228,10 @@ struct UntrustedAgentTests {
         let events = try fixture.events(result)
         let restored = try #require(events.first { $0.type == .unitBranchRestored })
         #expect(restored.error?.contains("no longer contained choo's commit") == true)
-        #expect(restored.payload["saved"] == nil, "a reset loses no commit of the agent's; nothing needs saving")
+        #expect(
+            restored.details(Event.BranchRestored.self)?.saved == nil,
+            "a reset loses no commit of the agent's; nothing needs saving"
+        )
         #expect(
             try await fixture.landed() == [
                 "feat(u): complete task #1 - Task 1", "feat(u): complete task #2 - Task 2",
@@ -315,7 +317,7 @@ struct UntrustedAgentTests {
         )
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let restored = try #require(try fixture.events(result).first { $0.type == .unitBranchRestored })
-        guard case .string(let saved)? = restored.payload["saved"] else {
+        guard let saved = restored.details(Event.BranchRestored.self)?.saved else {
             Issue.record("the agent's rewritten history is not saved: \(restored)")
             return
         }
@@ -341,11 +343,9 @@ struct UntrustedAgentTests {
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let found = try #require(try fixture.events(result).first { $0.type == .taskConflictMarkers })
         #expect(
-            found.payload["found"]
-                == .array([
-                    .string("merged.txt:2: <<<<<<< HEAD"), .string("merged.txt:4: ======="),
-                    .string("merged.txt:6: >>>>>>> other"),
-                ])
+            found.details(Event.ConflictMarkersFound.self)?.found == [
+                "merged.txt:2: <<<<<<< HEAD", "merged.txt:4: =======", "merged.txt:6: >>>>>>> other",
+            ]
         )
         #expect(fixture.agent.prompts[1].contains("merged.txt:2: <<<<<<< HEAD"))
         #expect(try await text(fixture, "merged.txt") == "a\nmine")
@@ -398,8 +398,8 @@ struct UntrustedAgentTests {
         let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let stranded = try #require(try fixture.events(result).first { $0.type == .unitAsideStranded })
-        #expect(stranded.payload["files"] == .array([.string("stamp")]))
-        guard case .string(let folder)? = stranded.payload["folder"] else {
+        #expect(stranded.details(Event.AsideStranded.self)?.files == ["stamp"])
+        guard let folder = stranded.details(Event.AsideStranded.self)?.folder else {
             Issue.record("no folder in \(stranded)")
             return
         }
@@ -452,7 +452,7 @@ struct UntrustedAgentTests {
         let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let excluded = try #require(try fixture.events(result).first { $0.type == .unitSetupExcluded })
-        #expect(excluded.payload["paths"] == .array([.string("deps/"), .string("setup.log")]))
+        #expect(excluded.payload == .unitSetupExcluded(.init(paths: ["deps/", "setup.log"], count: 2)))
         let files = try await fixture.repository.git("ls-tree", "-r", "--name-only", "main")
         #expect(!files.contains("deps/lib.txt") && !files.contains("setup.log"), "\(files)")
         #expect(files.contains("work/u-01-task-1.done"))

@@ -58,7 +58,7 @@ public final class EventBus: Sendable {
         state.withLock { $0.deliveries.append(Delivery(sink)) }
     }
 
-    /// From now on, every text in a published event (its error and every string in its payload)
+    /// From now on, every text in a published event (its error and every string in its details)
     /// goes through `redact` before any sink sees it: a secret never reaches the journal or output.
     public func redact(with redact: @escaping @Sendable (String) -> String) {
         state.withLock { $0.redact = redact }
@@ -70,11 +70,7 @@ public final class EventBus: Sendable {
     public func publish(_ event: Event) -> Int {
         state.withLock { state in
             state.sequence += 1
-            var event = event
-            if let redact = state.redact {
-                event.error = event.error.map(redact)
-                event.payload = event.payload.mapValues { $0.redacted(with: redact) }
-            }
+            let event = state.redact.map { event.redacted(with: $0) } ?? event
             for delivery in state.deliveries { delivery.queue.yield(.event(event, state.sequence)) }
             return state.sequence
         }

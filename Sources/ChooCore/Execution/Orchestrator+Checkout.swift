@@ -61,16 +61,9 @@ extension Orchestrator {
                 + "will not know they appeared during this one"
         }
         guard !changes.isEmpty else { return check }
-        var payload: [String: JSONValue] = [
-            "checkout": .string(root), "paths": .array(changes.map { .string($0.path) }),
-        ]
-        for kind in CheckoutSnapshot.Change.Kind.allCases {
-            payload[kind.rawValue] = .array(changes.filter { $0.kind == kind }.map { .string($0.path) })
-        }
         context.bus.publish(
             Event(
-                .orchCheckoutChanged,
-                payload: payload,
+                .orchCheckoutChanged(.init(checkout: root, changes: changes)),
                 error: "files in your checkout changed during this run (choo did not make these changes and has "
                     + "not reverted them): " + changes.map(\.path).joined(separator: ", ")
             )

@@ -51,9 +51,7 @@ extension Orchestrator {
         )
         client.onWait = { reason, duration in
             let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-            bus.publish(
-                Event(.githubWaiting, payload: ["reason": .string(reason), "seconds": .double(seconds)])
-            )
+            bus.publish(Event(.githubWaiting(.init(reason: reason, seconds: seconds))))
         }
         let tip = try await remoteTargetTip(git: git, remote: remote, target: target)
         return GitHubMode(

@@ -198,15 +198,9 @@ public struct Orchestrator: Sendable {
         if !stopped.isEmpty {
             bus.publish(
                 Event(
-                    .orchLeftoversStopped,
-                    payload: [
-                        "process_groups": .array(stopped.groups.map { JSONValue.int(Int($0)) }),
-                        "processes": .array(
-                            stopped.processes.map {
-                                .object(["pid": .int(Int($0.pid)), "command_line": .string($0.commandLine)])
-                            }
-                        ),
-                    ],
+                    .orchLeftoversStopped(
+                        .init(processGroups: stopped.groups.map { Int($0) }, processes: stopped.processes)
+                    ),
                     error: "stopped \(stopped.groups.count) process group(s) and \(stopped.processes.count) "
                         + "process(es) left running by an earlier run that was killed"
                 )
@@ -312,13 +306,19 @@ final class FailureCollector: EventSink {
 
     func receive(_ event: Event, sequence: Int) {
         guard let unit = event.unit else { return }
-        if event.type == .unitFailed { state.withLock { $0.reasons[unit] = event.error ?? "failed" } }
-        if event.type == .unitBlocked, case .array(let values)? = event.payload["blocked_by"] {
-            let names = values.compactMap { value -> String? in
-                if case .string(let name) = value { return name }
-                return nil
-            }
-            state.withLock { $0.blockers[unit] = names }
+        switch event.payload {
+        case .unitFailed: state.withLock { $0.reasons[unit] = event.error ?? "failed" }
+        case .unitBlocked(let blocked): state.withLock { $0.blockers[unit] = blocked.blockedBy }
+        case .orchStarted, .orchCompleted, .orchFailed, .orchLeftoversStopped, .orchInterrupted, .orchCheckoutChanged,
+            .processLeftoversStopped, .unitQueued, .unitStarted, .unitResumed, .unitWorktree, .unitSetupExcluded,
+            .unitMergeQueued, .unitMergeStarted, .unitMergeUpdated, .unitMergeConflict, .unitMerged, .unitCleanupFailed,
+            .unitCompleted, .unitInterrupted, .unitBranchRestored, .unitSpecRestored, .unitAsideStranded, .unitBaseline,
+            .taskStarted, .taskClaudeInvoke, .taskAgentStarted, .taskClaudeDone, .taskBackpressure, .taskValidationOK,
+            .taskValidationFail, .taskRetry, .taskCompleted, .taskCommitted, .taskFailed, .taskConflictMarkers,
+            .prCreated, .prReviewPending, .prReviewInProgress, .prReviewApproved, .prFeedbackReceived,
+            .prFeedbackAddressed, .prChecks, .prMergeQueued, .prConflict, .prMerged, .prFailed, .githubWaiting,
+            .unknown:
+            break
         }
     }
 

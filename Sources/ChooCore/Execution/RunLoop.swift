@@ -113,15 +113,13 @@ public struct RunLoop: Sendable {
         let started = ContinuousClock.now
         bus.publish(
             Event(
-                .orchStarted,
-                payload: [
-                    "units": .int(plan.entries.count), "parallelism": .int(plan.parallelism),
-                    "tasks": .int(plan.remainingTasks),
-                ]
+                .orchStarted(
+                    .init(units: plan.entries.count, parallelism: plan.parallelism, tasks: plan.remainingTasks)
+                )
             )
         )
         for entry in plan.entries {
-            bus.publish(Event(.unitQueued, unit: entry.id, payload: ["level": .int(entry.level)]))
+            bus.publish(Event(.unitQueued(.init(level: entry.level)), unit: entry.id))
         }
         let summary = await withTaskGroup(of: LoopInput.self, returning: SchedulerState.Summary.self) { group in
             var summary: SchedulerState.Summary?
@@ -155,9 +153,8 @@ public struct RunLoop: Sendable {
                     case .blockUnit(let id, let blockers):
                         bus.publish(
                             Event(
-                                .unitBlocked,
+                                .unitBlocked(.init(blockedBy: blockers)),
                                 unit: id,
-                                payload: ["blocked_by": .array(blockers.map(JSONValue.string))],
                                 error: "blocked by \(blockers.joined(separator: ", ")), which did not complete"
                             )
                         )
@@ -210,7 +207,7 @@ public struct RunLoop: Sendable {
                     flag.raise()
                     if !state.isShuttingDown {
                         bus.publish(
-                            Event(.orchInterrupted, payload: ["running": .array(state.running.map(JSONValue.string))])
+                            Event(.orchInterrupted(.init(running: state.running)))
                         )
                     }
                     perform(state.handle(.shutdownRequested))
@@ -245,18 +242,18 @@ public struct RunLoop: Sendable {
             return summary ?? state.summary
         }
         let elapsed = ContinuousClock.now - started
-        var payload: [String: JSONValue] = [
-            "total": .int(summary.total), "complete": .int(summary.succeeded.count),
-            "failed": .int(summary.failed.count), "blocked": .int(summary.blocked.count),
-            "not_started": .int(summary.notStarted.count),
-            "duration_seconds": .double(
-                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            ),
-        ]
-        payload["interrupted"] = .bool(summary.interrupted)
+        let finished = Event.RunFinished(
+            total: summary.total,
+            complete: summary.succeeded.count,
+            failed: summary.failed.count,
+            blocked: summary.blocked.count,
+            notStarted: summary.notStarted.count,
+            durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            interrupted: summary.interrupted
+        )
         // Whatever the run still reports (the user's checkout) comes before its last event.
         await beforeFinishing?()
-        bus.publish(Event(summary.allSucceeded ? .orchCompleted : .orchFailed, payload: payload))
+        bus.publish(Event(summary.allSucceeded ? .orchCompleted(finished) : .orchFailed(finished)))
         // Every sink (the journal, --json) has the whole run before anyone reads what they made.
         await bus.flush()
         return summary

@@ -281,3 +281,14 @@ enum FileKind: Sendable, Hashable {
         }
     }
 }
+
+extension Event.SpecRestored.FileChange {
+    /// How a change of `kind` is named in `unit.spec.restored` events.
+    init(_ kind: SpecGuard.Change.Kind) {
+        switch kind {
+        case .added: self = .added
+        case .removed: self = .removed
+        case .modified: self = .modified
+        }
+    }
+}

@@ -41,7 +41,7 @@ extension UnitLifecycle {
                 if merged { return }
             }
             try await awaitChecks(unit: unit, number: number, worktree: worktree, github: github, shutdown: shutdown)
-            context.bus.publish(Event(.prMergeQueued, unit: unit, payload: ["number": .int(number)]))
+            context.bus.publish(Event(.prMergeQueued(.init(number: number)), unit: unit))
         }) {
         case .done: return .approved
         case .failed(let reason): return .failed(reason: reason)
@@ -105,12 +105,8 @@ extension UnitLifecycle {
         try await recordChooCommit(unit: unit, worktree: git.repository)
         context.bus.publish(
             Event(
-                .unitMergeUpdated,
-                unit: unit,
-                payload: [
-                    "onto": .string(remote),
-                    "reason": .string("took in commits pushed to \(branch) by someone else"),
-                ]
+                .unitMergeUpdated(.init(onto: remote, reason: "took in commits pushed to \(branch) by someone else")),
+                unit: unit
             )
         )
         return remote
@@ -154,12 +150,8 @@ extension UnitLifecycle {
     private func publishCreated(_ pullRequest: PullRequest, unit: String, adopted: Bool) {
         context.bus.publish(
             Event(
-                .prCreated,
-                unit: unit,
-                payload: [
-                    "number": .int(pullRequest.number), "url": .string(pullRequest.htmlURL),
-                    "adopted": .bool(adopted),
-                ]
+                .prCreated(.init(number: pullRequest.number, url: pullRequest.htmlURL, adopted: adopted)),
+                unit: unit
             )
         )
     }
@@ -200,16 +192,15 @@ extension UnitLifecycle {
             switch verdict {
             case .approved(let reviewer):
                 context.bus.publish(
-                    Event(.prReviewApproved, unit: unit, payload: ["number": .int(number), "by": .string(reviewer)])
+                    Event(.prReviewApproved(.init(number: number, by: reviewer)), unit: unit)
                 )
                 return false
             case .feedback(let items):
                 rounds += 1
                 context.bus.publish(
                     Event(
-                        .prFeedbackReceived,
-                        unit: unit,
-                        payload: ["number": .int(number), "comments": .int(items.count), "round": .int(rounds)]
+                        .prFeedbackReceived(.init(number: number, comments: items.count, round: rounds)),
+                        unit: unit
                     )
                 )
                 try await fix(
@@ -223,15 +214,11 @@ extension UnitLifecycle {
                 continue
             case .inProgress where announced != "in_progress":
                 announced = "in_progress"
-                context.bus.publish(Event(.prReviewInProgress, unit: unit, payload: ["number": .int(number)]))
+                context.bus.publish(Event(.prReviewInProgress(.init(number: number)), unit: unit))
             case .pending where announced != "pending":
                 announced = "pending"
                 context.bus.publish(
-                    Event(
-                        .prReviewPending,
-                        unit: unit,
-                        payload: ["number": .int(number), "url": .string(pullRequest.htmlURL)]
-                    )
+                    Event(.prReviewPending(.init(number: number, url: pullRequest.htmlURL)), unit: unit)
                 )
             case .inProgress, .pending:
                 break
@@ -287,12 +274,8 @@ extension UnitLifecycle {
                 let limit = max(1, context.config.maxAttempts)
                 context.bus.publish(
                     Event(
-                        .prChecks,
+                        .prChecks(.init(number: number, head: head, result: .failed, round: rounds)),
                         unit: unit,
-                        payload: [
-                            "number": .int(number), "head": .string(head), "result": .string("failed"),
-                            "round": .int(rounds),
-                        ],
                         error: failures.map { String($0.prefix(200)) }.joined(separator: "; ")
                     )
                 )
@@ -314,12 +297,15 @@ extension UnitLifecycle {
             if pending.isEmpty {
                 context.bus.publish(
                     Event(
-                        .prChecks,
-                        unit: unit,
-                        payload: [
-                            "number": .int(number), "head": .string(head), "result": .string("passed"),
-                            "checks": .int(runs.count + combined.statuses.count),
-                        ]
+                        .prChecks(
+                            .init(
+                                number: number,
+                                head: head,
+                                result: .passed,
+                                checks: runs.count + combined.statuses.count
+                            )
+                        ),
+                        unit: unit
                     )
                 )
                 return
@@ -327,14 +313,7 @@ extension UnitLifecycle {
             if announced != head {
                 announced = head
                 context.bus.publish(
-                    Event(
-                        .prChecks,
-                        unit: unit,
-                        payload: [
-                            "number": .int(number), "head": .string(head), "result": .string("pending"),
-                            "pending": .array(pending.map(JSONValue.string)),
-                        ]
-                    )
+                    Event(.prChecks(.init(number: number, head: head, result: .pending, pending: pending)), unit: unit)
                 )
             }
             if github.clock.now() >= deadline {
@@ -426,7 +405,7 @@ extension UnitLifecycle {
             }
             // The checks see exactly what will be committed: everything is staged first.
             try await git.run(["add", "-A"])
-            if let failure = try await failingCheck(unit: unit, worktree: worktree, stage: "pull request") {
+            if let failure = try await failingCheck(unit: unit, worktree: worktree, stage: .pullRequest) {
                 problem = failure
                 continue
             }
@@ -450,11 +429,8 @@ extension UnitLifecycle {
             if case .review = kind {
                 context.bus.publish(
                     Event(
-                        .prFeedbackAddressed,
-                        unit: unit,
-                        payload: [
-                            "number": .int(number), "commit": .string(commit ?? ""), "answered": .int(answered.count),
-                        ]
+                        .prFeedbackAddressed(.init(number: number, commit: commit ?? "", answered: answered.count)),
+                        unit: unit
                     )
                 )
             }
@@ -500,7 +476,7 @@ extension UnitLifecycle {
             let base = try await fetchTarget(github: github, repository: repository)
             if try await !git.isAncestor(base, of: "HEAD") {
                 context.bus.publish(
-                    Event(.prConflict, unit: unit, payload: ["number": .int(number), "base": .string(base)])
+                    Event(.prConflict(.init(number: number, base: base)), unit: unit)
                 )
                 try await bringUpToDate(unit: unit, git: git, onto: base, worktree: worktree)
                 try await revalidate(unit: unit, worktree: worktree)
@@ -513,7 +489,7 @@ extension UnitLifecycle {
                 // The base moved under the merge, required checks have not reported yet, or GitHub
                 // has not caught up with the push: look again after a poll interval.
                 context.bus.publish(
-                    Event(.unitMergeUpdated, unit: unit, payload: ["retry": .bool(true), "reason": .string(retry)])
+                    Event(.unitMergeUpdated(.init(retry: true, reason: retry)), unit: unit)
                 )
                 try await wait(github: github)
                 continue
@@ -549,7 +525,7 @@ extension UnitLifecycle {
         github.pullRequests.recordMerged(unit: unit, head: head)
         let merged = try await fetchTarget(github: github, repository: repository)
         context.bus.publish(
-            Event(.prMerged, unit: unit, payload: ["number": .int(number), "commit": .string(merged)])
+            Event(.prMerged(.init(number: number, commit: merged)), unit: unit)
         )
         try await syncTarget(to: merged, repository: repository)
         if context.config.github.deleteBranch {
@@ -567,12 +543,8 @@ extension UnitLifecycle {
         _ = try? await repository.run(["update-ref", "-d", Self.pushedRef(Self.branch(for: unit))])
         context.bus.publish(
             Event(
-                .unitMerged,
-                unit: unit,
-                payload: [
-                    "commit": .string(merged), "target": .string(target), "branch": .string(Self.branch(for: unit)),
-                    "pull_request": .int(number),
-                ]
+                .unitMerged(.init(commit: merged, target: target, branch: Self.branch(for: unit), pullRequest: number)),
+                unit: unit
             )
         )
     }
@@ -614,7 +586,7 @@ extension UnitLifecycle {
 
     private func closedByPerson(unit: String, number: Int) -> Stop {
         context.bus.publish(
-            Event(.prFailed, unit: unit, payload: ["number": .int(number)], error: "closed without merging")
+            Event(.prFailed(.init(number: number)), unit: unit, error: "closed without merging")
         )
         return Stop.failed(
             "pull request #\(number) was closed on GitHub without merging; the unit's work is kept on "

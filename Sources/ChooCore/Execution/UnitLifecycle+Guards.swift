@@ -111,12 +111,15 @@ extension UnitLifecycle {
         if review.restoration != nil { status = try await git.status(includingIgnored: true) }
         review.ignored = status.ignored
         if let restoration = review.restoration {
-            var payload: [String: JSONValue] = ["to": .string(restoration.to), "branch": .string(branch.branch)]
-            if let from = restoration.from { payload["from"] = .string(from) }
-            if let saved = restoration.saved { payload["saved"] = .string(saved) }
-            if !restoration.aborted.isEmpty { payload["aborted"] = .array(restoration.aborted.map(JSONValue.string)) }
+            let restored = Event.BranchRestored(
+                to: restoration.to,
+                branch: branch.branch,
+                from: restoration.from,
+                saved: restoration.saved,
+                aborted: restoration.aborted.isEmpty ? nil : restoration.aborted
+            )
             context.bus.publish(
-                Event(.unitBranchRestored, unit: unit, task: task, payload: payload, error: restoration.description)
+                Event(.unitBranchRestored(restored), unit: unit, task: task, error: restoration.description)
             )
         }
         guard let reference = try await branch.recorded() else { return review }
@@ -135,14 +138,15 @@ extension UnitLifecycle {
                 let aside = try await guardian.undo(review.specChanges, reference: tree)
                 context.bus.publish(
                     Event(
-                        .unitSpecRestored,
+                        .unitSpecRestored(
+                            .init(
+                                files: review.specChanges.map(\.path),
+                                changes: review.specChanges.map { Event.SpecRestored.FileChange($0.kind) },
+                                setAside: aside
+                            )
+                        ),
                         unit: unit,
                         task: task,
-                        payload: [
-                            "files": .array(review.specChanges.map { .string($0.path) }),
-                            "changes": .array(review.specChanges.map { .string($0.kind.rawValue) }),
-                            "set_aside": .array(aside.map(JSONValue.string)),
-                        ],
                         error: "the agent changed spec files; choo put them back: "
                             + review.specChanges.map(\.description).joined(separator: "; ")
                     )
@@ -160,10 +164,9 @@ extension UnitLifecycle {
             if !review.markers.isEmpty {
                 context.bus.publish(
                     Event(
-                        .taskConflictMarkers,
+                        .taskConflictMarkers(.init(found: review.markers.map(\.description))),
                         unit: unit,
                         task: task,
-                        payload: ["found": .array(review.markers.map { .string($0.description) })],
                         error: "conflict markers left in "
                             + Set(review.markers.map(\.path)).sorted().joined(separator: ", ")
                     )

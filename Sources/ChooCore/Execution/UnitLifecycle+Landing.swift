@@ -43,21 +43,14 @@ extension UnitLifecycle {
             }
             if try await moveTarget(from: tip, to: landed, repository: repository) {
                 context.bus.publish(
-                    Event(
-                        .unitMerged,
-                        unit: unit,
-                        payload: ["commit": .string(landed), "target": .string(target), "branch": .string(branch)]
-                    )
+                    Event(.unitMerged(.init(commit: landed, target: target, branch: branch)), unit: unit)
                 )
                 return
             }
             context.bus.publish(
                 Event(
-                    .unitMergeUpdated,
-                    unit: unit,
-                    payload: [
-                        "retry": .bool(true), "reason": .string("`\(target)` moved while landing; starting over"),
-                    ]
+                    .unitMergeUpdated(.init(retry: true, reason: "`\(target)` moved while landing; starting over")),
+                    unit: unit
                 )
             )
         }
@@ -118,11 +111,7 @@ extension UnitLifecycle {
         let strategy = context.config.merge.strategy
         let command = strategy == .merge ? ["merge", "--no-edit", tip] : ["rebase", tip]
         context.bus.publish(
-            Event(
-                .unitMergeUpdated,
-                unit: unit,
-                payload: ["onto": .string(tip), "strategy": .string(strategy.rawValue)]
-            )
+            Event(.unitMergeUpdated(.init(onto: tip, strategy: strategy)), unit: unit)
         )
         var conflicts: [String]
         do {
@@ -150,11 +139,7 @@ extension UnitLifecycle {
                 )
             }
             context.bus.publish(
-                Event(
-                    .unitMergeConflict,
-                    unit: unit,
-                    payload: ["files": .array(conflicts.map(JSONValue.string)), "attempt": .int(attempt)]
-                )
+                Event(.unitMergeConflict(.init(files: conflicts, attempt: attempt)), unit: unit)
             )
             // The spec files git merged cleanly are not the agent's to change while it resolves the rest.
             let protected = try await cleanlyMergedSpecFiles(worktree: worktree)
@@ -222,9 +207,8 @@ extension UnitLifecycle {
             _ = try? await git.run([command, "--abort"])
             context.bus.publish(
                 Event(
-                    .unitMergeUpdated,
+                    .unitMergeUpdated(.init(rolledBack: command)),
                     unit: unit,
-                    payload: ["rolled_back": .string(command)],
                     error: "a \(command) interrupted earlier was rolled back; landing starts over"
                 )
             )
@@ -279,9 +263,8 @@ extension UnitLifecycle {
         try await guardian.undo(changes, reference: protected)
         context.bus.publish(
             Event(
-                .unitSpecRestored,
+                .unitSpecRestored(.init(files: changes.map(\.path), stage: .conflict)),
                 unit: unit,
-                payload: ["files": .array(changes.map { .string($0.path) }), "stage": .string("conflict")],
                 error: "the agent changed spec files while resolving a conflict; choo put them back: "
                     + changes.map(\.description).joined(separator: "; ")
             )
@@ -333,7 +316,7 @@ extension UnitLifecycle {
 
     /// Runs every task's backpressure command and the baseline checks on the updated branch.
     func revalidate(unit: String, worktree: String) async throws {
-        if let failure = try await failingCheck(unit: unit, worktree: worktree, stage: "landing") {
+        if let failure = try await failingCheck(unit: unit, worktree: worktree, stage: .landing) {
             throw Stop.failed(
                 "after bringing \(Self.branch(for: unit)) up to date with `\(context.targetBranch)`, \(failure); "
                     + "nothing was landed"
@@ -345,7 +328,7 @@ extension UnitLifecycle {
     /// says which failed and how (with the end of its output), or `nil` when all pass.
     /// The checks are the reference's (choo's last commit), not whatever the worktree holds now, and
     /// they see exactly the commit that lands: untracked files wait outside the worktree meanwhile.
-    func failingCheck(unit: String, worktree: String, stage: String) async throws -> String? {
+    func failingCheck(unit: String, worktree: String, stage: Event.Baseline.Stage) async throws -> String? {
         var known: WorktreeStatus? = try await Git(repository: worktree, runner: context.runner)
             .status(includingIgnored: true)
         let current = try await referenceUnit(unit: unit, worktree: worktree, status: known)

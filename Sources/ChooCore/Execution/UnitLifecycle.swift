@@ -192,11 +192,7 @@ public struct UnitLifecycle: Sendable {
             for: unit
         )
         context.bus.publish(
-            Event(
-                .unitWorktree,
-                unit: unit,
-                payload: ["path": .string(path), "branch": .string(branch), "resumed": .bool(resumed)]
-            )
+            Event(.unitWorktree(.init(path: path, branch: branch, resumed: resumed)), unit: unit)
         )
         // A run killed during a check left the worktree's untracked files aside: put them back.
         let stranded = untrackedAside(unit: unit, worktree: path).restoreLeftovers()
@@ -211,9 +207,8 @@ public struct UnitLifecycle: Sendable {
         let folder = context.worktreeBase + "/.aside/" + unit
         context.bus.publish(
             Event(
-                .unitAsideStranded,
+                .unitAsideStranded(.init(files: stranded, folder: folder)),
                 unit: unit,
-                payload: ["files": .array(stranded.map(JSONValue.string)), "folder": .string(folder)],
                 error: "untracked files moved aside for a check could not go back (a file is at the same path now); "
                     + "they are kept in \(folder): " + stranded.prefix(10).joined(separator: ", ")
             )
@@ -257,9 +252,8 @@ public struct UnitLifecycle: Sendable {
         try await git.pruneWorktrees()
         context.bus.publish(
             Event(
-                .unitWorktree,
+                .unitWorktree(.init(setAside: aside)),
                 unit: unit,
-                payload: ["set_aside": .string(aside)],
                 error: "\(path) was not a worktree git knows (a run was killed while creating it); moved to \(aside)"
             )
         )
@@ -287,11 +281,7 @@ public struct UnitLifecycle: Sendable {
         // These rules are choo's: checks trust them.
         context.records.setIgnoreFiles(try await IgnoreGuard(git: git).untrackedIgnoreFiles(), for: unit)
         context.bus.publish(
-            Event(
-                .unitSetupExcluded,
-                unit: unit,
-                payload: ["paths": .array(made.prefix(100).map(JSONValue.string)), "count": .int(made.count)]
-            )
+            Event(.unitSetupExcluded(.init(paths: Array(made.prefix(100)), count: made.count)), unit: unit)
         )
     }
 
@@ -353,9 +343,7 @@ public struct UnitLifecycle: Sendable {
                 .split(separator: "\n").map { String($0.dropFirst(3)) }
         }
         if !leftovers.isEmpty {
-            context.bus.publish(
-                Event(.unitResumed, unit: unit, payload: ["uncommitted": .array(leftovers.map(JSONValue.string))])
-            )
+            context.bus.publish(Event(.unitResumed(.init(uncommitted: leftovers)), unit: unit))
         }
         // Tasks whose completion is committed. A task marked complete in the worktree but not in
         // HEAD (choo stopped between the agent's turn and the commit) still needs its check.
@@ -444,13 +432,7 @@ public struct UnitLifecycle: Sendable {
                     throw Stop.failed(reason)
                 }
                 context.bus.publish(
-                    Event(
-                        .taskRetry,
-                        unit: unit,
-                        task: subject,
-                        payload: ["attempt": .int(attempt + 1)],
-                        error: failure.reason
-                    )
+                    Event(.taskRetry(.init(attempt: attempt + 1)), unit: unit, task: subject, error: failure.reason)
                 )
                 retry = PromptBuilder.Retry(
                     attempt: attempt + 1,
@@ -469,9 +451,7 @@ public struct UnitLifecycle: Sendable {
             try recordProgress(of: after, worktree: worktree)
             let commit = try await git.commitStaged(message: message, including: [after.planFile])
             try await recordChooCommit(unit: unit, worktree: worktree, commit: commit)
-            context.bus.publish(
-                Event(.taskCommitted, unit: unit, task: first.number, payload: ["commit": .string(commit ?? "")])
-            )
+            context.bus.publish(Event(.taskCommitted(.init(commit: commit ?? "")), unit: unit, task: first.number))
             committed.formUnion(marked.compactMap(\.number))
             attempt = 0
             retry = nil
@@ -492,12 +472,9 @@ public struct UnitLifecycle: Sendable {
         let prompt = try PromptBuilder().prompt(for: unit, retry: retry, leftovers: leftovers, notices: notices)
         context.bus.publish(
             Event(
-                .taskStarted,
+                .taskStarted(.init(attempt: attempt, offered: ready.compactMap(\.number))),
                 unit: unit.id,
-                task: focus,
-                payload: [
-                    "attempt": .int(attempt), "offered": .array(ready.compactMap(\.number).map(JSONValue.int)),
-                ]
+                task: focus
             )
         )
         return try await invokeAgent(
@@ -538,23 +515,18 @@ public struct UnitLifecycle: Sendable {
         -> (String, String?)?
     {
         let command = task.backpressure ?? ""
-        context.bus.publish(
-            Event(.taskBackpressure, unit: unit, task: task.number, payload: ["command": .string(command)])
-        )
+        context.bus.publish(Event(.taskBackpressure(.init(command: command)), unit: unit, task: task.number))
         let outcome = try await checkShell(command, unit: unit, worktree: worktree, known: known)
         if outcome.succeeded {
-            context.bus.publish(
-                Event(.taskValidationOK, unit: unit, task: task.number, payload: ["command": .string(command)])
-            )
+            context.bus.publish(Event(.taskValidationOK(.init(command: command)), unit: unit, task: task.number))
             return nil
         }
         let reason = "The check `\(command)` for task #\(task.number ?? 0) \(Self.describe(outcome))."
         context.bus.publish(
             Event(
-                .taskValidationFail,
+                .taskValidationFail(.init(command: command, output: outcome.output)),
                 unit: unit,
                 task: task.number,
-                payload: ["command": .string(command), "output": .string(outcome.output)],
                 error: reason
             )
         )
@@ -633,17 +605,16 @@ public struct UnitLifecycle: Sendable {
         spec.logFile = logFile
         context.bus.publish(
             Event(
-                .taskClaudeInvoke,
+                .taskClaudeInvoke(.init(provider: provider.name, attempt: attempt, logFile: logFile)),
                 unit: unit,
-                task: task,
-                payload: ["provider": .string(provider.name), "attempt": .int(attempt), "log_file": .string(logFile)]
+                task: task
             )
         )
         let bus = context.bus
         let outcome = try await context.runner.run(
             spec,
             onStart: { pid in
-                bus.publish(Event(.taskAgentStarted, unit: unit, task: task, payload: ["pid": .int(Int(pid))]))
+                bus.publish(Event(.taskAgentStarted(.init(pid: Int(pid))), unit: unit, task: task))
             },
             onOutput: { _ in }
         )
@@ -660,10 +631,9 @@ public struct UnitLifecycle: Sendable {
         }
         context.bus.publish(
             Event(
-                .taskClaudeDone,
+                .taskClaudeDone(.init(exit: Self.describe(outcome), logFile: logFile)),
                 unit: unit,
                 task: task,
-                payload: ["exit": .string(Self.describe(outcome)), "log_file": .string(logFile)],
                 error: outcome.succeeded ? nil : "agent \(describeAgent(outcome))"
             )
         )
@@ -731,7 +701,7 @@ public struct UnitLifecycle: Sendable {
         _ checks: [ChooConfig.BaselineCheck],
         unit: String,
         worktree: String,
-        stage: String = "unit"
+        stage: Event.Baseline.Stage = .unit
     ) async throws -> [BaselineFailure] {
         var failures: [BaselineFailure] = []
         for check in checks {
@@ -739,12 +709,8 @@ public struct UnitLifecycle: Sendable {
             let outcome = try await checkShell(check.command, unit: unit, worktree: worktree)
             context.bus.publish(
                 Event(
-                    .unitBaseline,
+                    .unitBaseline(.init(name: check.name, result: outcome.succeeded ? .passed : .failed, stage: stage)),
                     unit: unit,
-                    payload: [
-                        "name": .string(check.name), "result": .string(outcome.succeeded ? "passed" : "failed"),
-                        "stage": .string(stage),
-                    ],
                     error: outcome.succeeded ? nil : Self.describe(outcome)
                 )
             )

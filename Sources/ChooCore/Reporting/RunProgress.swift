@@ -40,28 +40,24 @@ public struct RunProgress: Sendable, Hashable {
 
     /// Updates the view with `event`.
     public mutating func apply(_ event: Event) {
-        switch event.type {
-        case .orchStarted:
+        // An event without a unit changes a scratch view, which is dropped.
+        var unit = units.first { $0.id == event.unit } ?? UnitView(id: event.unit ?? "")
+        switch event.payload {
+        case .orchStarted(let started):
             startedAt = event.time
-            if case .string(let folder)? = event.payload["log_folder"] { logFolder = folder }
+            if let folder = started.logFolder { logFolder = folder }
         case .orchCompleted, .orchFailed:
             finishedAt = event.time
-        default:
-            break
-        }
-        guard let id = event.unit else { return }
-        var unit = units.first { $0.id == id } ?? UnitView(id: id)
-        switch event.type {
         case .unitStarted:
             unit.state = .running
             unit.startedAt = event.time
-        case .taskStarted:
+        case .taskStarted(let started):
             unit.task = event.task
-            if case .int(let attempt)? = event.payload["attempt"] { unit.attempt = attempt }
+            unit.attempt = started.attempt
             unit.taskStartedAt = event.time
             unit.step = "agent"
-        case .taskClaudeInvoke:
-            if case .string(let log)? = event.payload["log_file"] { unit.logFile = log }
+        case .taskClaudeInvoke(let invoked):
+            unit.logFile = invoked.logFile
             unit.step = "agent"
         case .taskBackpressure:
             unit.step = "check"
@@ -93,9 +89,15 @@ public struct RunProgress: Sendable, Hashable {
         case .unitInterrupted:
             unit.state = .interrupted
             unit.finishedAt = event.time
-        default:
+        case .orchLeftoversStopped, .orchInterrupted, .orchCheckoutChanged, .processLeftoversStopped, .unitQueued,
+            .unitResumed, .unitWorktree, .unitSetupExcluded, .unitMergeQueued, .unitCleanupFailed, .taskAgentStarted,
+            .taskClaudeDone, .taskValidationOK, .taskValidationFail, .taskRetry, .taskCompleted, .taskCommitted,
+            .taskFailed, .taskConflictMarkers, .unitBranchRestored, .unitSpecRestored, .unitAsideStranded,
+            .prReviewApproved, .prFeedbackAddressed, .prMergeQueued, .prConflict, .prMerged, .prFailed, .githubWaiting,
+            .unknown:
             break
         }
+        guard let id = event.unit else { return }
         if let index = units.firstIndex(where: { $0.id == id }) {
             units[index] = unit
         } else {
@@ -148,106 +150,88 @@ public enum EventLine {
     public static func text(for event: Event, style: TextStyle = .plain, relativeTo folder: String? = nil) -> String? {
         let unit = event.unit.map { style.bold($0) } ?? ""
         let task = event.task.map { " task #\($0)" } ?? ""
-        func payloadString(_ key: String) -> String? {
-            if case .string(let value)? = event.payload[key] { return shorten(value, relativeTo: folder) }
-            return nil
-        }
-        func payloadInt(_ key: String) -> Int? {
-            if case .int(let value)? = event.payload[key] { return value }
-            return nil
-        }
+        func short(_ text: String) -> String { shorten(text, relativeTo: folder) }
         let body: String?
-        switch event.type {
-        case .orchStarted:
-            var text =
-                "run started: \(plural(payloadInt("units") ?? 0, "unit")), parallelism \(payloadInt("parallelism") ?? 0)"
-            if let folder = payloadString("log_folder") { text += "; agent logs in \(folder)" }
+        switch event.payload {
+        case .orchStarted(let started):
+            var text = "run started: \(plural(started.units, "unit")), parallelism \(started.parallelism)"
+            if let folder = started.logFolder { text += "; agent logs in \(short(folder))" }
             body = text
         case .unitStarted: body = "\(unit) started"
-        case .unitWorktree: body = "\(unit) worktree \(payloadString("path") ?? "") on \(payloadString("branch") ?? "")"
-        case .taskClaudeInvoke:
+        case .unitWorktree(let worktree):
+            body = "\(unit) worktree \(worktree.path.map(short) ?? "") on \(worktree.branch.map(short) ?? "")"
+        case .taskClaudeInvoke(let invoked):
             body =
-                "\(unit)\(task): agent \(payloadString("provider") ?? "") started (attempt \(payloadInt("attempt") ?? 1))"
-                + (payloadString("log_file").map { ", log \($0)" } ?? "")
+                "\(unit)\(task): agent \(short(invoked.provider)) started (attempt \(invoked.attempt)), log "
+                + short(invoked.logFile)
         case .taskValidationFail:
             body = "\(unit)\(task): " + style.red("check failed") + (event.error.map { ": \($0)" } ?? "")
-        case .taskRetry:
-            body = "\(unit)\(task): retrying (attempt \(payloadInt("attempt") ?? 0)): \(event.error ?? "")"
-        case .taskCommitted:
-            body =
-                "\(unit)\(task): " + style.green("committed") + " \(String((payloadString("commit") ?? "").prefix(8)))"
+        case .taskRetry(let retry):
+            body = "\(unit)\(task): retrying (attempt \(retry.attempt)): \(event.error ?? "")"
+        case .taskCommitted(let committed):
+            body = "\(unit)\(task): " + style.green("committed") + " \(String(committed.commit.prefix(8)))"
         case .taskFailed: body = "\(unit)\(task): " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
-        case .unitBaseline where payloadString("stage") == "landing" && payloadString("result") == "passed":
+        case .unitBaseline(let check) where check.stage == .landing && check.result == .passed:
             body = nil
-        case .unitBaseline:
+        case .unitBaseline(let check):
             body =
-                "\(unit): baseline check \(payloadString("name") ?? "") "
-                + (payloadString("result") == "passed" ? "passed" : style.red("failed"))
-                + (payloadString("stage") == "landing" ? " on the updated branch" : "")
-        case .unitMergeUpdated where event.payload["retry"] == .bool(true):
+                "\(unit): baseline check \(short(check.name)) "
+                + (check.result == .passed ? "passed" : style.red("failed"))
+                + (check.stage == .landing ? " on the updated branch" : "")
+        case .unitMergeUpdated(let update) where update.retry == true:
             body = "\(unit): " + style.yellow("the target moved while landing") + "; starting over"
-        case .unitMergeUpdated:
-            body = "\(unit): bringing its branch up to date (\(payloadString("strategy") ?? "rebase"))"
-        case .unitMergeConflict:
-            var files: [String] = []
-            if case .array(let values)? = event.payload["files"] {
-                for case .string(let name) in values { files.append(name) }
+        case .unitMergeUpdated(let update):
+            body = "\(unit): bringing its branch up to date (\(update.strategy?.rawValue ?? "rebase"))"
+        case .unitMergeConflict(let conflict):
+            body =
+                "\(unit): " + style.yellow("merge conflict") + " in \(conflict.files.joined(separator: ", ")); "
+                + "the agent resolves it (attempt \(conflict.attempt))"
+        case .unitMerged(let merged):
+            body =
+                "\(unit) " + style.green("landed") + " on \(short(merged.target)) at " + String(merged.commit.prefix(8))
+        case .prCreated(let created):
+            let verb = created.adopted ? "adopted" : "opened"
+            body = "\(unit) pull request #\(created.number) \(verb): \(short(created.url))"
+        case .prReviewPending(let pending): body = "\(unit) waits for a review of #\(pending.number)"
+        case .prReviewInProgress(let review): body = "\(unit) #\(review.number) is being reviewed"
+        case .prReviewApproved(let approval):
+            body = "\(unit) #\(approval.number) " + style.green("approved") + " by \(short(approval.by))"
+        case .prFeedbackReceived(let feedback):
+            body = "\(unit) #\(feedback.number): \(feedback.comments) review comment(s) for the agent"
+        case .prFeedbackAddressed(let fix):
+            body = "\(unit) #\(fix.number): feedback addressed in " + String(fix.commit.prefix(8))
+        case .prChecks(let checks):
+            switch checks.result {
+            case .failed:
+                body =
+                    "\(unit) #\(checks.number) CI " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
+            case .pending: body = "\(unit) #\(checks.number) waits for CI"
+            case .passed: body = nil
             }
-            body =
-                "\(unit): " + style.yellow("merge conflict") + " in \(files.joined(separator: ", ")); "
-                + "the agent resolves it (attempt \(payloadInt("attempt") ?? 1))"
-        case .unitMerged:
-            body =
-                "\(unit) " + style.green("landed") + " on \(payloadString("target") ?? "the target") at "
-                + String((payloadString("commit") ?? "").prefix(8))
-        case .prCreated:
-            let verb = event.payload["adopted"] == .bool(true) ? "adopted" : "opened"
-            body = "\(unit) pull request #\(payloadInt("number") ?? 0) \(verb): \(payloadString("url") ?? "")"
-        case .prReviewPending: body = "\(unit) waits for a review of #\(payloadInt("number") ?? 0)"
-        case .prReviewInProgress: body = "\(unit) #\(payloadInt("number") ?? 0) is being reviewed"
-        case .prReviewApproved:
-            body =
-                "\(unit) #\(payloadInt("number") ?? 0) " + style.green("approved") + " by \(payloadString("by") ?? "")"
-        case .prFeedbackReceived:
-            body =
-                "\(unit) #\(payloadInt("number") ?? 0): \(payloadInt("comments") ?? 0) review comment(s) for the agent"
-        case .prFeedbackAddressed:
-            body =
-                "\(unit) #\(payloadInt("number") ?? 0): feedback addressed in "
-                + String((payloadString("commit") ?? "").prefix(8))
-        case .prChecks where payloadString("result") == "failed":
-            body =
-                "\(unit) #\(payloadInt("number") ?? 0) CI " + style.red("failed")
-                + (event.error.map { ": \($0)" } ?? "")
-        case .prChecks where payloadString("result") == "pending":
-            body = "\(unit) #\(payloadInt("number") ?? 0) waits for CI"
-        case .prConflict:
-            body = "\(unit) #\(payloadInt("number") ?? 0) is behind its base; bringing it up to date"
-        case .prMerged:
-            body = "\(unit) #\(payloadInt("number") ?? 0) " + style.green("merged") + " on GitHub"
-        case .githubWaiting:
-            let seconds = Int(
-                (event.payload["seconds"]).flatMap { value -> Double? in
-                    if case .double(let number) = value { return number }
-                    return nil
-                } ?? 0
-            )
-            body = style.yellow("GitHub") + ": waiting \(seconds) s (\(payloadString("reason") ?? ""))"
+        case .prConflict(let conflict):
+            body = "\(unit) #\(conflict.number) is behind its base; bringing it up to date"
+        case .prMerged(let merged):
+            body = "\(unit) #\(merged.number) " + style.green("merged") + " on GitHub"
+        case .githubWaiting(let waiting):
+            body = style.yellow("GitHub") + ": waiting \(Int(waiting.seconds)) s (\(short(waiting.reason)))"
         case .unitCompleted: body = "\(unit) " + style.green("complete")
         case .unitFailed: body = "\(unit) " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
         case .unitBlocked: body = "\(unit) " + style.yellow("blocked") + (event.error.map { ": \($0)" } ?? "")
         case .unitInterrupted: body = "\(unit) stopped; its committed work is kept on its branch"
         case .unitBranchRestored, .unitSpecRestored, .taskConflictMarkers, .unitAsideStranded:
             body = "\(unit)\(task): " + style.yellow("untrusted change") + (event.error.map { ": \($0)" } ?? "")
-        case .unitSetupExcluded:
-            body = "\(unit): \(payloadInt("count") ?? 0) path(s) made by worktree.setup are kept out of commits"
+        case .unitSetupExcluded(let excluded):
+            body = "\(unit): \(excluded.count) path(s) made by worktree.setup are kept out of commits"
         case .orchInterrupted:
             body =
                 style.yellow("stopping")
                 + ": no new units start; running agents finish their turn (Ctrl-C again to stop now)"
         case .orchLeftoversStopped, .processLeftoversStopped:
             body = (event.unit == nil ? "" : "\(unit)\(task): ") + style.yellow("leftovers ") + (event.error ?? "")
-        default: body = nil
+        case .orchCompleted, .orchFailed, .orchCheckoutChanged, .unitQueued, .unitResumed, .unitMergeQueued,
+            .unitMergeStarted, .unitCleanupFailed, .taskStarted, .taskAgentStarted, .taskClaudeDone, .taskBackpressure,
+            .taskValidationOK, .taskCompleted, .prMergeQueued, .prFailed, .unknown:
+            body = nil
         }
         guard let body else { return nil }
         return style.dim(Self.time(event.time)) + " " + body

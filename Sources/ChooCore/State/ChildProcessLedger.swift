@@ -140,18 +140,15 @@ public struct LedgerRunner: ProcessRunning {
         // The executable only: an agent's arguments can hold the whole prompt.
         let command = spec.executable
         return Event(
-            .processLeftoversStopped,
+            .processLeftoversStopped(
+                .init(
+                    command: command,
+                    workingDirectory: spec.workingDirectory,
+                    processGroup: Int(outcome.processIdentifier),
+                    processes: outcome.leftovers
+                )
+            ),
             unit: unit,
-            payload: [
-                "command": .string(command),
-                "working_directory": .string(spec.workingDirectory),
-                "process_group": .int(Int(outcome.processIdentifier)),
-                "processes": .array(
-                    outcome.leftovers.map {
-                        .object(["pid": .int(Int($0.pid)), "command_line": .string($0.commandLine)])
-                    }
-                ),
-            ],
             error: "stopped \(outcome.leftovers.count) process(es) that \(command) left running: "
                 + outcome.leftovers.map(\.commandLine).joined(separator: "; ")
         )

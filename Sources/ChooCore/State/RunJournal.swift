@@ -422,103 +422,102 @@ public final class JournalSink: EventSink {
 
     public func receive(_ event: Event, sequence: Int) {
         let time = RunJournal.text(event.time)
-        let payload =
-            event.payload.isEmpty
-            ? nil : String(decoding: (try? JSONEncoder().encode(event.payload)) ?? Data(), as: UTF8.self)
-        func string(_ key: String) -> String? {
-            if case .string(let value)? = event.payload[key] { return value }
-            return nil
-        }
-        func int(_ key: String) -> Int? {
-            if case .int(let value)? = event.payload[key] { return value }
-            return nil
-        }
+        let payload = event.payload.json
         let run = self.run
         do {
             try pool.write { db in
                 try db.execute(
                     sql:
                         "INSERT INTO events (runsId, seq, type, time, unit, task, payload, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [run, sequence, event.type.rawValue, time, event.unit, event.task, payload, event.error]
+                    arguments: [run, sequence, event.typeName, time, event.unit, event.task, payload, event.error]
                 )
                 let unit = event.unit
                 let latestAttempt = "SELECT MAX(id) FROM unit_attempts WHERE runsId = ? AND unit = ?"
-                switch event.type {
-                case .unitStarted:
-                    try db.execute(
-                        sql: "INSERT INTO unit_attempts (runsId, unit, status, started_at) VALUES (?, ?, 'running', ?)",
-                        arguments: [run, unit, time]
-                    )
-                case .unitWorktree:
-                    try db.execute(
-                        sql: "UPDATE unit_attempts SET branch = COALESCE(?, branch), worktree = COALESCE(?, worktree) "
-                            + "WHERE id = (\(latestAttempt))",
-                        arguments: [string("branch"), string("path"), run, unit]
-                    )
-                case .unitCompleted, .unitFailed, .unitInterrupted:
-                    let status =
-                        event.type == .unitCompleted ? "complete" : event.type == .unitFailed ? "failed" : "interrupted"
+                func endAttempt(_ status: String) throws {
                     try db.execute(
                         sql:
                             "UPDATE unit_attempts SET status = ?, ended_at = ?, error = ? WHERE id = (\(latestAttempt))",
                         arguments: [status, time, event.error, run, unit]
                     )
+                }
+                func recordCheck(_ command: String, _ result: String) throws {
+                    try db.execute(
+                        sql:
+                            "INSERT INTO checks (runsId, unit, task, command, result, stage, at) VALUES (?, ?, ?, ?, ?, 'task', ?)",
+                        arguments: [run, unit, event.task, command, result, time]
+                    )
+                }
+                func endRun(_ finished: Event.RunFinished, _ outcome: String) throws {
+                    try db.execute(
+                        sql:
+                            "UPDATE runs SET ended_at = ?, outcome = ?, units = ?, complete = ?, failed = ?, blocked = ?, "
+                            + "not_started = ? WHERE id = ?",
+                        arguments: [
+                            time, finished.interrupted ? "interrupted" : outcome, finished.total, finished.complete,
+                            finished.failed, finished.blocked, finished.notStarted, run,
+                        ]
+                    )
+                }
+                switch event.payload {
+                case .unitStarted:
+                    try db.execute(
+                        sql: "INSERT INTO unit_attempts (runsId, unit, status, started_at) VALUES (?, ?, 'running', ?)",
+                        arguments: [run, unit, time]
+                    )
+                case .unitWorktree(let worktree):
+                    try db.execute(
+                        sql: "UPDATE unit_attempts SET branch = COALESCE(?, branch), worktree = COALESCE(?, worktree) "
+                            + "WHERE id = (\(latestAttempt))",
+                        arguments: [worktree.branch, worktree.path, run, unit]
+                    )
+                case .unitCompleted: try endAttempt("complete")
+                case .unitFailed: try endAttempt("failed")
+                case .unitInterrupted: try endAttempt("interrupted")
                 case .unitBlocked:
                     try db.execute(
                         sql:
                             "INSERT INTO unit_attempts (runsId, unit, status, ended_at, error) VALUES (?, ?, 'blocked', ?, ?)",
                         arguments: [run, unit, time, event.error]
                     )
-                case .taskClaudeInvoke:
+                case .taskClaudeInvoke(let invoked):
                     try db.execute(
                         sql: "INSERT INTO invocations (runsId, unit, task, attempt, provider, log_file, started_at) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        arguments: [
-                            run, unit, event.task, int("attempt"), string("provider"), string("log_file"), time,
-                        ]
+                        arguments: [run, unit, event.task, invoked.attempt, invoked.provider, invoked.logFile, time]
                     )
-                case .taskClaudeDone:
+                case .taskClaudeDone(let done):
                     try db.execute(
                         sql: "UPDATE invocations SET ended_at = ?, exit = ?, error = ? WHERE id = "
                             + "(SELECT MAX(id) FROM invocations WHERE runsId = ? AND unit = ? AND task IS ?)",
-                        arguments: [time, string("exit"), event.error, run, unit, event.task]
+                        arguments: [time, done.exit, event.error, run, unit, event.task]
                     )
-                case .taskValidationOK, .taskValidationFail:
-                    try db.execute(
-                        sql:
-                            "INSERT INTO checks (runsId, unit, task, command, result, stage, at) VALUES (?, ?, ?, ?, ?, 'task', ?)",
-                        arguments: [
-                            run, unit, event.task, string("command"),
-                            event.type == .taskValidationOK ? "passed" : "failed",
-                            time,
-                        ]
-                    )
-                case .unitBaseline:
+                case .taskValidationOK(let check): try recordCheck(check.command, "passed")
+                case .taskValidationFail(let check): try recordCheck(check.command, "failed")
+                case .unitBaseline(let check):
                     try db.execute(
                         sql: "INSERT INTO checks (runsId, unit, name, result, stage, at) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [run, unit, string("name"), string("result") ?? "unknown", string("stage"), time]
+                        arguments: [run, unit, check.name, check.result.rawValue, check.stage.rawValue, time]
                     )
-                case .orchCompleted, .orchFailed:
-                    let interrupted = event.payload["interrupted"] == .bool(true)
-                    let outcome = interrupted ? "interrupted" : event.type == .orchCompleted ? "complete" : "failed"
-                    try db.execute(
-                        sql:
-                            "UPDATE runs SET ended_at = ?, outcome = ?, units = ?, complete = ?, failed = ?, blocked = ?, "
-                            + "not_started = ? WHERE id = ?",
-                        arguments: [
-                            time, outcome, int("total"), int("complete"), int("failed"), int("blocked"),
-                            int("not_started"),
-                            run,
-                        ]
-                    )
-                default:
+                case .orchCompleted(let finished): try endRun(finished, "complete")
+                case .orchFailed(let finished): try endRun(finished, "failed")
+                case .orchStarted, .orchLeftoversStopped, .orchInterrupted, .orchCheckoutChanged,
+                    .processLeftoversStopped,
+                    .unitQueued, .unitResumed, .unitSetupExcluded, .unitMergeQueued, .unitMergeStarted,
+                    .unitMergeUpdated,
+                    .unitMergeConflict, .unitMerged, .unitCleanupFailed, .unitBranchRestored, .unitSpecRestored,
+                    .unitAsideStranded, .taskStarted, .taskAgentStarted, .taskBackpressure, .taskRetry, .taskCompleted,
+                    .taskCommitted, .taskFailed, .taskConflictMarkers, .prCreated, .prReviewPending,
+                    .prReviewInProgress,
+                    .prReviewApproved, .prFeedbackReceived, .prFeedbackAddressed, .prChecks, .prMergeQueued,
+                    .prConflict,
+                    .prMerged, .prFailed, .githubWaiting, .unknown:
                     break
                 }
             }
         } catch {
             failures.withLock { failures in
                 failures.count += 1
-                if failures.first == nil { failures.first = "event #\(sequence) (\(event.type)): \(error)" }
+                if failures.first == nil { failures.first = "event #\(sequence) (\(event.typeName)): \(error)" }
             }
         }
     }

@@ -8,11 +8,11 @@ struct EventTests {
     @Test("an event is one JSON line with type, time, unit, task, payload and error")
     func jsonLine() throws {
         let event = Event(
-            .taskValidationFail,
+            .taskValidationFail(.init(command: "make test", output: "2 failed\n")),
             time: Date(timeIntervalSince1970: 1_764_149_400.25),
             unit: "app",
             task: 2,
-            payload: ["command": "make test", "exit": 2],
+
             error: "check failed"
         )
         let line = event.jsonLine
@@ -22,7 +22,7 @@ struct EventTests {
         #expect(object["time"] as? String == "2025-11-26T09:30:00.250Z")
         #expect(object["unit"] as? String == "app")
         #expect(object["task"] as? Int == 2)
-        #expect((object["payload"] as? [String: Any])?["exit"] as? Int == 2)
+        #expect((object["payload"] as? [String: Any])?["output"] as? String == "2 failed\n")
         #expect(object["error"] as? String == "check failed")
         let decoded = try JSONDecoder().decode(Event.self, from: Data(line.utf8))
         #expect(decoded == event)
@@ -31,8 +31,8 @@ struct EventTests {
     @Test("absent fields are left out")
     func sparse() {
         #expect(
-            Event(.orchStarted, time: Date(timeIntervalSince1970: 0)).jsonLine
-                == #"{"time":"1970-01-01T00:00:00.000Z","type":"orch.started"}"#
+            Event(.unitStarted, time: Date(timeIntervalSince1970: 0)).jsonLine
+                == #"{"time":"1970-01-01T00:00:00.000Z","type":"unit.started"}"#
         )
     }
 
@@ -44,7 +44,9 @@ struct EventTests {
         await withTaskGroup(of: Void.self) { group in
             for worker in 0 ..< 8 {
                 group.addTask {
-                    for index in 0 ..< 250 { bus.publish(Event(.taskStarted, unit: "u\(worker)", task: index)) }
+                    for index in 0 ..< 250 {
+                        bus.publish(Event(.taskCompleted, unit: "u\(worker)", task: index))
+                    }
                 }
             }
         }
@@ -72,7 +74,9 @@ struct EventTests {
         let stuck = StuckSink()
         let other = EventRecorder()
         let bus = EventBus(sinks: [stuck, other])
-        for index in 0 ..< 100 { bus.publish(Event(.taskStarted, unit: "u", task: index)) }
+        for index in 0 ..< 100 {
+            bus.publish(Event(.taskStarted(.init(attempt: 1, offered: [])), unit: "u", task: index))
+        }
         // Every publish returned while the first sink was still stuck on the first event.
         #expect(bus.count == 100)
         #expect(stuck.received.withLock { $0.isEmpty })
@@ -81,10 +85,10 @@ struct EventTests {
         #expect(stuck.received.withLock { $0 } == Array(1 ... 100))
         #expect(other.all.compactMap(\.task) == Array(0 ..< 100))
         // Closing delivers what is queued and lets the sinks go.
-        bus.publish(Event(.taskStarted, unit: "u", task: 100))
+        bus.publish(Event(.taskStarted(.init(attempt: 1, offered: [])), unit: "u", task: 100))
         await bus.close()
         #expect(other.all.count == 101)
-        bus.publish(Event(.taskStarted, unit: "u", task: 101))
+        bus.publish(Event(.taskStarted(.init(attempt: 1, offered: [])), unit: "u", task: 101))
         await bus.flush()
         #expect(other.all.count == 101)
     }

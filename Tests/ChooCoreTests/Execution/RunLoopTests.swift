@@ -31,7 +31,7 @@ struct RunLoopTests {
         let result = await summary
         #expect(result.succeeded == ["a", "b", "c"])
         #expect(result.allSucceeded)
-        let types = recorder.all.map(\.type.rawValue)
+        let types = recorder.all.map(\.typeName)
         #expect(types.first == "orch.started")
         #expect(types.filter { $0 == "unit.queued" }.count == 3)
         #expect(types.last == "orch.completed")
@@ -58,7 +58,7 @@ struct RunLoopTests {
         #expect(summary.succeeded == ["x"])
         let blocked = recorder.all.first { $0.type == .unitBlocked }
         #expect(blocked?.unit == "b")
-        #expect(blocked?.payload["blocked_by"] == .array(["a"]))
+        #expect(blocked?.payload == .unitBlocked(.init(blockedBy: ["a"])))
         #expect(recorder.all.first { $0.type == .unitFailed }?.error == "task #1: check failed")
         #expect(recorder.all.last?.type == .orchFailed)
     }
@@ -140,7 +140,7 @@ struct RunLoopTests {
         )
         #expect(summary.succeeded == ["a", "b"])
         #expect(Set(cleaned.all.compactMap(\.unit)) == ["a", "b"], "both clean-ups ran before run() returned")
-        let order = events.all.map { "\($0.type.rawValue) \($0.unit ?? "")" }
+        let order = events.all.map { "\($0.typeName) \($0.unit ?? "")" }
         #expect(order.firstIndex(of: "unit.completed a")! < order.firstIndex(of: "unit.started b")!)
         #expect(order.contains("unit.merge.queued a"))
         #expect(order.last == "orch.completed ")
@@ -159,7 +159,7 @@ struct RunLoopTests {
         async let summary = loop.run(
             shutdownRequests: requests,
             executeUnit: gate.executor,
-            prepareUnit: { unit in prepared.receive(Event(.unitWorktree, unit: unit), sequence: 0) }
+            prepareUnit: { unit in prepared.receive(Event(.unitStarted, unit: unit), sequence: 0) }
         )
         var started = gate.started.makeAsyncIterator()
         #expect(await started.next() == "a")

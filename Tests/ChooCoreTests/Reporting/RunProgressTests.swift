@@ -8,24 +8,36 @@ struct RunProgressTests {
 
     func progress() -> RunProgress {
         var progress = RunProgress()
-        progress.apply(Event(.orchStarted, time: start, payload: ["log_folder": "/repo/.ralph/worktrees/logs"]))
-        for unit in ["a", "b", "c", "d"] { progress.apply(Event(.unitQueued, time: start, unit: unit)) }
+        progress.apply(
+            Event(
+                .orchStarted(.init(units: 4, parallelism: 2, tasks: 4, logFolder: "/repo/.ralph/worktrees/logs")),
+                time: start
+            )
+        )
+        for unit in ["a", "b", "c", "d"] {
+            progress.apply(Event(.unitQueued(.init(level: 0)), time: start, unit: unit))
+        }
         progress.apply(Event(.unitStarted, time: start, unit: "a"))
         progress.apply(
-            Event(.taskStarted, time: start.addingTimeInterval(60), unit: "a", task: 2, payload: ["attempt": 2])
+            Event(.taskStarted(.init(attempt: 2, offered: [2])), time: start.addingTimeInterval(60), unit: "a", task: 2)
         )
         progress.apply(
             Event(
-                .taskClaudeInvoke,
+                .taskClaudeInvoke(
+                    .init(
+                        provider: "claude",
+                        attempt: 2,
+                        logFile: "/repo/.ralph/worktrees/logs/a/002-task2-attempt2.log"
+                    )
+                ),
                 time: start,
                 unit: "a",
-                task: 2,
-                payload: ["log_file": "/repo/.ralph/worktrees/logs/a/002-task2-attempt2.log"]
+                task: 2
             )
         )
         progress.apply(Event(.unitStarted, time: start, unit: "b"))
         progress.apply(Event(.unitFailed, time: start, unit: "b", error: "task #1: crashed"))
-        progress.apply(Event(.unitBlocked, time: start, unit: "c", error: "blocked by b"))
+        progress.apply(Event(.unitBlocked(.init(blockedBy: ["b"])), time: start, unit: "c", error: "blocked by b"))
         return progress
     }
 
@@ -57,7 +69,9 @@ struct RunProgressTests {
     @Test("a unit between tasks shows its step and its own time; a running check is named")
     func liveLinesBetweenTasks() {
         var view = progress()
-        view.apply(Event(.taskBackpressure, time: start.addingTimeInterval(70), unit: "a", task: 2))
+        view.apply(
+            Event(.taskBackpressure(.init(command: "make")), time: start.addingTimeInterval(70), unit: "a", task: 2)
+        )
         let checking = view.liveLines(now: start.addingTimeInterval(75), style: .plain)[1]
         #expect(checking.hasPrefix("  ▶ a         task #2 attempt 2 (00:15) checking · unit 01:15  "))
         view.apply(Event(.unitMergeStarted, time: start.addingTimeInterval(80), unit: "a"))
@@ -70,13 +84,13 @@ struct RunProgressTests {
         let failed = EventLine.text(for: Event(.unitFailed, time: start, unit: "b", error: "task #1: crashed"))
         #expect(failed == "00:16:40 b failed: task #1: crashed")
         let committed = EventLine.text(
-            for: Event(.taskCommitted, time: start, unit: "a", task: 1, payload: ["commit": "0123456789abcdef"])
+            for: Event(.taskCommitted(.init(commit: "0123456789abcdef")), time: start, unit: "a", task: 1)
         )
         #expect(committed == "00:16:40 a task #1: committed 01234567")
-        #expect(EventLine.text(for: Event(.unitQueued, time: start, unit: "a")) == nil)
-        #expect(EventLine.text(for: Event(.taskValidationOK, time: start, unit: "a")) == nil)
+        #expect(EventLine.text(for: Event(.unitQueued(.init(level: 0)), time: start, unit: "a")) == nil)
+        #expect(EventLine.text(for: Event(.taskValidationOK(.init(command: "make")), time: start, unit: "a")) == nil)
         let started = EventLine.text(
-            for: Event(.orchStarted, time: start, payload: ["units": 3, "parallelism": 2, "log_folder": "/r/logs"]),
+            for: Event(.orchStarted(.init(units: 3, parallelism: 2, tasks: 3, logFolder: "/r/logs")), time: start),
             relativeTo: "/r"
         )
         #expect(started == "00:16:40 run started: 3 units, parallelism 2; agent logs in logs")
@@ -85,25 +99,29 @@ struct RunProgressTests {
     @Test("pull request events get lines a person can follow")
     func pullRequestLines() {
         let opened = EventLine.text(
-            for: Event(
-                .prCreated,
-                time: start,
-                unit: "a",
-                payload: ["number": 7, "url": "https://x/7", "adopted": false]
-            )
+            for: Event(.prCreated(.init(number: 7, url: "https://x/7", adopted: false)), time: start, unit: "a")
         )
         #expect(opened == "00:16:40 a pull request #7 opened: https://x/7")
         let approved = EventLine.text(
-            for: Event(.prReviewApproved, time: start, unit: "a", payload: ["number": 7, "by": "ana"])
+            for: Event(.prReviewApproved(.init(number: 7, by: "ana")), time: start, unit: "a")
         )
         #expect(approved == "00:16:40 a #7 approved by ana")
         let failing = EventLine.text(
-            for: Event(.prChecks, time: start, unit: "a", payload: ["number": 7, "result": "failed"], error: "build")
+            for: Event(
+                .prChecks(.init(number: 7, head: "abc", result: .failed, round: 1)),
+                time: start,
+                unit: "a",
+                error: "build"
+            )
         )
         #expect(failing == "00:16:40 a #7 CI failed: build")
-        #expect(EventLine.text(for: Event(.prChecks, time: start, unit: "a", payload: ["result": "passed"])) == nil)
+        #expect(
+            EventLine.text(
+                for: Event(.prChecks(.init(number: 7, head: "abc", result: .passed, checks: 1)), time: start, unit: "a")
+            ) == nil
+        )
         var view = progress()
-        view.apply(Event(.prReviewPending, time: start, unit: "a", payload: ["number": 7]))
+        view.apply(Event(.prReviewPending(.init(number: 7, url: "https://x/7")), time: start, unit: "a"))
         #expect(view.units.first { $0.id == "a" }?.step == "review")
     }
 

@@ -65,7 +65,7 @@ struct ChildProcessLedgerTests {
         let event = try #require(recorder.all.first)
         #expect(event.type == .processLeftoversStopped)
         #expect(event.unit == "u")
-        #expect(event.payload["command"] == .string("/bin/sh"))
+        #expect(event.details(Event.ProcessLeftovers.self)?.command == "/bin/sh")
         #expect(event.error?.contains(marker) == true, "\(event)")
         #expect(try journal.unendedChildren(otherThan: nil).isEmpty, "both children were recorded as ended")
     }

@@ -13,18 +13,38 @@ struct RunJournalTests {
         let journal = try RunJournal(in: folder)
         let run = try journal.startRun(command: "choo run", options: ["parallelism": "2"])
         let bus = EventBus(sinks: [journal.sink(for: run)])
-        bus.publish(Event(.orchStarted))
+        bus.publish(Event(.orchStarted(.init(units: 2, parallelism: 2, tasks: 2))))
         bus.publish(Event(.unitStarted, unit: "u"))
-        bus.publish(Event(.unitWorktree, unit: "u", payload: ["branch": "ralph/u", "path": "/r/.ralph/worktrees/u"]))
         bus.publish(
-            Event(.taskClaudeInvoke, unit: "u", task: 1, payload: ["attempt": 1, "log_file": "/logs/u/1.log"])
+            Event(.unitWorktree(.init(path: "/r/.ralph/worktrees/u", branch: "ralph/u", resumed: false)), unit: "u")
         )
-        bus.publish(Event(.taskClaudeDone, unit: "u", task: 1, payload: ["exit": "exited 0"]))
-        bus.publish(Event(.taskValidationFail, unit: "u", task: 1, payload: ["command": "make"], error: "exited 2"))
-        bus.publish(Event(.unitFailed, unit: "u", error: "task #1: check failed"))
-        bus.publish(Event(.unitBlocked, unit: "v", error: "blocked by u"))
         bus.publish(
-            Event(.orchFailed, payload: ["total": 2, "complete": 0, "failed": 1, "blocked": 1, "not_started": 0])
+            Event(
+                .taskClaudeInvoke(.init(provider: "claude", attempt: 1, logFile: "/logs/u/1.log")),
+                unit: "u",
+                task: 1
+            )
+        )
+        bus.publish(Event(.taskClaudeDone(.init(exit: "exited 0", logFile: "/logs/u/1.log")), unit: "u", task: 1))
+        bus.publish(
+            Event(.taskValidationFail(.init(command: "make", output: "")), unit: "u", task: 1, error: "exited 2")
+        )
+        bus.publish(Event(.unitFailed, unit: "u", error: "task #1: check failed"))
+        bus.publish(Event(.unitBlocked(.init(blockedBy: ["u"])), unit: "v", error: "blocked by u"))
+        bus.publish(
+            Event(
+                .orchFailed(
+                    .init(
+                        total: 2,
+                        complete: 0,
+                        failed: 1,
+                        blocked: 1,
+                        notStarted: 0,
+                        durationSeconds: 1,
+                        interrupted: false
+                    )
+                )
+            )
         )
         await bus.flush()
         #expect(try journal.eventCount(run: run) == 9)
@@ -91,7 +111,7 @@ struct RunJournalTests {
         let journal = try RunJournal(in: folder)
         let run = try journal.startRun(command: "choo run", options: [:])
         let sink = journal.sink(for: run)
-        sink.receive(Event(.orchStarted), sequence: 1)
+        sink.receive(Event(.orchStarted(.init(units: 2, parallelism: 1, tasks: 2))), sequence: 1)
         #expect(sink.writeFailures.count == 0)
         // SQLite refuses a second row with the same run and sequence number.
         sink.receive(Event(.unitStarted, unit: "u"), sequence: 1)
