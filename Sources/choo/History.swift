@@ -48,6 +48,11 @@ extension Choo {
                     line +=
                         "  \(units) unit\(units == 1 ? "" : "s"): \(run.complete ?? 0) complete, \(run.failed ?? 0) failed, "
                     line += "\(run.blocked ?? 0) blocked"
+                    // Units that started and were stopped are what the counts leave over.
+                    let counted = [run.complete, run.failed, run.blocked, run.notStarted].compactMap { $0 }
+                    if counted.count == 4, units > counted.reduce(0, +) {
+                        line += ", \(units - counted.reduce(0, +)) stopped"
+                    }
                     if let notStarted = run.notStarted, notStarted > 0 { line += ", \(notStarted) not started" }
                 }
                 Output.print(line)

@@ -7,7 +7,7 @@ import Synchronization
 /// line per notable event.
 final class LiveView: EventSink {
     private struct State {
-        var progress = RunProgress()
+        var progress = RunState()
         var drawnLines = 0
     }
 

@@ -428,6 +428,43 @@ struct RunTests {
         #expect(try await fixture.commits(on: "ralph/u").isEmpty)
     }
 
+    @Test(
+        "after Ctrl-C twice, started units count as stopped (with what they committed), untouched ones as not started"
+    )
+    func stoppedUnitsCounted() async throws {
+        let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))
+        let fixture = try await RunFixture(
+            .waitAtGate(task: "02-task-2", gate: gate),
+            overrides: ["b": .waitAtGate(task: "01-task-1", gate: gate)]
+        ) { specs in
+            try specs.unit("a", tasks: (1 ... 2).map { .init($0, backpressure: workCheck("a", $0)) })
+            try specs.unit("b", tasks: [.init(1, backpressure: workCheck("b", 1))])
+            try specs.unit("c", dependsOn: ["a"])
+        }
+        let run = RunningChoo(["run", "--json", "-p", "2"], in: fixture.repository.path)
+        await run.events.first(.taskClaudeInvoke, unit: "a", task: 2)
+        await run.events.first(.taskClaudeInvoke, unit: "b", task: 1)
+        await run.send(SIGINT)
+        await run.events.first(.orchInterrupted)
+        await run.send(SIGINT)
+        let outcome = try await run.wait()
+        #expect(outcome.termination == .exited(130), "\(outcome.output)")
+        let finished = try #require(run.events.all.last)
+        guard case .orchFailed(let counts) = finished.payload else {
+            Issue.record("the last event is \(finished.typeName)")
+            return
+        }
+        #expect(counts.stopped == 2 && counts.notStarted == 1 && counts.total == 3, "\(counts)")
+        // The summary of the same events names what each stopped unit committed.
+        let state = RunState(events: run.events.all)
+        #expect(state.unit("a")?.committedTasks == [1] && state.unit("b")?.committedTasks == [])
+        let history = try await fixture.choo("history")
+        #expect(
+            history.stdout.contains("3 units: 0 complete, 0 failed, 0 blocked, 2 stopped, 1 not started"),
+            "\(history.stdout)"
+        )
+    }
+
     @Test("a second choo run while one is active exits 2 naming the running process")
     func oneRunAtATime() async throws {
         let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))

@@ -39,15 +39,18 @@ extension Event {
         public var failed: Int
         /// How many units were blocked by a failed dependency.
         public var blocked: Int
-        /// How many units never started (the run was stopped).
+        /// How many units never started (the run was stopped first).
         public var notStarted: Int
+        /// How many units started and were stopped before they finished (choo's own; absent when
+        /// none, as the Go tool has no such count).
+        public var stopped: Int?
         /// How long the run took, in seconds.
         public var durationSeconds: Double
         /// Whether the run was stopped by Ctrl-C or a signal.
         public var interrupted: Bool
 
         enum CodingKeys: String, CodingKey {
-            case total, complete, failed, blocked, interrupted
+            case total, complete, failed, blocked, interrupted, stopped
             case notStarted = "not_started"
             case durationSeconds = "duration_seconds"
         }
@@ -59,6 +62,7 @@ extension Event {
             failed: Int,
             blocked: Int,
             notStarted: Int,
+            stopped: Int? = nil,
             durationSeconds: Double,
             interrupted: Bool
         ) {
@@ -67,6 +71,7 @@ extension Event {
             self.failed = failed
             self.blocked = blocked
             self.notStarted = notStarted
+            self.stopped = stopped
             self.durationSeconds = durationSeconds
             self.interrupted = interrupted
         }

@@ -79,6 +79,8 @@ public struct Orchestrator: Sendable {
         public var checkoutChanges: [CheckoutSnapshot.Change] = []
         /// Why the checkout could not be compared with its state at the start, if it could not.
         public var checkoutProblem: String?
+        /// The run's state after its last event.
+        public var state = RunState()
         /// How many events the run journal could not write, and why the first could not.
         public var journalWriteFailures: (count: Int, first: String?) = (0, nil)
 
@@ -245,17 +247,14 @@ public struct Orchestrator: Sendable {
         context: UnitLifecycle.Context,
         shutdownRequests: AsyncStream<ShutdownRequest>
     ) async -> Outcome {
-        let reasons = FailureCollector()
-        context.bus.add(reasons)
+        let states = RunStateSink()
+        context.bus.add(states)
         let lifecycle = UnitLifecycle(context: context)
         let loop = RunLoop(
             plan: plan,
             bus: context.bus,
             shutdownTimeout: workspace.config.shutdownTimeout,
-            startDetails: [
-                "log_folder": .string(context.logFolder), "target_branch": .string(context.targetBranch),
-                "worktree_base": .string(context.worktreeBase),
-            ]
+            logFolder: context.logFolder
         )
         var review: RunLoop.ReviewExecutor?
         if context.github != nil {
@@ -282,8 +281,8 @@ public struct Orchestrator: Sendable {
         var outcome = Outcome(
             summary: summary,
             duration: duration,
-            failureReasons: reasons.reasons,
-            blockers: reasons.blockers,
+            failureReasons: states.current.failureReasons,
+            blockers: states.current.blockers,
             logFolder: context.logFolder,
             targetBranch: context.targetBranch
         )
@@ -291,37 +290,19 @@ public struct Orchestrator: Sendable {
         outcome.checkoutChanges = checkout.changes
         outcome.checkoutProblem = checkout.problem
         outcome.journalWriteFailures = context.journalSink?.writeFailures ?? (0, nil)
+        outcome.state = states.current
         return outcome
     }
 }
 
-/// Collects why units failed or were blocked, for the closing summary.
-final class FailureCollector: EventSink {
-    private struct State {
-        var reasons: [String: String] = [:]
-        var blockers: [String: [String]] = [:]
-    }
-
-    private let state = Mutex(State())
+/// Keeps the run's ``RunState`` up to date from its events, for the closing summary.
+final class RunStateSink: EventSink {
+    private let state = Mutex(RunState())
 
     func receive(_ event: Event, sequence: Int) {
-        guard let unit = event.unit else { return }
-        switch event.payload {
-        case .unitFailed: state.withLock { $0.reasons[unit] = event.error ?? "failed" }
-        case .unitBlocked(let blocked): state.withLock { $0.blockers[unit] = blocked.blockedBy }
-        case .orchStarted, .orchCompleted, .orchFailed, .orchLeftoversStopped, .orchInterrupted, .orchCheckoutChanged,
-            .processLeftoversStopped, .unitQueued, .unitStarted, .unitResumed, .unitWorktree, .unitSetupExcluded,
-            .unitMergeQueued, .unitMergeStarted, .unitMergeUpdated, .unitMergeConflict, .unitMerged, .unitCleanupFailed,
-            .unitCompleted, .unitInterrupted, .unitBranchRestored, .unitSpecRestored, .unitAsideStranded, .unitBaseline,
-            .taskStarted, .taskClaudeInvoke, .taskAgentStarted, .taskClaudeDone, .taskBackpressure, .taskValidationOK,
-            .taskValidationFail, .taskRetry, .taskCompleted, .taskCommitted, .taskFailed, .taskConflictMarkers,
-            .prCreated, .prReviewPending, .prReviewInProgress, .prReviewApproved, .prFeedbackReceived,
-            .prFeedbackAddressed, .prChecks, .prMergeQueued, .prConflict, .prMerged, .prFailed, .githubWaiting,
-            .unknown:
-            break
-        }
+        state.withLock { $0.apply(event) }
     }
 
-    var reasons: [String: String] { state.withLock { $0.reasons } }
-    var blockers: [String: [String]] { state.withLock { $0.blockers } }
+    /// The state after every event received so far.
+    var current: RunState { state.withLock { $0 } }
 }

@@ -72,21 +72,21 @@ public struct RunLoop: Sendable {
     public var shutdownTimeout: Duration
     /// The clock's sleep, used only for the shutdown deadline.
     public var sleep: Sleeper
-    /// Extra details for the `orch.started` event (e.g. where agent logs go).
-    public var startDetails: [String: JSONValue]
+    /// Where agent logs go, for the `orch.started` event.
+    public var logFolder: String?
 
     /// Creates a run loop.
     public init(
         plan: Plan,
         bus: EventBus,
         shutdownTimeout: Duration,
-        startDetails: [String: JSONValue] = [:],
+        logFolder: String? = nil,
         sleep: @escaping Sleeper = { try await Task.sleep(for: $0) }
     ) {
         self.plan = plan
         self.bus = bus
         self.shutdownTimeout = shutdownTimeout
-        self.startDetails = startDetails
+        self.logFolder = logFolder
         self.sleep = sleep
     }
 
@@ -114,7 +114,12 @@ public struct RunLoop: Sendable {
         bus.publish(
             Event(
                 .orchStarted(
-                    .init(units: plan.entries.count, parallelism: plan.parallelism, tasks: plan.remainingTasks)
+                    .init(
+                        units: plan.entries.count,
+                        parallelism: plan.parallelism,
+                        tasks: plan.remainingTasks,
+                        logFolder: logFolder
+                    )
                 )
             )
         )
@@ -248,6 +253,7 @@ public struct RunLoop: Sendable {
             failed: summary.failed.count,
             blocked: summary.blocked.count,
             notStarted: summary.notStarted.count,
+            stopped: summary.stopped.isEmpty ? nil : summary.stopped.count,
             durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             interrupted: summary.interrupted
         )

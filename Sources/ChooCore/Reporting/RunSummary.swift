@@ -19,9 +19,10 @@ extension Orchestrator.Outcome {
         } else {
             verdict = style.red("Finished with failures")
         }
-        out += style.bold(verdict) + " in " + RunProgress.clock(seconds) + ": "
+        out += style.bold(verdict) + " in " + RunState.clock(seconds) + ": "
         out += "\(plural(summary.total, "unit")), \(summary.succeeded.count) complete, "
         out += "\(summary.failed.count) failed, \(summary.blocked.count) blocked"
+        if !summary.stopped.isEmpty { out += ", \(summary.stopped.count) stopped" }
         if !summary.notStarted.isEmpty { out += ", \(summary.notStarted.count) not started" }
         out += "\n"
         for unit in summary.failed {
@@ -29,6 +30,14 @@ extension Orchestrator.Outcome {
         }
         for unit in summary.blocked {
             out += "  " + style.yellow("-") + " \(unit): blocked by \((blockers[unit] ?? []).joined(separator: ", "))\n"
+        }
+        for unit in summary.stopped {
+            let committed = state.unit(unit)?.committedTasks ?? []
+            let work =
+                committed.isEmpty
+                ? "nothing committed yet"
+                : "task " + committed.map { "#\($0)" }.joined(separator: ", ") + " committed on ralph/\(unit)"
+            out += "  " + style.yellow("■") + " \(unit): stopped; \(work)\n"
         }
         if !summary.notStarted.isEmpty {
             out += "  not started: \(summary.notStarted.joined(separator: ", "))\n"

@@ -93,14 +93,19 @@ public struct SchedulerState: Sendable, Hashable {
         public var succeeded: [String]
         public var failed: [String]
         public var blocked: [String]
+        /// Units that never started.
         public var notStarted: [String]
+        /// Units that started and were stopped before they finished (the run was shutting down).
+        public var stopped: [String] = []
         /// Whether a shutdown was requested.
         public var interrupted: Bool
 
         /// Units in the run.
-        public var total: Int { succeeded.count + failed.count + blocked.count + notStarted.count }
+        public var total: Int { succeeded.count + failed.count + blocked.count + notStarted.count + stopped.count }
         /// True when every unit succeeded.
-        public var allSucceeded: Bool { failed.isEmpty && blocked.isEmpty && notStarted.isEmpty && !interrupted }
+        public var allSucceeded: Bool {
+            failed.isEmpty && blocked.isEmpty && notStarted.isEmpty && stopped.isEmpty && !interrupted
+        }
     }
 
     /// Each unit's phase.
@@ -341,7 +346,12 @@ public struct SchedulerState: Sendable, Hashable {
             case .succeeded?: summary.succeeded.append(id)
             case .failed?: summary.failed.append(id)
             case .blocked?: summary.blocked.append(id)
-            default: summary.notStarted.append(id)
+            default:
+                if interruptedUnits.contains(id) {
+                    summary.stopped.append(id)
+                } else {
+                    summary.notStarted.append(id)
+                }
             }
         }
         return summary

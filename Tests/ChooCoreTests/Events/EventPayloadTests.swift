@@ -59,6 +59,22 @@ struct PinnedEvent: Sendable, CustomTestStringConvertible {
                 + #""not_started":1,"total":4},"time":"2027-01-15T08:00:00.000Z","type":"orch.failed"}"#
         ),
         .init(
+            .orchFailed(
+                .init(
+                    total: 3,
+                    complete: 0,
+                    failed: 0,
+                    blocked: 0,
+                    notStarted: 1,
+                    stopped: 2,
+                    durationSeconds: 5,
+                    interrupted: true
+                )
+            ),
+            #"{"payload":{"blocked":0,"complete":0,"duration_seconds":5,"failed":0,"interrupted":true,"#
+                + #""not_started":1,"stopped":2,"total":3},"time":"2027-01-15T08:00:00.000Z","type":"orch.failed"}"#
+        ),
+        .init(
             .orchLeftoversStopped(.init(processGroups: [41], processes: [.init(pid: 42, commandLine: "sleep 600")])),
             error: "stopped 1 process group(s) and 1 process(es) left running by an earlier run that was killed",
             #"{"error":"stopped 1 process group(s) and 1 process(es) left running by an earlier run that was killed","#
@@ -502,7 +518,7 @@ struct EventPayloadTests {
     }
 
     @Test("a secret in any string of any event's details, or in its error, never reaches a sink")
-    func redactionCoversEveryString() {
+    func redactionCoversEveryString() async {
         let secret = "ghp_secret"
         var tested = 0
         for sample in PinnedEvent.all {
@@ -520,6 +536,7 @@ struct EventPayloadTests {
                 let bus = EventBus(sinks: [recorder])
                 bus.redact { $0.replacingOccurrences(of: secret, with: "***") }
                 bus.publish(event)
+                await bus.flush()
                 let received = recorder.all.first
                 #expect(received?.jsonLine.contains(secret) == false, "\(sample.event.typeName): \(variant)")
                 #expect(received?.jsonLine.contains("before *** after") == true)

@@ -153,13 +153,22 @@ struct SchedulerStateTests {
         #expect(state.handle(.unitFinished("b", .succeeded)) == [])
     }
 
-    @Test("an interrupted unit counts as not started")
+    @Test("a unit interrupted after it started counts as stopped; one that never started as not started")
     func interrupted() {
-        var state = SchedulerState(plan: plan([("a", [], 1)]), landsUnits: false)
+        var state = SchedulerState(plan: plan([("a", [], 2), ("b", ["a"], 1)]), landsUnits: false)
         _ = state.start()
         _ = state.handle(.shutdownRequested)
         let end = state.handle(.unitFinished("a", .interrupted))
-        #expect(end == [.finish(.init(succeeded: [], failed: [], blocked: [], notStarted: ["a"], interrupted: true))])
+        let summary = SchedulerState.Summary(
+            succeeded: [],
+            failed: [],
+            blocked: [],
+            notStarted: ["b"],
+            stopped: ["a"],
+            interrupted: true
+        )
+        #expect(end == [.finish(summary)])
+        #expect(summary.total == 2 && !summary.allSucceeded)
     }
 
     @Test("an empty plan finishes at once; a finish for a unit not running is ignored")

@@ -3,11 +3,11 @@ import Testing
 
 @testable import ChooCore
 
-struct RunProgressTests {
+struct RunStateTests {
     let start = Date(timeIntervalSince1970: 1_000)
 
-    func progress() -> RunProgress {
-        var progress = RunProgress()
+    func progress() -> RunState {
+        var progress = RunState()
         progress.apply(
             Event(
                 .orchStarted(.init(units: 4, parallelism: 2, tasks: 4, logFolder: "/repo/.ralph/worktrees/logs")),
@@ -127,6 +127,6 @@ struct RunProgressTests {
 
     @Test("clock text", arguments: [(0.0, "00:00"), (59.9, "00:59"), (61, "01:01"), (3725, "1:02:05")])
     func clock(_ seconds: Double, _ text: String) {
-        #expect(RunProgress.clock(seconds) == text)
+        #expect(RunState.clock(seconds) == text)
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
 
-/// What a person sees of a run, derived from its events: each unit's state, its current task and
-/// attempt, timings and log file, and the counts.
-public struct RunProgress: Sendable, Hashable {
-    /// One unit as the view shows it.
-    public struct UnitView: Sendable, Hashable {
+/// The run's state, built only by applying its events in order: each unit's state, its current
+/// task, attempt and activity, timings, log file, the tasks it committed, why it failed or what
+/// blocked it, and the counts. The live view and the closing summary read it; it can be rebuilt
+/// from the events a journal stored (``init(events:)``), so a finished or killed run reads the same.
+public struct RunState: Sendable, Hashable {
+    /// One unit's state.
+    public struct UnitState: Sendable, Hashable {
         /// Where the unit stands.
         public enum State: String, Sendable, Hashable {
             case queued, running, complete, failed, blocked, interrupted
@@ -21,10 +23,17 @@ public struct RunProgress: Sendable, Hashable {
         public var finishedAt: Date?
         public var logFile: String?
         public var error: String?
+        /// The tasks whose work this run committed on the unit's branch, in order.
+        public var committedTasks: [Int] = []
+        /// The units it waited for that failed or were blocked, when it is blocked.
+        public var blockedBy: [String] = []
+
+        /// Whether its lifecycle started in this run.
+        public var started: Bool { startedAt != nil }
     }
 
     /// Units in the order they were queued.
-    public private(set) var units: [UnitView] = []
+    public private(set) var units: [UnitState] = []
     /// When the run started.
     public private(set) var startedAt: Date?
     /// When the run ended.
@@ -32,16 +41,34 @@ public struct RunProgress: Sendable, Hashable {
     /// The folder agent logs are written under, when known.
     public private(set) var logFolder: String?
 
-    /// An empty view.
+    /// An empty state, before the run's first event.
     public init() {}
 
+    /// The state after `events`, e.g. those a journal stored for a run.
+    public init(events: some Sequence<Event>) {
+        for event in events { apply(event) }
+    }
+
+    /// Why each failed unit failed.
+    public var failureReasons: [String: String] {
+        Dictionary(uniqueKeysWithValues: units.filter { $0.state == .failed }.map { ($0.id, $0.error ?? "failed") })
+    }
+
+    /// What blocked each blocked unit.
+    public var blockers: [String: [String]] {
+        Dictionary(uniqueKeysWithValues: units.filter { $0.state == .blocked }.map { ($0.id, $0.blockedBy) })
+    }
+
+    /// The unit `id`, when an event named it.
+    public func unit(_ id: String) -> UnitState? { units.first { $0.id == id } }
+
     /// The number of units in `state`.
-    public func count(_ state: UnitView.State) -> Int { units.count { $0.state == state } }
+    public func count(_ state: UnitState.State) -> Int { units.count { $0.state == state } }
 
     /// Updates the view with `event`.
     public mutating func apply(_ event: Event) {
         // An event without a unit changes a scratch view, which is dropped.
-        var unit = units.first { $0.id == event.unit } ?? UnitView(id: event.unit ?? "")
+        var unit = units.first { $0.id == event.unit } ?? UnitState(id: event.unit ?? "")
         switch event.payload {
         case .orchStarted(let started):
             startedAt = event.time
@@ -83,16 +110,21 @@ public struct RunProgress: Sendable, Hashable {
             unit.state = .failed
             unit.finishedAt = event.time
             unit.error = event.error
-        case .unitBlocked:
+        case .unitBlocked(let blocked):
             unit.state = .blocked
             unit.error = event.error
+            unit.blockedBy = blocked.blockedBy
+        case .taskCommitted(let committed):
+            if let task = event.task, !committed.commit.isEmpty, !unit.committedTasks.contains(task) {
+                unit.committedTasks.append(task)
+            }
         case .unitInterrupted:
             unit.state = .interrupted
             unit.finishedAt = event.time
         case .orchLeftoversStopped, .orchInterrupted, .orchCheckoutChanged, .processLeftoversStopped, .unitQueued,
             .unitResumed, .unitWorktree, .unitSetupExcluded, .unitMergeQueued, .unitCleanupFailed, .taskAgentStarted,
-            .taskClaudeDone, .taskValidationOK, .taskValidationFail, .taskRetry, .taskCompleted, .taskCommitted,
-            .taskFailed, .taskConflictMarkers, .unitBranchRestored, .unitSpecRestored, .unitAsideStranded,
+            .taskClaudeDone, .taskValidationOK, .taskValidationFail, .taskRetry, .taskCompleted, .taskFailed,
+            .taskConflictMarkers, .unitBranchRestored, .unitSpecRestored, .unitAsideStranded,
             .prReviewApproved, .prFeedbackAddressed, .prMergeQueued, .prConflict, .prMerged, .prFailed, .githubWaiting,
             .unknown:
             break
@@ -217,7 +249,7 @@ public enum EventLine {
         case .unitCompleted: body = "\(unit) " + style.green("complete")
         case .unitFailed: body = "\(unit) " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
         case .unitBlocked: body = "\(unit) " + style.yellow("blocked") + (event.error.map { ": \($0)" } ?? "")
-        case .unitInterrupted: body = "\(unit) stopped; its committed work is kept on its branch"
+        case .unitInterrupted: body = "\(unit) stopped; the next run resumes it"
         case .unitBranchRestored, .unitSpecRestored, .taskConflictMarkers, .unitAsideStranded:
             body = "\(unit)\(task): " + style.yellow("untrusted change") + (event.error.map { ": \($0)" } ?? "")
         case .unitSetupExcluded(let excluded):
