@@ -138,8 +138,12 @@ public struct UnitLifecycle: Sendable {
     /// ``run(unit:shutdown:)`` to meet again and report.
     public func prepare(unit: String) async {
         let path = context.worktreeBase + "/" + unit
-        if let resumed = try? await makeWorktree(unit: unit, path: path) {
-            context.preparedWorktrees.record(unit: unit, resumed: resumed)
+        let prepared = context.preparedWorktrees
+        try? await context.repositoryLock.withLock {
+            // A unit that started meanwhile has its worktree, and may have an agent working in it.
+            guard prepared.mayPrepare(unit: unit) else { return }
+            let resumed = try await makeWorktreeHoldingLock(unit: unit, path: path)
+            prepared.record(unit: unit, resumed: resumed)
         }
     }
 
@@ -172,7 +176,9 @@ public struct UnitLifecycle: Sendable {
         let branch = Self.branch(for: unit)
         let resumed: Bool
         var start: String?
-        if let prepared = context.preparedWorktrees.take(unit: unit), FileSystem.exists(path) {
+        // Under the lock: a preparation in flight finishes first, and none starts after this.
+        let taken = await context.repositoryLock.withLock { context.preparedWorktrees.take(unit: unit) }
+        if let prepared = taken, FileSystem.exists(path) {
             resumed = prepared
             // Prepared while the units it needs were being landed: its new branch (no commits of
             // its own) catches up with what landed meanwhile.
@@ -217,14 +223,17 @@ public struct UnitLifecycle: Sendable {
 
     /// Adds `unit`'s worktree (reusing one left by an earlier run); whether its branch existed before.
     private func makeWorktree(unit: String, path: String) async throws -> Bool {
+        try await context.repositoryLock.withLock { try await makeWorktreeHoldingLock(unit: unit, path: path) }
+    }
+
+    /// ``makeWorktree(unit:path:)`` for a caller that holds the repository lock.
+    private func makeWorktreeHoldingLock(unit: String, path: String) async throws -> Bool {
         let git = Git(repository: context.repositoryRoot, runner: context.runner)
         let branch = Self.branch(for: unit)
-        return try await context.repositoryLock.withLock {
-            try await setAsideUnknownFolder(at: path, unit: unit, git: git)
-            let resumed = try await git.branchExists(branch)
-            try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch)
-            return resumed
-        }
+        try await setAsideUnknownFolder(at: path, unit: unit, git: git)
+        let resumed = try await git.branchExists(branch)
+        try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch)
+        return resumed
     }
 
     /// Makes an existing folder at a unit's worktree path usable again. A worktree git knows has any
