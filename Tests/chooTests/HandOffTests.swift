@@ -68,4 +68,37 @@ struct HandOffTests {
         // a's work is kept on its branch.
         #expect(try await fixture.commits(on: "ralph/a") == ["feat(a): complete task #1 - Task 1"])
     }
+
+    @Test("an agent that writes into a worktree prepared for another unit cannot get that unit's work landed unchecked")
+    func preparedWorktreeTamperedWith() async throws {
+        // p = 1: b's worktree is prepared while a runs. a's agent weakens b's check there and leaves
+        // a file; b's agent then marks its task complete without doing the work.
+        let tamper = FakeAgent.Behaviour.scripted(
+            """
+            i=0
+            while [ ! -d ../b/specs ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i + 1)); done
+            sed -i 's/^backpressure:.*/backpressure: "true"/' ../b/specs/tasks/b/01-task-1.md
+            echo planted > ../b/planted.txt
+            do_work && mark_complete
+            """
+        )
+        let fixture = try await RunFixture(
+            .completeNextTask,
+            overrides: ["a": tamper, "b": .scripted("mark_complete")],
+            settings: "max_attempts: 1\n"
+        ) { specs in
+            try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            try specs.unit("b", tasks: [.init(1, backpressure: workCheck("b", 1))])
+        }
+        let result = try await fixture.choo("run", "--json", "-p", "1")
+        #expect(result.exitCode == 1, "\(result.stdout)\(result.stderr)")
+        let events = try fixture.events(result)
+        // The weakened check was put back before b's agent saw its prompt, and b's real check failed.
+        #expect(events.contains { $0.type == .unitSpecRestored && $0.unit == "b" }, "\(result.stdout)")
+        #expect(events.contains { $0.type == .unitFailed && $0.unit == "b" })
+        #expect(!fixture.agent.prompts.contains { $0.contains("## Task #1") && $0.contains("`true`") })
+        #expect(try await fixture.landed() == ["feat(a): complete task #1 - Task 1"])
+        let planted = try? await fixture.repository.git("show", "main:planted.txt")
+        #expect(planted == nil, "a file another agent planted landed")
+    }
 }

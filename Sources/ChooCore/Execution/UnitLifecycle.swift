@@ -170,16 +170,19 @@ public struct UnitLifecycle: Sendable {
         }
     }
 
-    /// Makes or takes `unit`'s worktree and records choo's commit for it; whether it is fresh (its
-    /// branch new in this run) rather than resumed.
+    /// Makes or takes `unit`'s worktree and records choo's commit for it; whether it is fresh: its
+    /// branch and worktree made just now. One prepared ahead is not: it stood while other units'
+    /// agents ran, and they may have written into it, so it is reviewed like a resumed one.
     private func prepareWorktree(unit: String, path: String) async throws -> Bool {
         let branch = Self.branch(for: unit)
         let resumed: Bool
+        var prepared = false
         var start: String?
         // Under the lock: a preparation in flight finishes first, and none starts after this.
         let taken = await context.repositoryLock.withLock { context.preparedWorktrees.take(unit: unit) }
-        if let prepared = taken, FileSystem.exists(path) {
-            resumed = prepared
+        if let taken, FileSystem.exists(path) {
+            resumed = taken
+            prepared = true
             // Prepared while the units it needs were being landed: its new branch (no commits of
             // its own) catches up with what landed meanwhile.
             if !resumed {
@@ -203,7 +206,7 @@ public struct UnitLifecycle: Sendable {
         // A run killed during a check left the worktree's untracked files aside: put them back.
         let stranded = untrackedAside(unit: unit, worktree: path).restoreLeftovers()
         publishStranded(stranded, unit: unit)
-        return !resumed
+        return !resumed && !prepared
     }
 
     /// Reports files moved aside for a check that could not go back, because the check made a file at
