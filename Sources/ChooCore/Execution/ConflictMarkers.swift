@@ -61,7 +61,7 @@ enum ConflictMarkers {
         switch check {
         case .off: false
         case .everywhere: true
-        case .paths(let patterns): patterns.contains { UnitLifecycle.matches($0, path: path) }
+        case .paths(let patterns): patterns.contains { PathPattern.matches($0, path: path) }
         }
     }
 }

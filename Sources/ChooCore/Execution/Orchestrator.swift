@@ -257,7 +257,7 @@ public struct Orchestrator: Sendable {
             logFolder: context.logFolder
         )
         var review: RunLoop.ReviewExecutor?
-        if context.github != nil {
+        if lifecycle.reviews {
             review = { unit, flag in await lifecycle.review(unit: unit, shutdown: flag) }
         }
         let started = ContinuousClock.now

@@ -1,62 +1,66 @@
 import Foundation
 
-extension UnitLifecycle {
-    /// What choo found, and undid, after an agent turn: see "What choo does not trust" in
-    /// `docs/ARCHITECTURE.md`.
-    struct TurnReview: Sendable {
-        /// The branch put back on choo's commits, if the agent had moved it.
-        var restoration: BranchGuard.Restoration?
-        /// Spec files the agent changed, which choo put back.
-        var specChanges: [SpecGuard.Change] = []
-        /// Conflict markers in files the turn changed.
-        var markers: [ConflictMarkers.Found] = []
-        /// The ignored files `git status` saw (folders as `name/`), for the checks that follow.
-        var ignored: [String] = []
+/// What choo found, and undid, after an agent turn: see "What choo does not trust" in
+/// `docs/ARCHITECTURE.md`.
+struct TurnReview: Sendable {
+    /// The branch put back on choo's commits, if the agent had moved it.
+    var restoration: BranchGuard.Restoration?
+    /// Spec files the agent changed, which choo put back.
+    var specChanges: [SpecGuard.Change] = []
+    /// Conflict markers in files the turn changed.
+    var markers: [ConflictMarkers.Found] = []
+    /// The ignored files `git status` saw (folders as `name/`), for the checks that follow.
+    var ignored: [String] = []
 
-        /// Why the turn does not count, or `nil` when nothing forbids it.
-        var failure: String? {
-            var reasons: [String] = []
-            if !specChanges.isEmpty {
-                reasons.append(
-                    "You changed spec files, which are choo's, not yours: "
-                        + specChanges.map(\.description).joined(separator: "; ")
-                        + ". choo put them back as they were. You may change only the `status:` of your own "
-                        + "unit's task files; the checks, the dependencies, the task files and the other units stay "
-                        + "as written. Do the work the task describes so that its check passes as it stands."
-                )
-            }
-            if !markers.isEmpty {
-                let shown = markers.prefix(20).map { "  \($0)" }.joined(separator: "\n")
-                let more = markers.count > 20 ? "\n  ... and \(markers.count - 20) more" : ""
-                reasons.append(
-                    "Conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`) are left in files you changed:\n"
-                        + shown + more + "\nResolve them: keep the intended code and remove every marker line."
-                )
-            }
-            return reasons.isEmpty ? nil : reasons.joined(separator: "\n\n")
+    /// Why the turn does not count, or `nil` when nothing forbids it.
+    var failure: String? {
+        var reasons: [String] = []
+        if !specChanges.isEmpty {
+            reasons.append(
+                "You changed spec files, which are choo's, not yours: "
+                    + specChanges.map(\.description).joined(separator: "; ")
+                    + ". choo put them back as they were. You may change only the `status:` of your own "
+                    + "unit's task files; the checks, the dependencies, the task files and the other units stay "
+                    + "as written. Do the work the task describes so that its check passes as it stands."
+            )
         }
-
-        /// What to tell the agent even when the turn counts.
-        var notice: String? {
-            restoration.map {
-                "choo found that \($0) Do not reset, rebase or switch the branch: choo commits each task itself."
-            }
+        if !markers.isEmpty {
+            let shown = markers.prefix(20).map { "  \($0)" }.joined(separator: "\n")
+            let more = markers.count > 20 ? "\n  ... and \(markers.count - 20) more" : ""
+            reasons.append(
+                "Conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`) are left in files you changed:\n"
+                    + shown + more + "\nResolve them: keep the intended code and remove every marker line."
+            )
         }
+        return reasons.isEmpty ? nil : reasons.joined(separator: "\n\n")
     }
 
+    /// What to tell the agent even when the turn counts.
+    var notice: String? {
+        restoration.map {
+            "choo found that \($0) Do not reset, rebase or switch the branch: choo commits each task itself."
+        }
+    }
+}
+
+/// The guards against the agent around its turns in one unit: the branch kept on choo's commits,
+/// the spec tree as written, untracked files out of the checks' sight.
+struct TurnGuards: UnitPart {
+    let work: UnitWork
+
     /// The branch guard of `unit`'s worktree.
-    func branchGuard(unit: String, worktree: String) -> BranchGuard {
+    var branchGuard: BranchGuard {
         BranchGuard(
-            git: Git(repository: worktree, runner: context.runner, environment: ["GIT_EDITOR": "true"]),
+            git: work.git(editor: true),
             unit: unit,
             records: context.records
         )
     }
 
     /// The spec guard of `unit`'s worktree.
-    func specGuard(unit: String, worktree: String) -> SpecGuard {
+    var specGuard: SpecGuard {
         SpecGuard(
-            git: Git(repository: worktree, runner: context.runner),
+            git: work.git(),
             tasksDirectory: context.tasksDirectory,
             setAsideFolder: context.worktreeBase + "/.set-aside/" + unit + "-specs-" + Timestamp(Date()).description
         )
@@ -65,32 +69,32 @@ extension UnitLifecycle {
     /// Runs `command` in `unit`'s worktree as a check of what lands: untracked files, and files
     /// ignored only by a rule the agent added, wait outside the worktree meanwhile.
     /// `known` is a `git status` (with ignored files) the caller took of the tree as it is now.
-    func checkShell(_ command: String, unit: String, worktree: String, known: WorktreeStatus? = nil) async throws
+    func checkShell(_ command: String, known: WorktreeStatus? = nil) async throws
         -> ProcessOutcome
     {
-        let git = Git(repository: worktree, runner: context.runner)
+        let git = work.git()
         var status = known
         if status == nil { status = try await git.status(includingIgnored: true) }
-        guard let status else { return try await shell(command, in: worktree) }
+        guard let status else { return try await work.shell(command) }
         var hidden: [String] = []
-        if !status.ignored.isEmpty, let reference = try await branchGuard(unit: unit, worktree: worktree).recorded() {
+        if !status.ignored.isEmpty, let reference = try await branchGuard.recorded() {
             let ignore = IgnoreGuard(git: git)
             var started = context.records.ignoreFiles(of: unit)
             if started == nil { started = try await ignore.untrackedIgnoreFiles() }
             hidden = try await ignore.newlyIgnored(status.ignored, reference: reference, started: started ?? [:])
         }
-        let aside = untrackedAside(unit: unit, worktree: worktree)
+        let aside = untrackedAside
         let (outcome, stranded) = try await aside.run(files: status.untracked + hidden) {
-            try await shell(command, in: worktree)
+            try await work.shell(command)
         }
-        publishStranded(stranded, unit: unit)
+        publishStranded(stranded)
         return outcome
     }
 
     /// Moving untracked files aside for `unit`'s checks.
-    func untrackedAside(unit: String, worktree: String) -> UntrackedAside {
+    var untrackedAside: UntrackedAside {
         UntrackedAside(
-            git: Git(repository: worktree, runner: context.runner),
+            git: work.git(),
             folder: context.worktreeBase + "/.aside/" + unit
         )
     }
@@ -99,12 +103,12 @@ extension UnitLifecycle {
     /// every change to the spec tree the agent may not make (a task turn may change its own tasks'
     /// `status:`; other turns nothing), and with `markers` finds conflict markers in the files the
     /// turn changed. Each finding is published as an event.
-    func reviewTurn(unit: String, worktree: String, task: Int?, statusMayChange: Bool, markers: Bool) async throws
+    func reviewTurn(task: Int?, statusMayChange: Bool, markers: Bool) async throws
         -> TurnReview
     {
         var review = TurnReview()
-        let branch = branchGuard(unit: unit, worktree: worktree)
-        let git = Git(repository: worktree, runner: context.runner)
+        let branch = branchGuard
+        let git = work.git()
         // One `git status` says what differs; when HEAD is choo's commit that is all there is to know.
         var status = try await git.status(includingIgnored: true)
         review.restoration = try await branch.restore(status: status)
@@ -125,7 +129,7 @@ extension UnitLifecycle {
         guard let reference = try await branch.recorded() else { return review }
         let atReference = status.head == reference
         if !context.config.verify.agentMayEditSpecs {
-            let guardian = specGuard(unit: unit, worktree: worktree)
+            let guardian = specGuard
             let allowed = statusMayChange ? unit : nil
             var tree: [String: TreeEntry]
             if atReference, let quick = try await guardian.changes(allowingStatusOf: allowed, status: status) {
@@ -176,34 +180,34 @@ extension UnitLifecycle {
         return review
     }
 
-    /// ``reviewTurn(unit:worktree:task:statusMayChange:markers:)`` for a turn that fixes something
+    /// ``reviewTurn(task:statusMayChange:markers:)`` for a turn that fixes something
     /// after the tasks are done (baseline checks, review feedback, CI): no spec file may change.
-    func reviewFixTurn(unit: String, worktree: String) async throws -> TurnReview {
-        try await reviewTurn(unit: unit, worktree: worktree, task: nil, statusMayChange: false, markers: true)
+    func reviewFixTurn() async throws -> TurnReview {
+        try await reviewTurn(task: nil, statusMayChange: false, markers: true)
     }
 
     /// The unit as choo's reference commit has it (its checks, dependencies and task set), whatever
     /// the worktree holds now; the worktree's copy when agents may edit specs or nothing is recorded.
     /// `commit` names another commit to read it from; with `status` (of the worktree now), a worktree
     /// whose HEAD is the reference and whose spec files are unchanged is simply re-read.
-    func referenceUnit(unit: String, worktree: String, commit: String? = nil, status: WorktreeStatus? = nil)
+    func referenceUnit(commit: String? = nil, status: WorktreeStatus? = nil)
         async throws -> Unit
     {
         var reference = commit
-        if reference == nil { reference = try await branchGuard(unit: unit, worktree: worktree).recorded() }
+        if reference == nil { reference = try await branchGuard.recorded() }
         guard !context.config.verify.agentMayEditSpecs, let reference else {
-            return try reload(unit: unit, worktree: worktree)
+            return try work.reload()
         }
         if let status, status.head == reference,
             !SpecGuard.specFilesDiffer(status, tasksDirectory: context.tasksDirectory)
         {
-            return try reload(unit: unit, worktree: worktree)
+            return try work.reload()
         }
         let scratch = context.worktreeBase + "/.reference/" + unit + "-" + UUID().uuidString
-        let loaded = try await Git(repository: worktree, runner: context.runner)
+        let loaded = try await work.git()
             .unit(unit, at: reference, tasksDirectory: context.tasksDirectory, scratch: scratch)
         guard let value = loaded else {
-            throw Stop.failed(
+            throw UnitStop.failed(
                 "choo's record of \(unit) (`\(reference.prefix(12))`) does not hold the unit's spec files; "
                     + "run `choo cleanup` and run again"
             )
@@ -213,7 +217,19 @@ extension UnitLifecycle {
 
     /// Records `commit` (the unit's HEAD when not given) as choo's own, so later turns are measured
     /// against it.
-    func recordChooCommit(unit: String, worktree: String, commit: String? = nil) async throws {
-        try await branchGuard(unit: unit, worktree: worktree).record(commit)
+    func recordChooCommit(_ commit: String? = nil) async throws {
+        try await branchGuard.record(commit)
+    }
+
+    /// Reports files moved aside for a check that could not go back, because the check made a file at
+    /// the same path; they wait in `<worktree base>/.aside/<unit>`.
+    func publishStranded(_ stranded: [String]) {
+        guard !stranded.isEmpty else { return }
+        let folder = context.worktreeBase + "/.aside/" + unit
+        work.publish(
+            .unitAsideStranded(.init(files: stranded, folder: folder)),
+            error: "untracked files moved aside for a check could not go back (a file is at the same path now); "
+                + "they are kept in \(folder): " + stranded.prefix(10).joined(separator: ", ")
+        )
     }
 }

@@ -1,0 +1,38 @@
+/// The run's target branch in the repository, moved only forward and only from the tip the mover
+/// saw: a compare-and-swap of the ref, or a fast-forward of the checkout that has it checked out.
+struct TargetBranch: Sendable {
+    /// The branch's short name.
+    let name: String
+    /// git in the repository's main folder.
+    let repository: Git
+
+    /// Moves the target from `tip` to `landed`, only by fast-forward and only if it still points at
+    /// `tip`. A checkout of the target (the user's or another worktree) is fast-forwarded with it.
+    /// Returns false when the target moved meanwhile.
+    func move(from tip: String, to landed: String) async throws -> Bool {
+        let checkout = try await repository.worktrees().first { $0.branch == name }
+        do {
+            if let checkout {
+                try await Git(repository: checkout.path, runner: repository.runner).fastForward(to: landed)
+            } else {
+                try await repository.updateReference("refs/heads/" + name, to: landed, expected: tip)
+            }
+            return true
+        } catch {
+            if try await repository.resolve("refs/heads/" + name) != tip { return false }
+            let place = checkout.map { " in the checkout at \($0.path)" } ?? ""
+            throw UnitStop.failed(
+                "could not move `\(name)`\(place) to the landed commit: \(error). If that checkout has local "
+                    + "changes to the same files, commit or stash them and run again."
+            )
+        }
+    }
+
+    /// The target's tip, or a failure naming it when it no longer exists.
+    func tip() async throws -> String {
+        guard let tip = try await repository.resolve("refs/heads/" + name) else {
+            throw UnitStop.failed("the target branch `\(name)` no longer exists")
+        }
+        return tip
+    }
+}

@@ -1,0 +1,58 @@
+/// Removing a unit's worktree and branch when the run is done with it, as ``CleanupDecision``
+/// decides; `worktree.teardown` runs first.
+struct UnitCleanup: UnitPart {
+    let work: UnitWork
+
+    /// After the unit landed: runs `worktree.teardown`, then removes the worktree and deletes the
+    /// branch and choo's record of it, if the decision says so. `landedHead` is the landing
+    /// strategy's (see ``LandingStrategy/landedHead(of:)``).
+    func afterLanding(landedHead: String?) async throws {
+        guard !context.config.worktree.keep else { return }
+        await runTeardown()
+        let repository = work.repository
+        let tip = try await repository.resolve("refs/heads/" + work.branch)
+        var contained = false
+        if let tip, tip != landedHead {
+            contained = try await repository.isAncestor(tip, of: "refs/heads/" + context.targetBranch)
+        }
+        let decision = CleanupDecision.afterLanding(
+            keep: false,
+            tip: tip,
+            containedInTarget: contained,
+            landedHead: landedHead
+        )
+        guard decision == .remove else { return }
+        try await context.repositoryLock.withLock {
+            try await repository.removeWorktree(path: worktree, force: true)
+            try await repository.deleteBranch(work.branch)
+        }
+        try await repository.deleteReference(BranchGuard.reference(for: unit))
+    }
+
+    /// A unit prepared ahead that never started: removes its new worktree and branch if the
+    /// decision says so (`resumed`: its branch existed before the run).
+    func discardUnstarted(resumed: Bool) async throws {
+        let repository = work.repository
+        let tip = resumed ? nil : try await repository.resolve("refs/heads/" + work.branch)
+        var contained = false
+        var clean = false
+        if let tip {
+            contained = try await repository.isAncestor(tip, of: "refs/heads/" + context.targetBranch)
+            if contained { clean = try await !work.git().hasUncommittedChanges() }
+        }
+        let decision = CleanupDecision.unstarted(resumed: resumed, tip: tip, containedInTarget: contained, clean: clean)
+        guard decision == .remove else { return }
+        try await context.repositoryLock.withLock {
+            try await repository.removeWorktree(path: worktree, force: false)
+            try await repository.deleteBranch(work.branch)
+        }
+    }
+
+    /// Runs `worktree.teardown` in the worktree; its failures are ignored (the landed work is safe).
+    func runTeardown() async {
+        for command in context.config.worktree.teardown {
+            if let condition = command.condition, !work.worktree.exists(condition) { continue }
+            _ = try? await work.shell(command.command)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// A unit's worktree and branch: made (or taken, when prepared ahead while the unit waited for a
+/// slot), reused when an earlier run left them, a folder git does not know moved aside, and the
+/// `worktree.setup` commands run in it with what they make kept out of every commit.
+struct WorktreeManager: UnitPart {
+    let work: UnitWork
+
+    /// The worktree's folder.
+    private var path: String { work.path }
+
+    /// Makes `unit`'s worktree and branch before the unit starts, so the slot it later gets goes
+    /// straight to work. Called for ready units waiting for a slot; a failure is left for
+    /// ``UnitLifecycle/run(unit:shutdown:)`` to meet again and report.
+    func prepareAhead() async {
+        let prepared = context.preparedWorktrees
+        try? await context.repositoryLock.withLock {
+            // A unit that started meanwhile has its worktree, and may have an agent working in it.
+            guard prepared.mayPrepare(unit: unit) else { return }
+            let resumed = try await makeWorktreeHoldingLock()
+            prepared.record(unit: unit, resumed: resumed)
+        }
+    }
+
+    /// Makes or takes `unit`'s worktree and records choo's commit for it; whether it is fresh: its
+    /// branch and worktree made just now. One prepared ahead is not: it stood while other units'
+    /// agents ran, and they may have written into it, so it is reviewed like a resumed one.
+    func start() async throws -> Bool {
+        let branch = work.branch
+        let resumed: Bool
+        var prepared = false
+        var start: String?
+        // Under the lock: a preparation in flight finishes first, and none starts after this.
+        let taken = await context.repositoryLock.withLock { context.preparedWorktrees.take(unit: unit) }
+        if let taken, FileSystem.exists(path) {
+            resumed = taken
+            prepared = true
+            // Prepared while the units it needs were being landed: its new branch (no commits of
+            // its own) catches up with what landed meanwhile.
+            if !resumed {
+                start = try await work.repository
+                    .resolve("refs/heads/" + context.targetBranch)
+                if let start { try await work.git().fastForward(to: start) }
+            }
+        } else {
+            resumed = try await makeWorktree()
+        }
+        // choo's record of the unit's work starts where the branch starts; a resumed unit keeps its own.
+        let guardian = guards.branchGuard
+        if resumed { try await guardian.recordResumed() } else { try await guardian.record(start) }
+        context.records.setIgnoreFiles(
+            try await IgnoreGuard(git: work.git()).untrackedIgnoreFiles(),
+            for: unit
+        )
+        context.bus.publish(
+            Event(.unitWorktree(.init(path: path, branch: branch, resumed: resumed)), unit: unit)
+        )
+        // A run killed during a check left the worktree's untracked files aside: put them back.
+        let stranded = guards.untrackedAside.restoreLeftovers()
+        guards.publishStranded(stranded)
+        return !resumed && !prepared
+    }
+
+    /// Adds `unit`'s worktree (reusing one left by an earlier run); whether its branch existed before.
+    private func makeWorktree() async throws -> Bool {
+        try await context.repositoryLock.withLock { try await makeWorktreeHoldingLock() }
+    }
+
+    /// ``makeWorktree()`` for a caller that holds the repository lock.
+    private func makeWorktreeHoldingLock() async throws -> Bool {
+        let git = work.repository
+        let branch = work.branch
+        try await setAsideUnknownFolder(git: git)
+        let resumed = try await git.branchExists(branch)
+        try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch)
+        return resumed
+    }
+
+    /// Makes an existing folder at a unit's worktree path usable again. A worktree git knows has any
+    /// half-way rebase or merge rolled back. A folder git does not know is what a run killed while
+    /// creating the worktree leaves behind: it is moved aside, never deleted, and reported.
+    private func setAsideUnknownFolder(git: Git) async throws {
+        guard FileSystem.exists(path) else { return }
+        let known = try await git.worktrees().contains { worktree in
+            !worktree.isPrunable
+                && FileSystem.absolute(worktree.path, relativeTo: "/") == FileSystem.absolute(path, relativeTo: "/")
+        }
+        if known {
+            // A landing killed half-way leaves the worktree mid-rebase with a detached HEAD; roll it
+            // back so the unit's branch is checked out there again and the worktree can be reused.
+            try await update.rollBackUnfinishedOperation()
+            return
+        }
+        let aside = context.worktreeBase + "/.set-aside/" + unit + "-" + Timestamp(Date()).description
+        try FileManager.default.createDirectory(
+            atPath: context.worktreeBase + "/.set-aside",
+            withIntermediateDirectories: true
+        )
+        try FileManager.default.moveItem(atPath: path, toPath: aside)
+        try await git.pruneWorktrees()
+        context.bus.publish(
+            Event(
+                .unitWorktree(.init(setAside: aside)),
+                unit: unit,
+                error: "\(path) was not a worktree git knows (a run was killed while creating it); moved to \(aside)"
+            )
+        )
+    }
+
+    /// Runs `worktree.setup`; what it makes that git would see (not ignored, not tracked) is kept out
+    /// of every commit through the worktree's own exclude file.
+    func runSetup() async throws {
+        guard !context.config.worktree.setup.isEmpty else { return }
+        let git = work.git()
+        let before = Set(try await git.untrackedFiles(folders: true))
+        for command in context.config.worktree.setup {
+            if let condition = command.condition, !work.worktree.exists(condition) { continue }
+            let outcome = try await work.shell(command.command)
+            guard outcome.succeeded else {
+                throw UnitStop.failed(
+                    "setup command `\(command.command)` \(OutcomeText.describe(outcome))\n"
+                        + QuotedOutput.quote(outcome.output, limit: 4096)
+                )
+            }
+        }
+        let made = try await git.untrackedFiles(folders: true).filter { !before.contains($0) }
+        guard !made.isEmpty else { return }
+        try await git.excludeInThisWorktree(made, configLock: context.repositoryLock)
+        // These rules are choo's: checks trust them.
+        context.records.setIgnoreFiles(try await IgnoreGuard(git: git).untrackedIgnoreFiles(), for: unit)
+        context.bus.publish(
+            Event(.unitSetupExcluded(.init(paths: Array(made.prefix(100)), count: made.count)), unit: unit)
+        )
+    }
+}
