@@ -1,12 +1,14 @@
 import Synchronization
 
 /// The worktrees made ahead of their unit's start during a run, each with whether its branch
-/// already existed (a resumed unit). A unit's entry is taken once, when the unit starts; a unit
-/// that has started is never prepared again. Both happen under the repository lock, so a start
-/// that meets a preparation in flight waits for it and takes what it made.
+/// already existed (a resumed unit). A unit is prepared at most once and never after it started;
+/// its entry is taken once, when it starts. A start that meets its preparation in flight waits for
+/// that preparation alone, not for the repository lock the preparation shares with other worktree
+/// work (a landed unit's clean-up, another unit's start).
 public final class PreparedWorktrees: Sendable {
     private struct State {
-        var entries: [String: Bool] = [:]
+        var ready: [String: Bool] = [:]
+        var preparing: [String: [CheckedContinuation<Void, Never>]] = [:]
         var started: Set<String> = []
     }
 
@@ -15,30 +17,51 @@ public final class PreparedWorktrees: Sendable {
     /// An empty record.
     public init() {}
 
-    /// Whether `unit` may still be prepared: it has not started.
-    public func mayPrepare(unit: String) -> Bool {
-        state.withLock { !$0.started.contains(unit) }
-    }
-
-    /// Records that `unit`'s worktree is ready; `resumed` says whether its branch existed before.
-    public func record(unit: String, resumed: Bool) {
-        state.withLock { $0.entries[unit] = resumed }
-    }
-
-    /// Marks `unit` started, and removes and returns its entry: whether its branch existed before,
-    /// or `nil` when its worktree was not prepared.
-    public func take(unit: String) -> Bool? {
+    /// Claims `unit` for a preparation: false when it started, or is prepared or being prepared.
+    /// A claim must be ended with ``finish(unit:resumed:)``.
+    public func begin(unit: String) -> Bool {
         state.withLock { state in
-            state.started.insert(unit)
-            return state.entries.removeValue(forKey: unit)
+            guard !state.started.contains(unit), state.preparing[unit] == nil, state.ready[unit] == nil else {
+                return false
+            }
+            state.preparing[unit] = []
+            return true
         }
     }
+
+    /// Ends `unit`'s preparation: its worktree is ready, `resumed` saying whether its branch existed
+    /// before, or (`nil`) the preparation failed and the unit's start makes the worktree itself.
+    public func finish(unit: String, resumed: Bool?) {
+        let waiting = state.withLock { state in
+            if let resumed { state.ready[unit] = resumed }
+            return state.preparing.removeValue(forKey: unit) ?? []
+        }
+        for start in waiting { start.resume() }
+    }
+
+    /// Marks `unit` started, waits for a preparation of it in flight, and removes and returns its
+    /// entry: whether its branch existed before, or `nil` when its worktree was not prepared.
+    public func take(unit: String) async -> Bool? {
+        await withCheckedContinuation { (start: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state in
+                state.started.insert(unit)
+                guard state.preparing[unit] != nil else { return true }
+                state.preparing[unit]?.append(start)
+                return false
+            }
+            if now { start.resume() }
+        }
+        return state.withLock { $0.ready.removeValue(forKey: unit) }
+    }
+
+    /// How many starts wait for `unit`'s preparation now (for tests).
+    func startsWaiting(for unit: String) -> Int { state.withLock { $0.preparing[unit]?.count ?? 0 } }
 
     /// Removes and returns every entry left: units prepared and never started.
     public func takeAll() -> [String: Bool] {
         state.withLock { state in
-            defer { state.entries = [:] }
-            return state.entries
+            defer { state.ready = [:] }
+            return state.ready
         }
     }
 }

@@ -13,6 +13,7 @@ struct TaskLoop: UnitPart {
         var retry: PromptBuilder.Retry?
         var notices: [String] = []
         var leftovers: [String] = []
+        var changedSinceHead: Set<String>?
         if !fresh {
             // What an interrupted turn left is reviewed before anything else: the branch is put back
             // on choo's commits and changes to the spec tree are undone; the agent hears of both.
@@ -23,14 +24,20 @@ struct TaskLoop: UnitPart {
             )
             notices = [resumed.notice, resumed.failure].compactMap { $0 }
             // Edits an interrupted run left uncommitted are kept, and the agent is told about them.
-            leftovers = try await git.uncommittedPaths()
+            // The review's look at the worktree says which, unless the review changed something.
+            if let status = resumed.status {
+                leftovers = status.changed + status.untracked
+                changedSinceHead = Set(status.changed)
+            } else {
+                leftovers = try await git.uncommittedPaths()
+            }
         }
         if !leftovers.isEmpty {
             context.bus.publish(Event(.unitResumed(.init(uncommitted: leftovers)), unit: unit))
         }
         // Tasks whose completion is committed. A task marked complete in the worktree but not in
         // HEAD (choo stopped between the agent's turn and the commit) still needs its check.
-        var committed = try await committedCompletions(git: fresh ? nil : git)
+        var committed = try await committedCompletions(git: fresh ? nil : git, changed: changedSinceHead)
         while true {
             if Task.isCancelled { throw UnitStop.interrupted }
             let before = try work.reload()
@@ -169,8 +176,10 @@ struct TaskLoop: UnitPart {
     /// The tasks whose `status: complete` is committed in HEAD of the unit's worktree.
     /// The tasks complete in HEAD: those marked complete and unchanged since (all of them in a fresh
     /// worktree, given no `git`), and those changed whose HEAD copy says complete.
-    private func committedCompletions(git: Git?) async throws -> Set<Int> {
-        let changed = Set(try await git?.changedPaths(from: "HEAD") ?? [])
+    /// `changed` is the set of tracked paths that differ from HEAD when the caller knows it already.
+    private func committedCompletions(git: Git?, changed known: Set<String>?) async throws -> Set<Int> {
+        var changed = known ?? []
+        if known == nil, let git { changed = Set(try await git.changedPaths(from: "HEAD")) }
         var result: Set<Int> = []
         for task in try work.reload().tasks where task.status == .complete {
             guard let number = task.number else { continue }

@@ -11,6 +11,9 @@ struct TurnReview: Sendable {
     var markers: [ConflictMarkers.Found] = []
     /// The ignored files `git status` saw (folders as `name/`), for the checks that follow.
     var ignored: [String] = []
+    /// The worktree's `git status` after the turn, when choo changed nothing in it since (no
+    /// restoration, no spec file put back), so it still says what the worktree holds.
+    var status: WorktreeStatus?
 
     /// Why the turn does not count, or `nil` when nothing forbids it.
     var failure: String? {
@@ -114,6 +117,7 @@ struct TurnGuards: UnitPart {
         review.restoration = try await branch.restore(status: status)
         if review.restoration != nil { status = try await git.status(includingIgnored: true) }
         review.ignored = status.ignored
+        if review.restoration == nil { review.status = status }
         if let restoration = review.restoration {
             let restored = Event.BranchRestored(
                 to: restoration.to,
@@ -139,6 +143,7 @@ struct TurnGuards: UnitPart {
                 review.specChanges = try await guardian.changes(from: tree, allowingStatusOf: allowed)
             }
             if !review.specChanges.isEmpty {
+                review.status = nil
                 let aside = try await guardian.undo(review.specChanges, reference: tree)
                 context.bus.publish(
                     Event(

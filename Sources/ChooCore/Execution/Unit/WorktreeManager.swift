@@ -14,12 +14,17 @@ struct WorktreeManager: UnitPart {
     /// ``UnitLifecycle/run(unit:shutdown:)`` to meet again and report.
     func prepareAhead() async {
         let prepared = context.preparedWorktrees
-        try? await context.repositoryLock.withLock {
-            // A unit that started meanwhile has its worktree, and may have an agent working in it.
-            guard prepared.mayPrepare(unit: unit) else { return }
-            let resumed = try await makeWorktreeHoldingLock()
-            prepared.record(unit: unit, resumed: resumed)
+        // A unit that started meanwhile has its worktree, and may have an agent working in it.
+        guard prepared.begin(unit: unit) else { return }
+        var resumed: Bool?
+        do {
+            resumed = try await context.repositoryLock.withLock { try await makeWorktreeHoldingLock() }
+            // What ignores files before any agent ran in the worktree; choo trusts those rules.
+            context.records.setIgnoreFiles(try await IgnoreGuard(git: work.git()).untrackedIgnoreFiles(), for: unit)
+        } catch {
+            resumed = nil
         }
+        prepared.finish(unit: unit, resumed: resumed)
     }
 
     /// Makes or takes `unit`'s worktree and records choo's commit for it; whether it is fresh: its
@@ -30,8 +35,8 @@ struct WorktreeManager: UnitPart {
         let resumed: Bool
         var prepared = false
         var start: String?
-        // Under the lock: a preparation in flight finishes first, and none starts after this.
-        let taken = await context.repositoryLock.withLock { context.preparedWorktrees.take(unit: unit) }
+        // A preparation in flight finishes first, and none starts after this.
+        let taken = await context.preparedWorktrees.take(unit: unit)
         if let taken, FileSystem.exists(path) {
             resumed = taken
             prepared = true
@@ -48,10 +53,10 @@ struct WorktreeManager: UnitPart {
         // choo's record of the unit's work starts where the branch starts; a resumed unit keeps its own.
         let guardian = guards.branchGuard
         if resumed { try await guardian.recordResumed() } else { try await guardian.record(start) }
-        context.records.setIgnoreFiles(
-            try await IgnoreGuard(git: work.git()).untrackedIgnoreFiles(),
-            for: unit
-        )
+        // A prepared worktree's ignore files were recorded when it was made, before other agents ran.
+        if !prepared {
+            context.records.setIgnoreFiles(try await IgnoreGuard(git: work.git()).untrackedIgnoreFiles(), for: unit)
+        }
         context.bus.publish(
             Event(.unitWorktree(.init(path: path, branch: branch, resumed: resumed)), unit: unit)
         )
