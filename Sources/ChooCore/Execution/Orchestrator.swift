@@ -247,8 +247,7 @@ public struct Orchestrator: Sendable {
         context: UnitLifecycle.Context,
         shutdownRequests: AsyncStream<ShutdownRequest>
     ) async -> Outcome {
-        let states = RunStateSink()
-        context.bus.add(states)
+        let states = context.bus.states()
         let lifecycle = UnitLifecycle(context: context)
         let loop = RunLoop(
             plan: plan,
@@ -293,16 +292,4 @@ public struct Orchestrator: Sendable {
         outcome.state = states.current
         return outcome
     }
-}
-
-/// Keeps the run's ``RunState`` up to date from its events, for the closing summary.
-final class RunStateSink: EventSink {
-    private let state = Mutex(RunState())
-
-    func receive(_ event: Event, sequence: Int) {
-        state.withLock { $0.apply(event) }
-    }
-
-    /// The state after every event received so far.
-    var current: RunState { state.withLock { $0 } }
 }
