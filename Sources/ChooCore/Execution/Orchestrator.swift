@@ -64,13 +64,18 @@ public struct Orchestrator: Sendable {
         }
     }
 
-    /// How the run ended.
+    /// How the run ended: the scheduler's summary (which gives the exit code) and the run's state
+    /// after its last event (which the closing summary shows).
     public struct Outcome: Sendable {
+        /// The scheduler's account of each unit.
         public var summary: SchedulerState.Summary
+        /// How long the run took.
         public var duration: Duration
-        public var failureReasons: [String: String]
-        public var blockers: [String: [String]]
+        /// The run's state after its last event.
+        public var state: RunState
+        /// Where the agent logs are.
         public var logFolder: String
+        /// The branch units landed on.
         public var targetBranch: String
         /// The user's checkout (the repository's top folder).
         public var checkoutPath = ""
@@ -79,8 +84,6 @@ public struct Orchestrator: Sendable {
         public var checkoutChanges: [CheckoutSnapshot.Change] = []
         /// Why the checkout could not be compared with its state at the start, if it could not.
         public var checkoutProblem: String?
-        /// The run's state after its last event.
-        public var state = RunState()
         /// How many events the run journal could not write, and why the first could not.
         public var journalWriteFailures: (count: Int, first: String?) = (0, nil)
 
@@ -280,8 +283,7 @@ public struct Orchestrator: Sendable {
         var outcome = Outcome(
             summary: summary,
             duration: duration,
-            failureReasons: states.current.failureReasons,
-            blockers: states.current.blockers,
+            state: states.current,
             logFolder: context.logFolder,
             targetBranch: context.targetBranch
         )
@@ -289,7 +291,6 @@ public struct Orchestrator: Sendable {
         outcome.checkoutChanges = checkout.changes
         outcome.checkoutProblem = checkout.problem
         outcome.journalWriteFailures = context.journalSink?.writeFailures ?? (0, nil)
-        outcome.state = states.current
         return outcome
     }
 }

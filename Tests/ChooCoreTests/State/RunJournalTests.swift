@@ -124,8 +124,7 @@ struct RunJournalTests {
         var outcome = Orchestrator.Outcome(
             summary: .init(succeeded: ["u"], failed: [], blocked: [], notStarted: [], interrupted: false),
             duration: .seconds(1),
-            failureReasons: [:],
-            blockers: [:],
+            state: RunState(),
             logFolder: "/logs",
             targetBranch: "main"
         )
