@@ -10,7 +10,8 @@ extension Choo {
             discussion: """
                 Every `choo run` records itself in <worktree base>/choo.sqlite: when it started and ended, its \
                 options, each unit's attempts, every agent invocation and check, and every event. A run that \
-                was killed shows as `stopped abruptly`; running the same command again finishes its work.
+                was killed shows as `stopped abruptly`, with its units as they stood when it died; running the same \
+                command again finishes its work.
                 """
         )
 
@@ -37,23 +38,24 @@ extension Choo {
             }
             let holder = RunLock.holder(in: base)
             for run in runs {
+                let live = run.outcome == "running" && holder?.contains("pid \(run.pid),") == true
                 var outcome = run.outcome
-                if outcome == "running" {
-                    outcome =
-                        holder?.contains("pid \(run.pid),") == true ? "running (pid \(run.pid))" : "stopped abruptly"
-                }
+                if outcome == "running" { outcome = live ? "running (pid \(run.pid))" : "stopped abruptly" }
                 var line = "#\(run.id)  \(run.startedAt.prefix(19).replacingOccurrences(of: "T", with: " "))  "
                 line += outcome.padding(toLength: 16, withPad: " ", startingAt: 0)
                 if let units = run.units {
                     line +=
                         "  \(units) unit\(units == 1 ? "" : "s"): \(run.complete ?? 0) complete, \(run.failed ?? 0) failed, "
                     line += "\(run.blocked ?? 0) blocked"
-                    // Units that started and were stopped are what the counts leave over.
+                    // The rows are the run's state: units that started and did not end are what the
+                    // counts leave over, running now or stopped.
                     let counted = [run.complete, run.failed, run.blocked, run.notStarted].compactMap { $0 }
                     if counted.count == 4, units > counted.reduce(0, +) {
-                        line += ", \(units - counted.reduce(0, +)) stopped"
+                        line += ", \(units - counted.reduce(0, +)) " + (live ? "running" : "stopped")
                     }
-                    if let notStarted = run.notStarted, notStarted > 0 { line += ", \(notStarted) not started" }
+                    if let notStarted = run.notStarted, notStarted > 0 {
+                        line += ", \(notStarted) " + (live ? "queued" : "not started")
+                    }
                 }
                 Output.print(line)
             }

@@ -5,10 +5,16 @@ import Synchronization
 /// The human view of a run. On a terminal: notable events as lines, with a live block of running
 /// units redrawn in place below them, cut to the terminal's width so it never wraps. Elsewhere: one
 /// line per notable event.
+///
+/// The lines come from the events (every one, in order: it is a sink); the block is drawn only from
+/// the run's ``RunState``, followed through a ``RunStateFeed`` (``follow(_:)``), so a slow terminal
+/// skips states rather than falling behind.
 final class LiveView: EventSink {
     private struct State {
+        /// The newest state the feed gave.
         var progress = RunState()
-        var drawnLines = 0
+        /// The block as last drawn.
+        var drawn: [String] = []
     }
 
     private let state = Mutex(State())
@@ -23,10 +29,8 @@ final class LiveView: EventSink {
     }
 
     func receive(_ event: Event, sequence: Int) {
-        let line = EventLine.text(for: event, style: style, relativeTo: folder)
+        guard let line = EventLine.text(for: event, style: style, relativeTo: folder) else { return }
         state.withLock { state in
-            state.progress.apply(event)
-            guard let line else { return }
             if isTerminal {
                 redraw(&state, above: line)
             } else {
@@ -35,12 +39,28 @@ final class LiveView: EventSink {
         }
     }
 
-    /// Redraws the live block about once a second until cancelled (terminal only).
-    func redrawUntilCancelled() async {
+    /// Redraws the live block from each state `states` gives, and about once a second for its clocks,
+    /// until the states end or the task is cancelled (terminal only).
+    func follow(_ states: RunStateFeed) async {
         guard isTerminal else { return }
-        while !Task.isCancelled {
-            state.withLock { redraw(&$0) }
-            try? await Task.sleep(for: .seconds(1))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await progress in states {
+                    self.state.withLock { state in
+                        state.progress = progress
+                        self.redraw(&state, onlyIfChanged: true)
+                    }
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    self.state.withLock { self.redraw(&$0, onlyIfChanged: true) }
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+            // The block follows the states while they come; the clock alone is no reason to go on.
+            await group.next()
+            group.cancelAll()
         }
     }
 
@@ -48,27 +68,29 @@ final class LiveView: EventSink {
     func clear() {
         guard isTerminal else { return }
         state.withLock { state in
-            Output.print(Self.erase(state.drawnLines), terminator: "")
-            state.drawnLines = 0
+            Output.print(Self.erase(state.drawn.count), terminator: "")
+            state.drawn = []
         }
     }
 
     /// Erases the block, prints `line` (a permanent event line, which may wrap) and draws the block
     /// again below it, in one write so the terminal never shows the block half drawn. The block is
     /// fitted to the terminal's size as it is now, so each of its lines takes exactly one row and
-    /// the next erase removes all of it.
-    private func redraw(_ state: inout State, above line: String? = nil) {
+    /// the next erase removes all of it. Without a line, nothing is written when the block would
+    /// look the same, if `onlyIfChanged`.
+    private func redraw(_ state: inout State, above line: String? = nil, onlyIfChanged: Bool = false) {
         let size = TerminalSize.of(STDOUT_FILENO, environment: environment)
         let lines = TerminalText.fit(
             state.progress.liveLines(now: Date(), style: style, relativeTo: folder),
             columns: size.columns,
             rows: size.rows
         )
-        var text = Self.erase(state.drawnLines)
+        if line == nil, onlyIfChanged, lines == state.drawn { return }
+        var text = Self.erase(state.drawn.count)
         if let line { text += line + "\n" }
         text += lines.map { $0 + "\n" }.joined()
         Output.print(text, terminator: "")
-        state.drawnLines = lines.count
+        state.drawn = lines
     }
 
     /// Moves the cursor up over `lines` drawn lines and clears them.

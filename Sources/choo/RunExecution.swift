@@ -29,6 +29,7 @@ enum RunExecution {
         configured.skipReview = skipReview
         let orchestrator = configured
         let bus = EventBus()
+        let states = bus.states()
         let view = LiveView(style: Output.style, isTerminal: isatty(STDOUT_FILENO) == 1 && !json)
         if json {
             bus.add(JSONLinesSink { Output.print($0, terminator: "") })
@@ -47,7 +48,7 @@ enum RunExecution {
         defer { signals.stop() }
         let outcome = await withTaskGroup(of: Orchestrator.Outcome?.self) { group in
             group.addTask {
-                await view.redrawUntilCancelled()
+                await view.follow(states)
                 return nil
             }
             group.addTask { await orchestrator.run(context: context, shutdownRequests: signals.requests) }

@@ -697,19 +697,30 @@ struct RunTests {
         #expect(output.stdout.contains("## exit"))
     }
 
-    @Test("a run that was killed shows in history as stopped abruptly")
+    @Test("a run that was killed shows in history as stopped abruptly, its units as they stood, as when it ran")
     func killedRunInHistory() async throws {
         let gate = try FakeAgent.makeGate(TemporaryDirectory.current("gate"))
         let fixture = try await RunFixture(.waitAtGate(task: "01-task-1", gate: gate)) { specs in
             try specs.unit("u")
+            try specs.unit("v", dependsOn: ["u"])
         }
         let run = RunningChoo(["run", "--json"], in: fixture.repository.path)
         await run.events.first(.taskClaudeInvoke, unit: "u", task: 1)
+        let running = try await fixture.choo("history")
+        #expect(running.stdout.contains("running (pid "), "\(running.stdout)")
+        #expect(
+            running.stdout.contains("2 units: 0 complete, 0 failed, 0 blocked, 1 running, 1 queued"),
+            "\(running.stdout)"
+        )
         await run.send(SIGKILL)
         _ = try await run.wait()
         for pid in fixture.agent.processIdentifiers { kill(pid, SIGKILL) }
         let history = try await fixture.choo("history")
         #expect(history.stdout.contains("stopped abruptly"), "\(history.stdout)")
+        #expect(
+            history.stdout.contains("2 units: 0 complete, 0 failed, 0 blocked, 1 stopped, 1 not started"),
+            "\(history.stdout)"
+        )
     }
 
     @Test("after choo is killed, the next run stops the agent it left running, then carries on")

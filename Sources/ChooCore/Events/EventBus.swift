@@ -6,6 +6,14 @@ public protocol EventSink: Sendable {
     /// Called once per event, in publication order, never concurrently with itself, on the sink's
     /// own task (after `publish` returned).
     func receive(_ event: Event, sequence: Int)
+
+    /// Called once, after the last event, when the bus closes (or is released): no event follows.
+    func finish()
+}
+
+extension EventSink {
+    /// Nothing to do by default.
+    public func finish() {}
 }
 
 /// Publishes events to sinks: each event once, in one global order with a per-run sequence
@@ -34,6 +42,7 @@ public final class EventBus: Sendable {
                     case .flushed(let continuation): continuation.resume()
                     }
                 }
+                sink.finish()
             }
         }
 

@@ -64,13 +64,18 @@ public struct Orchestrator: Sendable {
         }
     }
 
-    /// How the run ended.
+    /// How the run ended: the scheduler's summary (which gives the exit code) and the run's state
+    /// after its last event (which the closing summary shows).
     public struct Outcome: Sendable {
+        /// The scheduler's account of each unit.
         public var summary: SchedulerState.Summary
+        /// How long the run took.
         public var duration: Duration
-        public var failureReasons: [String: String]
-        public var blockers: [String: [String]]
+        /// The run's state after its last event.
+        public var state: RunState
+        /// Where the agent logs are.
         public var logFolder: String
+        /// The branch units landed on.
         public var targetBranch: String
         /// The user's checkout (the repository's top folder).
         public var checkoutPath = ""
@@ -79,8 +84,6 @@ public struct Orchestrator: Sendable {
         public var checkoutChanges: [CheckoutSnapshot.Change] = []
         /// Why the checkout could not be compared with its state at the start, if it could not.
         public var checkoutProblem: String?
-        /// The run's state after its last event.
-        public var state = RunState()
         /// How many events the run journal could not write, and why the first could not.
         public var journalWriteFailures: (count: Int, first: String?) = (0, nil)
 
@@ -247,8 +250,7 @@ public struct Orchestrator: Sendable {
         context: UnitLifecycle.Context,
         shutdownRequests: AsyncStream<ShutdownRequest>
     ) async -> Outcome {
-        let states = RunStateSink()
-        context.bus.add(states)
+        let states = context.bus.states()
         let lifecycle = UnitLifecycle(context: context)
         let loop = RunLoop(
             plan: plan,
@@ -281,8 +283,7 @@ public struct Orchestrator: Sendable {
         var outcome = Outcome(
             summary: summary,
             duration: duration,
-            failureReasons: states.current.failureReasons,
-            blockers: states.current.blockers,
+            state: states.current,
             logFolder: context.logFolder,
             targetBranch: context.targetBranch
         )
@@ -290,19 +291,6 @@ public struct Orchestrator: Sendable {
         outcome.checkoutChanges = checkout.changes
         outcome.checkoutProblem = checkout.problem
         outcome.journalWriteFailures = context.journalSink?.writeFailures ?? (0, nil)
-        outcome.state = states.current
         return outcome
     }
-}
-
-/// Keeps the run's ``RunState`` up to date from its events, for the closing summary.
-final class RunStateSink: EventSink {
-    private let state = Mutex(RunState())
-
-    func receive(_ event: Event, sequence: Int) {
-        state.withLock { $0.apply(event) }
-    }
-
-    /// The state after every event received so far.
-    var current: RunState { state.withLock { $0 } }
 }

@@ -1,35 +1,27 @@
 import Foundation
 
-/// The run's state, built only by applying its events in order: each unit's state, its current
-/// task, attempt and activity, timings, log file, the tasks it committed, why it failed or what
-/// blocked it, and the counts. The live view and the closing summary read it; it can be rebuilt
-/// from the events a journal stored (``init(events:)``), so a finished or killed run reads the same.
+/// The run's read model: a pure value built only by applying the run's events in order. Per unit
+/// its phase, its tasks (status, attempts, duration, the commit that completed each), its agent
+/// turns and checks, what it is doing now, why it failed and in which phase, its pull request with
+/// review and CI; and the run's totals.
+///
+/// Every report is a projection of it: the live view, the closing summary, the journal's rows (so
+/// `choo status`, `choo history` and `choo logs`). It can be rebuilt from the events a journal
+/// stored (``init(events:)`` over ``RunJournal/events(run:)``), and equals then the state the run
+/// kept while it ran, so a finished or killed run reads the same. ``RunStateFeed`` gives its
+/// updates to subscribers.
+///
+/// Times are kept to the millisecond an event's JSON line carries (``instant(_:)``), so a state
+/// rebuilt from stored events equals the live one.
 public struct RunState: Sendable, Hashable {
-    /// One unit's state.
-    public struct UnitState: Sendable, Hashable {
-        /// Where the unit stands.
-        public enum State: String, Sendable, Hashable {
-            case queued, running, complete, failed, blocked, interrupted
-        }
-
-        public var id: String
-        public var state: State = .queued
-        public var task: Int?
-        public var attempt: Int?
-        /// When the current attempt at ``task`` started.
-        public var taskStartedAt: Date?
-        public var step: String?
-        public var startedAt: Date?
-        public var finishedAt: Date?
-        public var logFile: String?
-        public var error: String?
-        /// The tasks whose work this run committed on the unit's branch, in order.
-        public var committedTasks: [Int] = []
-        /// The units it waited for that failed or were blocked, when it is blocked.
-        public var blockedBy: [String] = []
-
-        /// Whether its lifecycle started in this run.
-        public var started: Bool { startedAt != nil }
+    /// How the run ended.
+    public enum Outcome: String, Sendable, Hashable {
+        /// Every unit completed (`orch.completed`).
+        case complete
+        /// A unit failed, was blocked or did not start (`orch.failed`).
+        case failed
+        /// The run was stopped (Ctrl-C or a signal) before it finished.
+        case interrupted
     }
 
     /// Units in the order they were queued.
@@ -40,6 +32,16 @@ public struct RunState: Sendable, Hashable {
     public private(set) var finishedAt: Date?
     /// The folder agent logs are written under, when known.
     public private(set) var logFolder: String?
+    /// How many units may run at once.
+    public private(set) var parallelism: Int?
+    /// How many tasks remained to be done when the run started.
+    public private(set) var plannedTasks: Int?
+    /// Whether a stop was asked for (the first Ctrl-C): no new unit starts.
+    public private(set) var stopRequested = false
+    /// How the run ended; `nil` while it runs, or when it was killed before it could say.
+    public private(set) var outcome: Outcome?
+    /// The counts the run reported in its last event, as the scheduler saw them.
+    public private(set) var reported: Event.RunFinished?
 
     /// An empty state, before the run's first event.
     public init() {}
@@ -49,9 +51,15 @@ public struct RunState: Sendable, Hashable {
         for event in events { apply(event) }
     }
 
+    /// The unit `id`, when an event named it.
+    public func unit(_ id: String) -> UnitState? { units.first { $0.id == id } }
+
+    /// The number of units in `state`.
+    public func count(_ state: UnitState.State) -> Int { units.count { $0.state == state } }
+
     /// Why each failed unit failed.
     public var failureReasons: [String: String] {
-        Dictionary(uniqueKeysWithValues: units.filter { $0.state == .failed }.map { ($0.id, $0.error ?? "failed") })
+        Dictionary(uniqueKeysWithValues: units.compactMap { unit in unit.failure.map { (unit.id, $0.reason) } })
     }
 
     /// What blocked each blocked unit.
@@ -59,225 +67,106 @@ public struct RunState: Sendable, Hashable {
         Dictionary(uniqueKeysWithValues: units.filter { $0.state == .blocked }.map { ($0.id, $0.blockedBy) })
     }
 
-    /// The unit `id`, when an event named it.
-    public func unit(_ id: String) -> UnitState? { units.first { $0.id == id } }
+    /// The run's counts.
+    public struct Totals: Sendable, Hashable {
+        /// Units in the run.
+        public var units = 0
+        /// Units that completed (landed, when units are landed).
+        public var complete = 0
+        /// Units that failed.
+        public var failed = 0
+        /// Units that did not run because a unit they depend on did not complete.
+        public var blocked = 0
+        /// Units that never started (so far, while the run goes on).
+        public var notStarted = 0
+        /// Units that started and have not ended: running now, or stopped before they finished.
+        public var unfinished = 0
+        /// Tasks whose work was committed in this run.
+        public var committedTasks = 0
+    }
 
-    /// The number of units in `state`.
-    public func count(_ state: UnitState.State) -> Int { units.count { $0.state == state } }
+    /// The run's counts now.
+    public var totals: Totals {
+        var totals = Totals()
+        for unit in units {
+            totals.units += 1
+            switch unit.state {
+            case .queued: totals.notStarted += 1
+            case .running, .interrupted: totals.unfinished += 1
+            case .complete: totals.complete += 1
+            case .failed: totals.failed += 1
+            case .blocked: totals.blocked += 1
+            }
+            totals.committedTasks += unit.committedTasks.count
+        }
+        return totals
+    }
 
-    /// Updates the view with `event`.
+    /// The IDs of the units in `state`, sorted, as the summary lists them.
+    public func ids(_ state: UnitState.State...) -> [String] {
+        units.filter { state.contains($0.state) }.map(\.id).sorted()
+    }
+
+    /// Updates the state with `event`.
     public mutating func apply(_ event: Event) {
-        // An event without a unit changes a scratch view, which is dropped.
-        var unit = units.first { $0.id == event.unit } ?? UnitState(id: event.unit ?? "")
+        let time = Self.instant(event.time)
         switch event.payload {
         case .orchStarted(let started):
-            startedAt = event.time
+            startedAt = time
             if let folder = started.logFolder { logFolder = folder }
-        case .orchCompleted, .orchFailed:
-            finishedAt = event.time
-        case .unitStarted:
-            unit.state = .running
-            unit.startedAt = event.time
-        case .taskStarted(let started):
-            unit.task = event.task
-            unit.attempt = started.attempt
-            unit.taskStartedAt = event.time
-            unit.step = "agent"
-        case .taskClaudeInvoke(let invoked):
-            unit.logFile = invoked.logFile
-            unit.step = "agent"
-        case .taskBackpressure:
-            unit.step = "check"
-        case .unitBaseline:
-            unit.step = "baseline checks"
-            unit.task = nil
-        case .prCreated, .prReviewPending, .prReviewInProgress:
-            unit.step = "review"
-            unit.task = nil
-        case .prFeedbackReceived:
-            unit.step = "feedback"
-        case .prChecks:
-            unit.step = "CI"
-        case .unitMerged, .unitMergeStarted, .unitMergeUpdated, .unitMergeConflict:
-            unit.state = .running
-            unit.step = "landing"
-            unit.task = nil
-        case .unitCompleted:
-            unit.state = .complete
-            unit.finishedAt = event.time
-            unit.step = nil
-        case .unitFailed:
-            unit.state = .failed
-            unit.finishedAt = event.time
-            unit.error = event.error
-        case .unitBlocked(let blocked):
-            unit.state = .blocked
-            unit.error = event.error
-            unit.blockedBy = blocked.blockedBy
-        case .taskCommitted(let committed):
-            if let task = event.task, !committed.commit.isEmpty, !unit.committedTasks.contains(task) {
-                unit.committedTasks.append(task)
-            }
-        case .unitInterrupted:
-            unit.state = .interrupted
-            unit.finishedAt = event.time
-        case .orchLeftoversStopped, .orchInterrupted, .orchCheckoutChanged, .processLeftoversStopped, .unitQueued,
-            .unitResumed, .unitWorktree, .unitSetupExcluded, .unitMergeQueued, .unitCleanupFailed, .taskAgentStarted,
-            .taskClaudeDone, .taskValidationOK, .taskValidationFail, .taskRetry, .taskCompleted, .taskFailed,
-            .taskConflictMarkers, .unitBranchRestored, .unitSpecRestored, .unitAsideStranded,
-            .prReviewApproved, .prFeedbackAddressed, .prMergeQueued, .prConflict, .prMerged, .prFailed, .githubWaiting,
-            .unknown:
-            break
-        }
-        guard let id = event.unit else { return }
-        if let index = units.firstIndex(where: { $0.id == id }) {
-            units[index] = unit
-        } else {
-            units.append(unit)
-        }
-    }
-
-    /// The live block redrawn in place on a terminal: a status line, then one line per running unit
-    /// with its task, how long the task's attempt and the unit have been running, and its log.
-    public func liveLines(now: Date, style: TextStyle, relativeTo folder: String? = nil) -> [String] {
-        let elapsed = startedAt.map { Self.clock(now.timeIntervalSince($0)) } ?? "00:00"
-        var header = style.bold("choo") + "  \(count(.running)) running · "
-        header += style.green("\(count(.complete)) done") + " · "
-        header += (count(.failed) > 0 ? style.red("\(count(.failed)) failed") : "0 failed") + " · "
-        header += "\(count(.blocked)) blocked · \(count(.queued)) queued   " + style.dim(elapsed)
-        var lines = [header]
-        let width = min(max(units.map(\.id.count).max() ?? 0, 8), 32)
-        for unit in units where unit.state == .running {
-            var line = "  " + style.yellow("▶") + " " + unit.id.padded(to: width) + "  "
-            if let task = unit.task {
-                line += "task #\(task)" + (unit.attempt.map { " attempt \($0)" } ?? "")
-                if let since = unit.taskStartedAt {
-                    line += " " + style.dim("(\(Self.clock(now.timeIntervalSince(since))))")
-                }
-                if unit.step == "check" { line += " checking" }
-            } else {
-                line += unit.step ?? "setting up"
-            }
-            if let since = unit.startedAt {
-                line += " · " + style.dim("unit \(Self.clock(now.timeIntervalSince(since)))")
-            }
-            if let log = unit.logFile { line += "  " + style.dim(EventLine.shorten(log, relativeTo: folder)) }
-            lines.append(line)
-        }
-        return lines
-    }
-
-    /// `mm:ss`, or `h:mm:ss` past an hour.
-    static func clock(_ seconds: TimeInterval) -> String {
-        let total = max(0, Int(seconds))
-        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        if total >= 3600 { return "\(total / 3600):\(pad(total % 3600 / 60)):\(pad(total % 60))" }
-        return "\(pad(total / 60)):\(pad(total % 60))"
-    }
-}
-
-/// The one-line rendering of notable events, for output that is not a terminal.
-public enum EventLine {
-    /// The line for `event`, or `nil` when the event is not worth a line of its own.
-    public static func text(for event: Event, style: TextStyle = .plain, relativeTo folder: String? = nil) -> String? {
-        let unit = event.unit.map { style.bold($0) } ?? ""
-        let task = event.task.map { " task #\($0)" } ?? ""
-        func short(_ text: String) -> String { shorten(text, relativeTo: folder) }
-        let body: String?
-        switch event.payload {
-        case .orchStarted(let started):
-            var text = "run started: \(plural(started.units, "unit")), parallelism \(started.parallelism)"
-            if let folder = started.logFolder { text += "; agent logs in \(short(folder))" }
-            body = text
-        case .unitStarted: body = "\(unit) started"
-        case .unitWorktree(let worktree):
-            body = "\(unit) worktree \(worktree.path.map(short) ?? "") on \(worktree.branch.map(short) ?? "")"
-        case .taskClaudeInvoke(let invoked):
-            body =
-                "\(unit)\(task): agent \(short(invoked.provider)) started (attempt \(invoked.attempt)), log "
-                + short(invoked.logFile)
-        case .taskValidationFail:
-            body = "\(unit)\(task): " + style.red("check failed") + (event.error.map { ": \($0)" } ?? "")
-        case .taskRetry(let retry):
-            body = "\(unit)\(task): retrying (attempt \(retry.attempt)): \(event.error ?? "")"
-        case .taskCommitted(let committed):
-            body = "\(unit)\(task): " + style.green("committed") + " \(String(committed.commit.prefix(8)))"
-        case .taskFailed: body = "\(unit)\(task): " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
-        case .unitBaseline(let check) where check.stage == .landing && check.result == .passed:
-            body = nil
-        case .unitBaseline(let check):
-            body =
-                "\(unit): baseline check \(short(check.name)) "
-                + (check.result == .passed ? "passed" : style.red("failed"))
-                + (check.stage == .landing ? " on the updated branch" : "")
-        case .unitMergeUpdated(let update) where update.retry == true:
-            body = "\(unit): " + style.yellow("the target moved while landing") + "; starting over"
-        case .unitMergeUpdated(let update):
-            body = "\(unit): bringing its branch up to date (\(update.strategy?.rawValue ?? "rebase"))"
-        case .unitMergeConflict(let conflict):
-            body =
-                "\(unit): " + style.yellow("merge conflict") + " in \(conflict.files.joined(separator: ", ")); "
-                + "the agent resolves it (attempt \(conflict.attempt))"
-        case .unitMerged(let merged):
-            body =
-                "\(unit) " + style.green("landed") + " on \(short(merged.target)) at " + String(merged.commit.prefix(8))
-        case .prCreated(let created):
-            let verb = created.adopted ? "adopted" : "opened"
-            body = "\(unit) pull request #\(created.number) \(verb): \(short(created.url))"
-        case .prReviewPending(let pending): body = "\(unit) waits for a review of #\(pending.number)"
-        case .prReviewInProgress(let review): body = "\(unit) #\(review.number) is being reviewed"
-        case .prReviewApproved(let approval):
-            body = "\(unit) #\(approval.number) " + style.green("approved") + " by \(short(approval.by))"
-        case .prFeedbackReceived(let feedback):
-            body = "\(unit) #\(feedback.number): \(feedback.comments) review comment(s) for the agent"
-        case .prFeedbackAddressed(let fix):
-            body = "\(unit) #\(fix.number): feedback addressed in " + String(fix.commit.prefix(8))
-        case .prChecks(let checks):
-            switch checks.result {
-            case .failed:
-                body =
-                    "\(unit) #\(checks.number) CI " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
-            case .pending: body = "\(unit) #\(checks.number) waits for CI"
-            case .passed: body = nil
-            }
-        case .prConflict(let conflict):
-            body = "\(unit) #\(conflict.number) is behind its base; bringing it up to date"
-        case .prMerged(let merged):
-            body = "\(unit) #\(merged.number) " + style.green("merged") + " on GitHub"
-        case .githubWaiting(let waiting):
-            body = style.yellow("GitHub") + ": waiting \(Int(waiting.seconds)) s (\(short(waiting.reason)))"
-        case .unitCompleted: body = "\(unit) " + style.green("complete")
-        case .unitFailed: body = "\(unit) " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
-        case .unitBlocked: body = "\(unit) " + style.yellow("blocked") + (event.error.map { ": \($0)" } ?? "")
-        case .unitInterrupted: body = "\(unit) stopped; the next run resumes it"
-        case .unitBranchRestored, .unitSpecRestored, .taskConflictMarkers, .unitAsideStranded:
-            body = "\(unit)\(task): " + style.yellow("untrusted change") + (event.error.map { ": \($0)" } ?? "")
-        case .unitSetupExcluded(let excluded):
-            body = "\(unit): \(excluded.count) path(s) made by worktree.setup are kept out of commits"
+            parallelism = started.parallelism
+            plannedTasks = started.tasks
         case .orchInterrupted:
-            body =
-                style.yellow("stopping")
-                + ": no new units start; running agents finish their turn (Ctrl-C again to stop now)"
-        case .orchLeftoversStopped, .processLeftoversStopped:
-            body = (event.unit == nil ? "" : "\(unit)\(task): ") + style.yellow("leftovers ") + (event.error ?? "")
-        case .orchCompleted, .orchFailed, .orchCheckoutChanged, .unitQueued, .unitResumed, .unitMergeQueued,
-            .unitMergeStarted, .unitCleanupFailed, .taskStarted, .taskAgentStarted, .taskClaudeDone, .taskBackpressure,
-            .taskValidationOK, .taskCompleted, .prMergeQueued, .prFailed, .unknown:
-            body = nil
+            stopRequested = true
+        case .orchCompleted(let finished):
+            finish(finished, outcome: .complete, at: time)
+        case .orchFailed(let finished):
+            finish(finished, outcome: finished.interrupted ? .interrupted : .failed, at: time)
+        case .orchLeftoversStopped, .orchCheckoutChanged, .githubWaiting, .unknown:
+            break
+        case .unitQueued, .unitStarted, .unitResumed, .unitWorktree, .unitMergeQueued, .unitMergeStarted,
+            .unitMergeUpdated, .unitMergeConflict, .unitMerged, .unitCleanupFailed, .unitCompleted, .unitFailed,
+            .unitBlocked, .unitInterrupted, .taskStarted, .taskClaudeInvoke, .taskAgentStarted, .taskClaudeDone,
+            .taskBackpressure, .taskValidationOK, .taskValidationFail, .taskRetry, .taskCompleted, .taskCommitted,
+            .taskFailed, .unitBaseline, .prCreated, .prReviewPending, .prReviewInProgress, .prReviewApproved,
+            .prFeedbackReceived, .prFeedbackAddressed, .prChecks, .prMergeQueued, .prConflict, .prMerged, .prFailed,
+            .unitBranchRestored, .unitSpecRestored, .unitSetupExcluded, .unitAsideStranded, .taskConflictMarkers,
+            .processLeftoversStopped:
+            guard let id = event.unit else { return }
+            if let index = units.firstIndex(where: { $0.id == id }) {
+                units[index].apply(event, at: time)
+            } else {
+                var unit = UnitState(id: id)
+                unit.apply(event, at: time)
+                units.append(unit)
+            }
         }
-        guard let body else { return nil }
-        return style.dim(Self.time(event.time)) + " " + body
     }
 
-    /// `path` relative to `folder` when it lies inside it; other text is returned unchanged.
-    public static func shorten(_ path: String, relativeTo folder: String?) -> String {
-        guard let folder, path.hasPrefix("/") else { return path }
-        return FileSystem.relative(path, to: folder)
+    /// The run ended: units still at work when it ended were stopped (a unit waiting for the merge
+    /// slot when a stop was asked for, say); units that never started stay not started.
+    private mutating func finish(_ finished: Event.RunFinished, outcome: Outcome, at time: Date) {
+        finishedAt = time
+        reported = finished
+        self.outcome = outcome
+        if finished.interrupted { stopRequested = true }
+        for index in units.indices where units[index].state == .running {
+            units[index].stop(at: time)
+        }
     }
 
-    private static func time(_ date: Date) -> String {
-        let text = Timestamp(date).description
-        let start = text.index(text.startIndex, offsetBy: 11)
-        return String(text[start ..< text.index(start, offsetBy: 8)])
+    /// `date` to the millisecond an event's JSON line records for it (the same digits as
+    /// `Event.format`), so a state built from events read back from their lines or the journal
+    /// equals one built from the events as they were published.
+    public static func instant(_ date: Date) -> Date {
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return date }
+        let whole = Int(seconds.rounded(.down))
+        let milliseconds = Int((seconds * 1000).rounded(.down)) % 1000
+        return Date(timeIntervalSince1970: Double(whole * 1000 + milliseconds) / 1000)
     }
+
+    /// The text an event's line has for a time the state keeps (the start of a millisecond, which
+    /// floating point may put a hair before it): that millisecond, e.g. `2026-11-26T09:30:00.250Z`.
+    static func text(instant date: Date) -> String { Event.format(date.addingTimeInterval(0.0005)) }
 }

@@ -6,32 +6,39 @@ extension Orchestrator.Outcome {
             + "`status` and `logs` miss them; the first: \(journalWriteFailures.first ?? "?")"
     }
 
-    /// The closing summary: counts, duration, why units failed, what blocked the others, files in
-    /// the user's checkout that changed during the run, and where the agent logs are.
+    /// The closing summary, from the run's state: counts, duration, why units failed, what blocked
+    /// the others, what each unit stopped before it finished had committed, files in the user's
+    /// checkout that changed during the run, and where the agent logs are.
     public func text(style: TextStyle) -> String {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let complete = state.ids(.complete)
+        let failed = state.ids(.failed)
+        let blocked = state.ids(.blocked)
+        let stopped = state.ids(.running, .interrupted)
+        let notStarted = state.ids(.queued)
         var out = "\n"
         let verdict: String
-        if summary.interrupted {
+        if state.outcome == .interrupted || (state.outcome == nil && state.stopRequested) {
             verdict = style.yellow("Interrupted")
-        } else if summary.allSucceeded {
+        } else if state.outcome == .complete {
             verdict = style.green("Done")
         } else {
             verdict = style.red("Finished with failures")
         }
         out += style.bold(verdict) + " in " + RunState.clock(seconds) + ": "
-        out += "\(plural(summary.total, "unit")), \(summary.succeeded.count) complete, "
-        out += "\(summary.failed.count) failed, \(summary.blocked.count) blocked"
-        if !summary.stopped.isEmpty { out += ", \(summary.stopped.count) stopped" }
-        if !summary.notStarted.isEmpty { out += ", \(summary.notStarted.count) not started" }
+        out += "\(plural(state.units.count, "unit")), \(complete.count) complete, "
+        out += "\(failed.count) failed, \(blocked.count) blocked"
+        if !stopped.isEmpty { out += ", \(stopped.count) stopped" }
+        if !notStarted.isEmpty { out += ", \(notStarted.count) not started" }
         out += "\n"
-        for unit in summary.failed {
-            out += "  " + style.red("✗") + " \(unit): \(failureReasons[unit] ?? "failed")\n"
+        for unit in failed {
+            out += "  " + style.red("✗") + " \(unit): \(state.unit(unit)?.failure?.reason ?? "failed")\n"
         }
-        for unit in summary.blocked {
-            out += "  " + style.yellow("-") + " \(unit): blocked by \((blockers[unit] ?? []).joined(separator: ", "))\n"
+        for unit in blocked {
+            let blockers = state.unit(unit)?.blockedBy ?? []
+            out += "  " + style.yellow("-") + " \(unit): blocked by \(blockers.joined(separator: ", "))\n"
         }
-        for unit in summary.stopped {
+        for unit in stopped {
             let committed = state.unit(unit)?.committedTasks ?? []
             let work =
                 committed.isEmpty
@@ -39,11 +46,11 @@ extension Orchestrator.Outcome {
                 : "task " + committed.map { "#\($0)" }.joined(separator: ", ") + " committed on ralph/\(unit)"
             out += "  " + style.yellow("■") + " \(unit): stopped; \(work)\n"
         }
-        if !summary.notStarted.isEmpty {
-            out += "  not started: \(summary.notStarted.joined(separator: ", "))\n"
+        if !notStarted.isEmpty {
+            out += "  not started: \(notStarted.joined(separator: ", "))\n"
         }
-        if !summary.succeeded.isEmpty {
-            out += "Landed on \(targetBranch): \(summary.succeeded.joined(separator: ", "))\n"
+        if !complete.isEmpty {
+            out += "Landed on \(targetBranch): \(complete.joined(separator: ", "))\n"
         }
         if !checkoutChanges.isEmpty {
             out += style.yellow("Files in your checkout changed during this run") + " (choo did not make these changes "
@@ -56,7 +63,7 @@ extension Orchestrator.Outcome {
         if let checkoutProblem { out += style.yellow("warning") + ": \(checkoutProblem)\n" }
         if let journalWarning { out += style.yellow("warning") + ": \(journalWarning)\n" }
         out += "Agent logs: \(logFolder)\n"
-        if summary.interrupted || !summary.allSucceeded {
+        if state.outcome != .complete {
             out += "Work that did not land stays on its ralph/<unit> branch and worktree. Run the same command "
             out += "again to resume: committed tasks are not redone.\n"
         }

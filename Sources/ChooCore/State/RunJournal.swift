@@ -401,124 +401,47 @@ public final class RunJournal: Sendable {
         }
     }
 
-    static func text(_ date: Date) -> String { Event.format(date) }
-}
-
-/// Writes every event of one run into the journal, in order, and keeps the derived tables (unit
-/// attempts, invocations, checks, the run's outcome) up to date. A write failure is not allowed to
-/// stop the run; it is counted and reported at the end.
-public final class JournalSink: EventSink {
-    private let pool: DatabasePool
-    private let run: Int64
-    private let failures = Mutex<(count: Int, first: String?)>((0, nil))
-
-    init(pool: DatabasePool, run: Int64) {
-        self.pool = pool
-        self.run = run
-    }
-
-    /// How many events could not be written, and why the first could not.
-    public var writeFailures: (count: Int, first: String?) { failures.withLock { $0 } }
-
-    public func receive(_ event: Event, sequence: Int) {
-        let time = RunJournal.text(event.time)
-        let payload = event.payload.json
-        let run = self.run
-        do {
-            try pool.write { db in
-                try db.execute(
-                    sql:
-                        "INSERT INTO events (runsId, seq, type, time, unit, task, payload, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [run, sequence, event.typeName, time, event.unit, event.task, payload, event.error]
-                )
-                let unit = event.unit
-                let latestAttempt = "SELECT MAX(id) FROM unit_attempts WHERE runsId = ? AND unit = ?"
-                func endAttempt(_ status: String) throws {
-                    try db.execute(
-                        sql:
-                            "UPDATE unit_attempts SET status = ?, ended_at = ?, error = ? WHERE id = (\(latestAttempt))",
-                        arguments: [status, time, event.error, run, unit]
-                    )
-                }
-                func recordCheck(_ command: String, _ result: String) throws {
-                    try db.execute(
-                        sql:
-                            "INSERT INTO checks (runsId, unit, task, command, result, stage, at) VALUES (?, ?, ?, ?, ?, 'task', ?)",
-                        arguments: [run, unit, event.task, command, result, time]
-                    )
-                }
-                func endRun(_ finished: Event.RunFinished, _ outcome: String) throws {
-                    try db.execute(
-                        sql:
-                            "UPDATE runs SET ended_at = ?, outcome = ?, units = ?, complete = ?, failed = ?, blocked = ?, "
-                            + "not_started = ? WHERE id = ?",
-                        arguments: [
-                            time, finished.interrupted ? "interrupted" : outcome, finished.total, finished.complete,
-                            finished.failed, finished.blocked, finished.notStarted, run,
-                        ]
-                    )
-                }
-                switch event.payload {
-                case .unitStarted:
-                    try db.execute(
-                        sql: "INSERT INTO unit_attempts (runsId, unit, status, started_at) VALUES (?, ?, 'running', ?)",
-                        arguments: [run, unit, time]
-                    )
-                case .unitWorktree(let worktree):
-                    try db.execute(
-                        sql: "UPDATE unit_attempts SET branch = COALESCE(?, branch), worktree = COALESCE(?, worktree) "
-                            + "WHERE id = (\(latestAttempt))",
-                        arguments: [worktree.branch, worktree.path, run, unit]
-                    )
-                case .unitCompleted: try endAttempt("complete")
-                case .unitFailed: try endAttempt("failed")
-                case .unitInterrupted: try endAttempt("interrupted")
-                case .unitBlocked:
-                    try db.execute(
-                        sql:
-                            "INSERT INTO unit_attempts (runsId, unit, status, ended_at, error) VALUES (?, ?, 'blocked', ?, ?)",
-                        arguments: [run, unit, time, event.error]
-                    )
-                case .taskClaudeInvoke(let invoked):
-                    try db.execute(
-                        sql: "INSERT INTO invocations (runsId, unit, task, attempt, provider, log_file, started_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        arguments: [run, unit, event.task, invoked.attempt, invoked.provider, invoked.logFile, time]
-                    )
-                case .taskClaudeDone(let done):
-                    try db.execute(
-                        sql: "UPDATE invocations SET ended_at = ?, exit = ?, error = ? WHERE id = "
-                            + "(SELECT MAX(id) FROM invocations WHERE runsId = ? AND unit = ? AND task IS ?)",
-                        arguments: [time, done.exit, event.error, run, unit, event.task]
-                    )
-                case .taskValidationOK(let check): try recordCheck(check.command, "passed")
-                case .taskValidationFail(let check): try recordCheck(check.command, "failed")
-                case .unitBaseline(let check):
-                    try db.execute(
-                        sql: "INSERT INTO checks (runsId, unit, name, result, stage, at) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [run, unit, check.name, check.result.rawValue, check.stage.rawValue, time]
-                    )
-                case .orchCompleted(let finished): try endRun(finished, "complete")
-                case .orchFailed(let finished): try endRun(finished, "failed")
-                case .orchStarted, .orchLeftoversStopped, .orchInterrupted, .orchCheckoutChanged,
-                    .processLeftoversStopped,
-                    .unitQueued, .unitResumed, .unitSetupExcluded, .unitMergeQueued, .unitMergeStarted,
-                    .unitMergeUpdated,
-                    .unitMergeConflict, .unitMerged, .unitCleanupFailed, .unitBranchRestored, .unitSpecRestored,
-                    .unitAsideStranded, .taskStarted, .taskAgentStarted, .taskBackpressure, .taskRetry, .taskCompleted,
-                    .taskCommitted, .taskFailed, .taskConflictMarkers, .prCreated, .prReviewPending,
-                    .prReviewInProgress,
-                    .prReviewApproved, .prFeedbackReceived, .prFeedbackAddressed, .prChecks, .prMergeQueued,
-                    .prConflict,
-                    .prMerged, .prFailed, .githubWaiting, .unknown:
-                    break
-                }
-            }
-        } catch {
-            failures.withLock { failures in
-                failures.count += 1
-                if failures.first == nil { failures.first = "event #\(sequence) (\(event.typeName)): \(error)" }
-            }
+    /// The events run `run` recorded, in order, read back as typed events: what their JSON lines
+    /// said, decoded as `choo run --json` consumers decode them. Their times are the middle of the
+    /// millisecond the journal stored, so `RunState` keeps the same instant as from the live events.
+    public func events(run: Int64) throws -> [Event] {
+        let rows = try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT type, time, unit, task, payload, error FROM events WHERE runsId = ? ORDER BY seq",
+                arguments: [run]
+            )
+        }
+        let decoder = JSONDecoder()
+        return try rows.map { row in
+            var event = try decoder.decode(Event.self, from: Data(Self.line(row).utf8))
+            let milliseconds = (event.time.timeIntervalSince1970 * 1000).rounded()
+            event.time = Date(timeIntervalSince1970: (milliseconds + 0.5) / 1000)
+            return event
         }
     }
+
+    /// The state of run `run`, rebuilt from the events it recorded: for a finished run what it was
+    /// at the end, for a killed one what it was when it died.
+    public func state(run: Int64) throws -> RunState {
+        RunState(events: try events(run: run))
+    }
+
+    /// The JSON line of a stored event: its columns put back together.
+    private static func line(_ row: Row) -> String {
+        func quoted(_ text: String) -> String {
+            let data = (try? Event.lineEncoder().encode(text)) ?? Data("\"\"".utf8)
+            return String(decoding: data, as: UTF8.self)
+        }
+        let type: String = row["type"]
+        let time: String = row["time"]
+        var line = "{\"type\":" + quoted(type) + ",\"time\":" + quoted(time)
+        if let unit: String = row["unit"] { line += ",\"unit\":" + quoted(unit) }
+        if let task: Int = row["task"] { line += ",\"task\":\(task)" }
+        if let payload: String = row["payload"] { line += ",\"payload\":" + payload }
+        if let error: String = row["error"] { line += ",\"error\":" + quoted(error) }
+        return line + "}"
+    }
+
+    static func text(_ date: Date) -> String { Event.format(date) }
 }

@@ -124,8 +124,7 @@ struct RunJournalTests {
         var outcome = Orchestrator.Outcome(
             summary: .init(succeeded: ["u"], failed: [], blocked: [], notStarted: [], interrupted: false),
             duration: .seconds(1),
-            failureReasons: [:],
-            blockers: [:],
+            state: RunState(),
             logFolder: "/logs",
             targetBranch: "main"
         )
@@ -137,5 +136,134 @@ struct RunJournalTests {
                     + "the first: event #1 (unit.started): "
             )
         )
+    }
+
+    // MARK: The rows as projections of the run's state
+
+    @Test("a run recorded in the journal rebuilds into the state the run kept, and the rows are that state's")
+    func rebuildsTheLiveState() async throws {
+        let repository = try await GitRepository(at: TemporaryDirectory.current("repo"))
+        let specs = SpecFixture(root: repository.path)
+        let agent = try FakeAgent.install(
+            .markWithoutWorkingFirst,
+            overrides: ["broken": .neverMarks],
+            in: TemporaryDirectory.current("agent")
+        )
+        func check(_ unit: String, _ task: Int) -> String { "test -f work/\(unit)-0\(task)-task-\(task).done" }
+        try specs.unit(
+            "base",
+            tasks: [.init(1, backpressure: check("base", 1)), .init(2, backpressure: check("base", 2), dependsOn: [1])]
+        )
+        try specs.unit("broken", dependsOn: ["base"])
+        try specs.unit("after", dependsOn: ["broken"])
+        try specs.write(
+            ".choo.yaml",
+            agent.configYAML + """
+                max_attempts: 2
+                agent_timeout: 60s
+                baseline_checks:
+                  - name: lint
+                    command: "test -f work/baseline-fixed"
+
+                """
+        )
+        try await repository.git("add", "-A")
+        try await repository.git("commit", "--quiet", "-m", "Add the spec tree")
+        let environment = ProcessInfo.processInfo.environment.merging(GitRepository.environment) { $1 }
+        let workspace = Workspace.open(tasksDirectory: nil, currentDirectory: repository.path, environment: environment)
+        #expect(!workspace.hasErrors)
+        let orchestrator = Orchestrator(
+            workspace: workspace,
+            plan: try workspace.plan(),
+            runner: SystemProcessRunner(),
+            environment: environment
+        )
+        let bus = EventBus()
+        let context = try await orchestrator.prepare(bus: bus)
+        let (requests, _) = AsyncStream.makeStream(of: ShutdownRequest.self)
+        let outcome = await orchestrator.run(context: context, shutdownRequests: requests)
+        await bus.close()
+        #expect(outcome.exitCode == 1)
+
+        let journal = try #require(try RunJournal.existing(in: repository(".ralph/worktrees")))
+        let run = try #require(try journal.runs().first)
+        let rebuilt = try journal.state(run: run.id)
+        #expect(rebuilt == outcome.state)
+        #expect(rebuilt.unit("base")?.committedTasks == [1, 2])
+        #expect(rebuilt.unit("base")?.turns.map(\.kind) == [.task, .task, .task, .task, .baseline])
+        #expect(rebuilt.unit("broken")?.failure?.phase == .task(1))
+
+        // The rows say what the state says.
+        #expect(run.outcome == "failed" && run.endedAt != nil)
+        #expect([run.units, run.complete, run.failed, run.blocked, run.notStarted] == [3, 1, 1, 1, 0])
+        let attempts = try journal.latestAttempts()
+        #expect(attempts["base"]?.status == "complete")
+        #expect(attempts["broken"]?.status == "failed")
+        #expect(attempts["broken"]?.error == rebuilt.unit("broken")?.failure?.reason)
+        #expect(attempts["after"]?.status == "blocked")
+        for unit in ["base", "broken"] {
+            let invocations = try journal.invocations(of: unit)
+            let turns = try #require(rebuilt.unit(unit)?.turns)
+            #expect(invocations.map(\.logFile) == turns.map(\.logFile))
+            #expect(invocations.map(\.exit) == turns.map(\.exit))
+            #expect(invocations.map(\.endedAt) == turns.map { $0.endedAt.map(RunState.text(instant:)) })
+            #expect(invocations.allSatisfy { $0.endedAt != nil })
+        }
+    }
+
+    @Test("the events come back as the typed events that were published, to the millisecond")
+    func readsEventsBack() async throws {
+        let journal = try RunJournal(in: folder)
+        let run = try journal.startRun(command: "choo run", options: [:])
+        let bus = EventBus(sinks: [journal.sink(for: run)])
+        let published = [
+            Event(.orchStarted(.init(units: 1, parallelism: 1, tasks: 1, logFolder: "/logs")), time: Date()),
+            Event(.unitStarted, time: Date(timeIntervalSince1970: 1_764_149_400.9999), unit: "ü \"quoted\""),
+            Event(
+                .taskValidationFail(.init(command: "make", output: "line\n\u{1}")),
+                time: Date(),
+                unit: "u",
+                task: 3,
+                error: "exited 2"
+            ),
+            Event(.unknown(type: "agent.thought", fields: ["text": "hm"]), time: Date()),
+        ]
+        for event in published { bus.publish(event) }
+        await bus.flush()
+        let stored = try journal.events(run: run)
+        #expect(stored.map(\.jsonLine) == published.map(\.jsonLine))
+        #expect(stored.map(\.payload) == published.map(\.payload))
+        #expect(RunState(events: stored) == RunState(events: published))
+    }
+
+    @Test("a run killed half-way has rows as its state stood: counts, the running unit and its open turn")
+    func killedRunRows() async throws {
+        let journal = try RunJournal(in: folder)
+        let run = try journal.startRun(command: "choo run", options: [:])
+        let sink = journal.sink(for: run)
+        let events = [
+            Event(.orchStarted(.init(units: 2, parallelism: 1, tasks: 2))),
+            Event(.unitQueued(.init(level: 1)), unit: "a"),
+            Event(.unitQueued(.init(level: 2)), unit: "b"),
+            Event(.unitStarted, unit: "a"),
+            Event(.unitWorktree(.init(path: "/w/a", branch: "ralph/a", resumed: false)), unit: "a"),
+            Event(.taskStarted(.init(attempt: 1, offered: [1])), unit: "a", task: 1),
+            Event(
+                .taskClaudeInvoke(.init(provider: "fake", attempt: 1, logFile: "/l/a/001-task1-attempt1.log")),
+                unit: "a",
+                task: 1
+            ),
+        ]
+        for (index, event) in events.enumerated() { sink.receive(event, sequence: index + 1) }
+        // No more events: the process was killed.
+        let record = try #require(try journal.runs().first)
+        #expect(record.outcome == "running" && record.endedAt == nil)
+        #expect([record.units, record.complete, record.failed, record.blocked, record.notStarted] == [2, 0, 0, 0, 1])
+        #expect(try journal.latestAttempts()["a"]?.status == "running")
+        #expect(try journal.latestAttempts()["b"] == nil, "a unit that never started has no attempt")
+        let invocation = try #require(try journal.invocations(of: "a").first)
+        #expect(invocation.endedAt == nil && invocation.task == 1)
+        #expect(try journal.state(run: run) == sink.state)
+        #expect(sink.state.unit("a")?.phase == .task(1))
     }
 }
