@@ -706,7 +706,12 @@ struct RunTests {
         }
         let run = RunningChoo(["run", "--json"], in: fixture.repository.path)
         await run.events.first(.taskClaudeInvoke, unit: "u", task: 1)
-        let running = try await fixture.choo("history")
+        // The journal writes on its own queue, so `--json` may print an event a moment before the
+        // journal has it: read the history again until it shows the agent's start (a few tries).
+        var running = try await fixture.choo("history")
+        for _ in 0 ..< 50 where !running.stdout.contains("1 running") {
+            running = try await fixture.choo("history")
+        }
         #expect(running.stdout.contains("running (pid "), "\(running.stdout)")
         #expect(
             running.stdout.contains("2 units: 0 complete, 0 failed, 0 blocked, 1 running, 1 queued"),
