@@ -346,6 +346,8 @@ public struct SchedulerState: Sendable, Hashable {
             case .succeeded?: summary.succeeded.append(id)
             case .failed?: summary.failed.append(id)
             case .blocked?: summary.blocked.append(id)
+            // Its work was done and kept on its branch, but the run stopped before it landed.
+            case .awaitingMerge?, .reviewing?, .merging?: summary.stopped.append(id)
             default:
                 if interruptedUnits.contains(id) {
                     summary.stopped.append(id)

@@ -171,6 +171,23 @@ struct SchedulerStateTests {
         #expect(summary.total == 2 && !summary.allSucceeded)
     }
 
+    @Test("a unit whose work was done but not landed when the run stopped counts as stopped, not as not started")
+    func stoppedBeforeLanding() {
+        var state = SchedulerState(plan: plan([("a", [], 2), ("b", ["a"], 1)]), landsUnits: true)
+        _ = state.start()
+        _ = state.handle(.shutdownRequested)
+        let end = state.handle(.unitFinished("a", .succeeded))
+        let summary = SchedulerState.Summary(
+            succeeded: [],
+            failed: [],
+            blocked: [],
+            notStarted: ["b"],
+            stopped: ["a"],
+            interrupted: true
+        )
+        #expect(end == [.finish(summary)])
+    }
+
     @Test("an empty plan finishes at once; a finish for a unit not running is ignored")
     func edges() {
         var empty = SchedulerState(plan: plan([]), landsUnits: false)
@@ -225,7 +242,11 @@ struct SchedulerStateTests {
         #expect(state.handle(.shutdownRequested) == [])
         let end = state.handle(.mergeFinished("a", .merged))
         #expect(
-            end == [.finish(.init(succeeded: ["a"], failed: [], blocked: [], notStarted: ["b"], interrupted: true))]
+            end == [
+                .finish(
+                    .init(succeeded: ["a"], failed: [], blocked: [], notStarted: [], stopped: ["b"], interrupted: true)
+                )
+            ]
         )
     }
 
