@@ -13,10 +13,11 @@ public struct Git: Sendable {
     /// The identity used for commits when git has none configured.
     public static let fallbackIdentity = (name: "choo", email: "choo@localhost")
 
-    /// Creates a client for the repository at (or containing) `repository`.
+    /// Creates a client for the repository at (or containing) `repository`, running git with
+    /// `runner` (the run's ``Effects/runner``; there is no default, so nothing runs by accident).
     public init(
         repository: String,
-        runner: any ProcessRunning = SystemProcessRunner(),
+        runner: any ProcessRunning,
         timeout: Duration = .seconds(120),
         environment: [String: String] = [:]
     ) {
