@@ -234,6 +234,8 @@ struct BranchGuardTests {
         let rewrite = try await repository.commit("rewrite", files: ["two.txt": "other\n"])
         let restoration = try #require(try await guardian.restore())
         let saved = try #require(restoration.saved)
+        // Named by the guard's clock (the fixture's manual one reads 1_700_000_000).
+        #expect(saved.hasPrefix("refs/choo/saved/u/1700000000-"))
         #expect(try await repository.git("log", "--format=%H", saved).contains(rewrite))
         #expect(try repository.read("two.txt") == "2\n")
         // A rebase left half-way.
