@@ -40,10 +40,12 @@ extension FileAccess {
         try write(Array(text.utf8), to: path, executable: false)
     }
 
-    /// Creates the folder that holds `path`, with any missing parents.
+    /// Creates the folder that holds `path` (a folder's path may end in `/`), with any missing parents.
     public func createParent(of path: String) throws(FileError) {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
-        try createDirectory(String(path[..<slash]))
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/"), slash != trimmed.startIndex else { return }
+        try createDirectory(String(trimmed[..<slash]))
     }
 
     /// Every entry under `folder` that is not a folder (files, symbolic links, anything else), as

@@ -39,6 +39,22 @@ struct SystemFileAccessTests {
         #expect(throws: FileError.self) { try files.createDirectory(folder("file/below")) }
     }
 
+    @Test("createParent makes the folder holding a path, also a folder's path written with a final slash")
+    func createParent() throws {
+        try files.createParent(of: folder("a/b/file.txt"))
+        #expect(files.kind(of: folder("a/b")) == .directory)
+        #expect(files.kind(of: folder("a/b/file.txt")) == nil)
+        try files.createParent(of: folder("c/d/folder/"))
+        #expect(files.kind(of: folder("c/d")) == .directory)
+        #expect(files.kind(of: folder("c/d/folder")) == nil)
+        // Then a folder moves to such a path.
+        try files.createDirectory(folder("work"))
+        try files.write("w", to: folder("work/w"))
+        try files.createParent(of: folder("aside/u/work/"))
+        try files.move(folder("work/"), to: folder("aside/u/work/"))
+        #expect(try files.readText(folder("aside/u/work/w")) == "w")
+    }
+
     @Test("move renames and never overwrites; remove takes a folder with its contents and ignores what is gone")
     func moveAndRemove() throws {
         try files.write("a", to: folder("a"))
