@@ -155,7 +155,7 @@ public struct Git: Sendable {
     /// Stages everything (`add -A`) and commits it; the new commit's hash, or `nil` if nothing changed.
     /// When git has no identity configured, commits as ``fallbackIdentity``.
     public func commitAll(message: String) async throws(GitError) -> String? {
-        try await run(["add", "-A"])
+        try await stageAll()
         return try await commitStaged(message: message)
     }
 

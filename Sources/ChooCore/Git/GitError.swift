@@ -18,6 +18,8 @@ public enum GitError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `remote` refused to update `reference`; `reason` is git's (`stale info`: the lease did not
     /// hold, `non-fast-forward`, or a hook's refusal).
     case pushRejected(remote: String, reference: String, reason: String)
+    /// No rebase, merge, cherry-pick or revert was in progress in `repository` to be continued.
+    case nothingToContinue(repository: String)
 
     public var description: String {
         switch self {
@@ -43,6 +45,8 @@ public enum GitError: Error, Sendable, Hashable, CustomStringConvertible {
                 reason == "stale info"
                 ? "it changed there since choo last fetched it (the lease did not hold)" : reason
             return "\(remote) refused the push to `\(reference)`: \(why)"
+        case .nothingToContinue(let repository):
+            return "there is no rebase, merge, cherry-pick or revert in progress in \(repository) to continue"
         }
     }
 

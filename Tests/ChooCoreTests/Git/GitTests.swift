@@ -704,4 +704,100 @@ struct GitTests {
                 == [repository(".git/info/exclude"), repository(".git/worktrees/wt/MERGE_HEAD")]
         )
     }
+
+    // MARK: Bringing a branch up to date
+
+    @Test("rebase and merge finish, or stop at the conflicted files with the operation in progress")
+    func integrate() async throws {
+        try await conflictingBranches()
+        // Conflicts are a result, not an error.
+        #expect(try await git().rebase(onto: "main") == .conflicted(["conflict.txt"]))
+        #expect(try await git().unmergedFiles() == ["conflict.txt"])
+        #expect(try await git().abortOperation() == [.rebase])
+        #expect(try await git().merge("main") == .conflicted(["conflict.txt"]))
+        #expect(try await git().operationInProgress()?.kind == .merge)
+        #expect(try await git().abortOperation() == [.merge])
+
+        // Without a conflict they just finish.
+        try await repository.git("checkout", "--quiet", "-b", "clean", "main~1")
+        try await repository.commit("Clean change", files: ["clean.txt": "c\n"])
+        #expect(try await git().rebase(onto: "main") == .done)
+        #expect(try await git().isAncestor("main", of: "HEAD"))
+        try await repository.git("checkout", "--quiet", "-b", "merged", "main~1")
+        try await repository.commit("Another", files: ["another.txt": "a\n"])
+        #expect(try await git().merge("main") == .done)
+        #expect(try await git().log("HEAD~1..HEAD").count == 2)  // the merge commit and main's
+    }
+
+    @Test("a resolved conflict is staged and continued; the merge is committed with git's message")
+    func continueAfterResolving() async throws {
+        try await conflictingBranches()
+        let editor = Git(
+            repository: repository.path,
+            runner: SystemProcessRunner(),
+            environment: GitRepository.environment.merging(["GIT_EDITOR": "true"]) { $1 }
+        )
+        #expect(try await editor.rebase(onto: "main") == .conflicted(["conflict.txt"]))
+        try repository.write("conflict.txt", "both\n")
+        try await editor.stageAll()
+        #expect(try await editor.continueOperation() == .done)
+        #expect(try await editor.operationInProgress() == nil)
+        #expect(try await editor.currentBranch() == "other")
+        #expect(try await editor.log("main..HEAD").map(\.subject) == ["Other"])
+
+        try await repository.git("checkout", "--quiet", "-b", "merging", "other~1")
+        try await repository.commit("Third side", files: ["conflict.txt": "third\n"])
+        #expect(try await editor.merge("other") == .conflicted(["conflict.txt"]))
+        try repository.write("conflict.txt", "all three\n")
+        try await editor.stageAll()
+        #expect(try await editor.continueOperation() == .done)
+        #expect(try await repository.git("log", "-1", "--format=%s").hasPrefix("Merge branch 'other'"))
+
+        await #expect(throws: GitError.nothingToContinue(repository: repository.path)) {
+            try await editor.continueOperation()
+        }
+    }
+
+    @Test("indexEntries lists each stage of a conflicted path and stage 0 for the rest")
+    func indexEntries() async throws {
+        try await conflictingBranches()
+        _ = try await git().merge("main")
+        let entries = try await git().indexEntries()
+        #expect(entries.filter { $0.path == "conflict.txt" }.map(\.stage) == [1, 2, 3])
+        let readme = try #require(entries.first { $0.path == "README.md" })
+        #expect(readme.stage == 0 && readme.mode == "100644")
+        #expect(readme.object == (try await repository.git("rev-parse", "HEAD:README.md")))
+    }
+
+    @Test("mergeBase finds the common ancestor, nil for unrelated histories; changedFiles(on:since:) counts one side")
+    func mergeBaseAndBranchChanges() async throws {
+        let base = try await repository.git("rev-parse", "HEAD")
+        try await repository.git("checkout", "--quiet", "-b", "feature")
+        try await repository.commit("Feature", files: ["feature.txt": "f\n"])
+        try await repository.git("checkout", "--quiet", "main")
+        try await repository.commit("Main", files: ["main.txt": "m\n"])
+        #expect(try await git().mergeBase("main", "feature") == base)
+        #expect(try await git().changedFiles(on: "feature", since: "main") == ["feature.txt"])
+        #expect(try await git().changedFiles(on: "main", since: "feature") == ["main.txt"])
+        try await repository.git("checkout", "--quiet", "--orphan", "unrelated")
+        try await repository.commit("Unrelated")
+        #expect(try await git().mergeBase("main", "unrelated") == nil)
+    }
+
+    @Test("stageAll stages new, changed and deleted files; resetHard puts the branch and tracked files back")
+    func stageAndReset() async throws {
+        let start = try await repository.git("rev-parse", "HEAD")
+        try repository.write("new.txt", "new\n")
+        try repository.write("README.md", "changed\n")
+        try await git().stageAll()
+        #expect(Set(try await git().statusEntries().map(\.code)) == ["A ", "M "])
+        try await repository.git("commit", "--quiet", "-m", "Work")
+        try repository.write("README.md", "scribbled\n")
+        try repository.write("untracked.txt", "stays\n")
+        try await git().resetHard(to: start)
+        #expect(try await git().resolve("HEAD") == start)
+        #expect(try repository.read("README.md") == "# fixture\n")
+        #expect(!FileManager.default.fileExists(atPath: repository("new.txt")))
+        #expect(try repository.read("untracked.txt") == "stays\n")
+    }
 }
