@@ -62,7 +62,7 @@ extension Choo {
                 if resetState { Output.error("--reset-state needs a spec tree that validates; nothing was changed") }
                 throw ExitCode(2)
             }
-            let cleanup = ChooCore.Cleanup(workspace: workspace, runner: SystemProcessRunner())
+            let cleanup = ChooCore.Cleanup(workspace: workspace, effects: .system)
             let report: CleanupReport
             do {
                 report = try await cleanup.run(dryRun: dryRun, resetting: resetState ? workspace.tree : nil)

@@ -42,6 +42,7 @@ extension Choo {
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
+            let effects = Effects.system
             let here = FileSystem.currentDirectory()
             let folder = example.map { FileSystem.absolute($0, relativeTo: here) }
             let files: [ChooCore.Demo.ExampleFile]
@@ -57,7 +58,7 @@ extension Choo {
                 + UUID().uuidString.prefix(8).lowercased()
             let repository: String
             do {
-                repository = try await ChooCore.Demo.prepare(example: files, destination: destination)
+                repository = try await ChooCore.Demo.prepare(example: files, destination: destination, effects: effects)
             } catch {
                 Output.error("error: \(error)")
                 throw ExitCode(2)
@@ -85,7 +86,7 @@ extension Choo {
                 Output.error("error: \(error)")
                 throw ExitCode(2)
             }
-            try await RunExecution.execute(plan: plan, workspace: workspace, json: json, force: false)
+            try await RunExecution.execute(plan: plan, workspace: workspace, effects: effects, json: json, force: false)
             if !json {
                 Output.print(
                     """

@@ -148,6 +148,7 @@ extension Choo {
             try await RunExecution.execute(
                 plan: plan,
                 workspace: workspace,
+                effects: .system,
                 json: json,
                 force: force,
                 skipReview: skipReview

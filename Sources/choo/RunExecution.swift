@@ -15,6 +15,7 @@ enum RunExecution {
     static func execute(
         plan: Plan,
         workspace: Workspace,
+        effects: Effects,
         json: Bool,
         force: Bool,
         skipReview: Bool = false
@@ -22,7 +23,7 @@ enum RunExecution {
         var configured = Orchestrator(
             workspace: workspace,
             plan: plan,
-            runner: SystemProcessRunner(),
+            effects: effects,
             environment: ProcessInfo.processInfo.environment,
             force: force
         )

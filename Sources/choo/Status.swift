@@ -40,7 +40,7 @@ extension Choo {
                         repositoryRoot: workspace.repositoryRoot,
                         target: workspace.config.targetBranch,
                         scratch: FileManager.default.temporaryDirectory.path + "/choo-status-" + UUID().uuidString,
-                        runner: SystemProcessRunner()
+                        runner: Effects.system.runner
                     )
                 } catch {
                     Output.error(

@@ -54,9 +54,10 @@ struct CLITests {
     func noCommitYet() async throws {
         let repository = directory("fresh")
         try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
-        try await Git(repository: repository, environment: GitRepository.environment).run([
-            "init", "--quiet", "-b", "main",
-        ])
+        try await Git(repository: repository, runner: SystemProcessRunner(), environment: GitRepository.environment)
+            .run([
+                "init", "--quiet", "-b", "main",
+            ])
         try SpecFixture(root: repository).unit("u")
         let result = try await ChooBinary.run(["run"], in: repository)
         #expect(result.exitCode == 2)

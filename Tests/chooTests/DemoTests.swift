@@ -89,7 +89,9 @@ struct DemoTests {
         )
         #expect(greeter.stdout == "Hello, Ada!\n")
         // Every task landed on main, dependencies first.
-        let log = try await Git(repository: destination).run(["log", "--format=%s", "--reverse"])
+        let log = try await Git(repository: destination, runner: SystemProcessRunner()).run([
+            "log", "--format=%s", "--reverse",
+        ])
         let subjects = log.split(separator: "\n").map(String.init)
         #expect(subjects.count == 7)
         func position(_ prefix: String) -> Int { subjects.firstIndex { $0.hasPrefix(prefix) } ?? -1 }
@@ -99,7 +101,9 @@ struct DemoTests {
         let status = try await ChooBinary.run(["status", "--json"], in: destination)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         #expect((object["totals"] as? [String: Int])?["complete"] == 4)
-        #expect(try await Git(repository: destination).run(["status", "--porcelain"]).isEmpty)
+        #expect(
+            try await Git(repository: destination, runner: SystemProcessRunner()).run(["status", "--porcelain"]).isEmpty
+        )
     }
 
     @Test("the demo refuses a folder that is not empty, exit 2")

@@ -92,7 +92,9 @@ struct GitHubFixture {
         GitHubClient(
             apiURL: fake.apiURL,
             repository: GitHubRepository(host: "github.com", owner: "acme", name: "widgets"),
-            token: GitHubToken(value: Self.token, source: "test")
+            token: GitHubToken(value: Self.token, source: "test"),
+            transport: AsyncHTTPClientTransport(),
+            clock: ManualWaitClock()
         )
     }
 

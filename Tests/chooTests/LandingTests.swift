@@ -82,7 +82,9 @@ struct LandingTests {
         #expect(try await fixture.landed() == ["feat(\(merged)): complete task #1 - Task 1"])
         #expect(try await fixture.commits(on: "ralph/\(loser)") == ["feat(\(loser)): complete task #1 - Task 1"])
         let worktree = fixture.repository(".ralph/worktrees/\(loser)")
-        #expect(try await Git(repository: worktree).run(["status", "--porcelain"]).isEmpty)
+        #expect(
+            try await Git(repository: worktree, runner: SystemProcessRunner()).run(["status", "--porcelain"]).isEmpty
+        )
         #expect(!FileSystem.exists(worktree + "/.git/rebase-merge"))
     }
 

@@ -63,7 +63,7 @@ public enum Demo {
         }
         if FileSystem.kind(of: folder + "/demo-agent.sh") != .file {
             problems.append("it has no demo-agent.sh")
-        } else if !isExecutable(folder + "/demo-agent.sh") {
+        } else if !FileSystem.isExecutable(folder + "/demo-agent.sh") {
             problems.append("its demo-agent.sh is not executable (chmod +x it)")
         }
         if !problems.isEmpty { throw .notAnExample(folder: folder, problems: problems) }
@@ -76,7 +76,7 @@ public enum Demo {
                 case .directory: try collect(path)
                 case .file:
                     let contents = try FileSystem.readBytes(folder + path)
-                    let executable = isExecutable(folder + path)
+                    let executable = FileSystem.isExecutable(folder + path)
                     files.append(
                         ExampleFile(path: String(path.dropFirst()), contents: contents, isExecutable: executable)
                     )
@@ -92,34 +92,24 @@ public enum Demo {
         return files.sorted { $0.path < $1.path }
     }
 
-    /// Whether the owner may execute the file at `path` (its mode has the `u+x` bit).
-    private static func isExecutable(_ path: String) -> Bool {
-        let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int ?? 0
-        return mode & 0o100 != 0
-    }
-
     /// Writes the files of `example` (by default the greeter built into choo) into `destination`
     /// (created; must be new or empty), writes `.choo.yaml`, and commits it all on `main` in a new
-    /// git repository. Returns the repository's path.
+    /// git repository, through `effects` (files and git). Returns the repository's path.
     public static func prepare(
         example: [ExampleFile] = embeddedExample,
         destination: String,
-        runner: any ProcessRunning = SystemProcessRunner()
+        effects: Effects
     ) async throws(SetupError) -> String {
-        let manager = FileManager.default
-        if let existing = try? manager.contentsOfDirectory(atPath: destination), !existing.isEmpty {
+        let files = effects.files
+        if let existing = try? files.names(in: destination), !existing.isEmpty {
             throw .folderNotEmpty(destination)
         }
         do {
-            try manager.createDirectory(atPath: destination, withIntermediateDirectories: true)
+            try files.createDirectory(destination)
             for file in example {
                 let path = destination + "/" + file.path
-                try manager.createDirectory(
-                    atPath: (path as NSString).deletingLastPathComponent,
-                    withIntermediateDirectories: true
-                )
-                try Data(file.contents).write(to: URL(fileURLWithPath: path))
-                try manager.setAttributes([.posixPermissions: file.isExecutable ? 0o755 : 0o644], ofItemAtPath: path)
+                try files.createParent(of: path)
+                try files.write(file.contents, to: path, executable: file.isExecutable)
             }
             let settings = """
                 # Written by `choo demo`: the example's stand-in agent does the work.
@@ -135,17 +125,16 @@ public enum Demo {
                     command: "for f in greeter/greet.sh greeter/bin/greeter; do [ ! -f $f ] || sh -n $f || exit 1; done"
 
                 """
-            try settings.write(toFile: destination + "/.choo.yaml", atomically: true, encoding: .utf8)
+            try files.write(settings, to: destination + "/.choo.yaml")
         } catch {
             throw .failed("\(error)")
         }
-        let git = Git(repository: destination, runner: runner)
+        let git = Git(repository: destination, runner: effects.runner)
         do {
-            try await git.run(["init", "--quiet", "-b", "main"])
-            try await git.run(["config", "user.name", "choo demo"])
-            try await git.run(["config", "user.email", "demo@choo.invalid"])
-            try await git.run(["add", "-A"])
-            try await git.run(["commit", "--quiet", "-m", "The greeter example: a spec tree for choo"])
+            try await git.initializeRepository(initialBranch: "main")
+            try await git.setConfig("user.name", to: "choo demo")
+            try await git.setConfig("user.email", to: "demo@choo.invalid")
+            _ = try await git.commitAll(message: "The greeter example: a spec tree for choo")
         } catch {
             throw .failed("\(error)")
         }

@@ -41,6 +41,8 @@ struct BranchGuard: Sendable {
     var unit: String
     /// This run's own memory of the recorded commit, which the agent cannot move.
     var records: ChooRecords?
+    /// The time a saved worktree is named after (the run's ``Effects/clock``).
+    var clock: any WaitClock
 
     /// The unit's branch, e.g. `ralph/core`.
     var branch: String { UnitLifecycle.branch(for: unit) }
@@ -97,7 +99,7 @@ struct BranchGuard: Sendable {
         let head = try await git.resolve("HEAD")
         let attached = try await git.symbolicHead()
         let branchReference = "refs/heads/" + branch
-        let aborted = try await abortUnfinishedOperations()
+        let aborted = try await git.abortOperation().map(\.rawValue)
         let contains = if let head { try await git.isAncestor(kept, of: head) } else { false }
         if aborted.isEmpty, attached == branchReference, contains {
             guard repaired else { return nil }
@@ -132,15 +134,16 @@ struct BranchGuard: Sendable {
         // Uncommitted changes to tracked files, as a patch against where the agent left HEAD.
         let patch = current == nil ? "" : try await git.patch()
         let untracked = try await git.untrackedFiles()
-        if !untracked.isEmpty {
-            let overwritten = try await git.run(["ls-tree", "-r", "--name-only", good, "--"] + untracked)
-            if !overwritten.isEmpty { mustSave = true }
+        if !untracked.isEmpty, try await !git.treeEntries(of: good, under: untracked).isEmpty {
+            // Checking `good` out would overwrite them.
+            mustSave = true
         }
-        try await git.run(["checkout", "--force", "--quiet", "-B", branch, good])
-        if !patch.isEmpty, try await !apply(patch) { mustSave = true }
+        try await git.forceCheckout(branch: branch, at: good)
+        if !patch.isEmpty, try await !git.applyPatch(patch) { mustSave = true }
         var saved: String?
         if mustSave {
-            let name = "refs/choo/saved/\(unit)/\(Int(Date().timeIntervalSince1970))-\(snapshot.prefix(8))"
+            let time = Int(clock.now().timeIntervalSince1970)
+            let name = "refs/choo/saved/\(unit)/\(time)-\(snapshot.prefix(8))"
             try await git.updateReference(name, to: snapshot)
             saved = name
         }
@@ -150,17 +153,9 @@ struct BranchGuard: Sendable {
     /// The usual case in one git process: HEAD and the ref are `kept`, HEAD is on the branch, and no
     /// operation is in progress.
     private func untouched(_ kept: String) async throws -> Bool {
-        let arguments =
-            ["rev-parse", "HEAD", Self.reference(for: unit)] + Self.operationMarkers.flatMap { ["--git-path", $0.0] }
-            + ["--symbolic-full-name", "HEAD"]
-        guard let output = try? await git.run(arguments) else { return false }
-        let lines = output.split(separator: "\n").map(String.init)
-        guard lines.count == Self.operationMarkers.count + 3, lines[0] == kept, lines[1] == kept,
-            lines[lines.count - 1] == "refs/heads/" + branch
-        else { return false }
-        return !lines[2 ..< lines.count - 1].contains {
-            FileSystem.exists(FileSystem.absolute($0, relativeTo: git.repository))
-        }
+        guard let state = try await git.headState(reading: Self.reference(for: unit)) else { return false }
+        return state.head == kept && state.reference == kept && state.attachedTo == "refs/heads/" + branch
+            && state.operations.filter { $0.kind != .bisect }.isEmpty
     }
 
     /// ``untouched(_:)`` from a `git status` already taken: HEAD and the branch come from it, the
@@ -171,47 +166,10 @@ struct BranchGuard: Sendable {
         if let known = records?.gitFolders(of: git.repository) {
             folders = known
         } else {
-            let lines = try await git.run(["rev-parse", "--absolute-git-dir", "--git-common-dir"])
-                .split(separator: "\n").map(String.init)
-            guard lines.count == 2 else { return false }
-            folders = (lines[0], FileSystem.absolute(lines[1], relativeTo: git.repository))
+            folders = try await git.gitDirectories()
             records?.setGitFolders(folders, of: git.repository)
         }
-        if Self.operationMarkers.contains(where: { FileSystem.exists(folders.git + "/" + $0.0) }) { return false }
-        // The ref as a loose file; a packed one is asked of git.
-        let loose = try? FileSystem.readText(folders.common + "/" + Self.reference(for: unit))
-        if let loose { return loose.trimmingCharacters(in: .whitespacesAndNewlines) == kept }
-        return try await git.resolve(Self.reference(for: unit)) == kept
-    }
-
-    /// The files a git operation left half-way leaves in the git folder, with the command that aborts it.
-    static let operationMarkers = [
-        ("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge"),
-        ("CHERRY_PICK_HEAD", "cherry-pick"), ("REVERT_HEAD", "revert"),
-    ]
-
-    /// Applies `patch` to the working tree if it applies cleanly; whether it did.
-    private func apply(_ patch: String) async throws -> Bool {
-        let file = FileManager.default.temporaryDirectory.path + "/choo-patch-" + UUID().uuidString
-        try patch.write(toFile: file, atomically: false, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        guard (try? await git.run(["apply", "--check", file])) != nil else { return false }
-        return (try? await git.run(["apply", file])) != nil
-    }
-
-    /// Aborts a rebase, merge, cherry-pick or revert left in progress; the ones it aborted.
-    func abortUnfinishedOperations() async throws -> [String] {
-        let markers = Self.operationMarkers
-        let paths = try await git.run(["rev-parse"] + markers.flatMap { ["--git-path", $0.0] })
-            .split(separator: "\n").map(String.init)
-        var aborted: [String] = []
-        for ((_, command), path) in zip(markers, paths)
-        where FileSystem.exists(FileSystem.absolute(path, relativeTo: git.repository)) && !aborted.contains(command) {
-            if (try? await git.run([command, "--abort"])) == nil, command == "rebase" {
-                _ = try? await git.run(["rebase", "--quit"])
-            }
-            aborted.append(command)
-        }
-        return aborted
+        if Git.operations(inGitDirectory: folders.git).contains(where: { $0.kind != .bisect }) { return false }
+        return try await git.resolveReference(Self.reference(for: unit), commonDirectory: folders.common) == kept
     }
 }

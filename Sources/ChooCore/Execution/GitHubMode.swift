@@ -22,13 +22,13 @@ public struct GitHubMode: Sendable {
     /// The target branch's tip on the remote when the run was prepared.
     public var targetTip: String?
 
-    /// Creates the GitHub side of a run.
+    /// Creates the GitHub side of a run; `clock` is the run's ``Effects/clock``.
     public init(
         client: GitHubClient,
         repository: GitHubRepository,
+        clock: any WaitClock,
         remote: String = "origin",
         skipReview: Bool = false,
-        clock: any WaitClock = SystemWaitClock(),
         redact: @escaping @Sendable (String) -> String = { $0 },
         targetTip: String? = nil
     ) {

@@ -12,9 +12,7 @@ struct IgnoreGuard: Sendable {
     /// The untracked ignore files of the worktree with their content now: the repository's
     /// `info/exclude` and the worktree's own exclude file (absolute paths).
     func untrackedIgnoreFiles() async throws -> [String: String] {
-        let paths = try await git.run(
-            ["rev-parse", "--git-path", "info/exclude", "--git-path", Git.worktreeExcludeFileName]
-        ).split(separator: "\n").map { FileSystem.absolute(String($0), relativeTo: git.repository) }
+        let paths = try await git.gitPaths(["info/exclude", Git.worktreeExcludeFileName])
         var files: [String: String] = [:]
         for path in paths { files[path] = (try? FileSystem.readText(path)) ?? "" }
         return files
@@ -27,23 +25,15 @@ struct IgnoreGuard: Sendable {
     /// global excludes) are trusted.
     func newlyIgnored(_ candidates: [String], reference: String, started: [String: String]) async throws -> [String] {
         guard !candidates.isEmpty else { return [] }
-        let output = try await git.execute(
-            ["check-ignore", "--verbose", "-z", "--stdin"],
-            input: candidates.joined(separator: "\0") + "\0"
-        ).outcome.output
-        let fields = output.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
         var trusted: [String: Set<String>?] = [:]
         var result: [String] = []
-        var index = 0
-        while index + 3 < fields.count {
-            let (source, pattern, path) = (fields[index], fields[index + 2], fields[index + 3])
-            index += 4
-            if source.isEmpty { continue }
+        for match in try await git.ignoreRules(for: candidates) {
+            let source = match.source
             if !trusted.keys.contains(source) {
                 let patterns = try await trustedPatterns(of: source, reference: reference, started: started)
                 trusted.updateValue(patterns, forKey: source)
             }
-            if let patterns = trusted[source] ?? nil, !patterns.contains(pattern) { result.append(path) }
+            if let patterns = trusted[source] ?? nil, !patterns.contains(match.pattern) { result.append(match.path) }
         }
         return result
     }
@@ -57,7 +47,7 @@ struct IgnoreGuard: Sendable {
             // A .gitignore in the worktree: as choo's reference commit has it (none: nothing trusted).
             let topLevel = try await git.topLevel()
             let relative = FileSystem.relative(FileSystem.absolute(source, relativeTo: git.repository), to: topLevel)
-            text = (try? await git.run(["show", reference + ":" + relative])) ?? ""
+            text = (try? await git.blob(reference + ":" + relative)) ?? ""
         } else if let known = started[source] {
             text = known
         } else {

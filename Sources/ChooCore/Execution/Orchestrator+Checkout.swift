@@ -15,7 +15,7 @@ extension Orchestrator {
     /// Records the state of the checkout `git` works in as the state at the start of the ledger's run.
     func recordCheckout(git: Git, ledger: ChildProcessLedger) async throws(SetupError) {
         do {
-            let snapshot = try await CheckoutSnapshot.take(git: git)
+            let snapshot = try await CheckoutSnapshot.take(git: git, files: effects.files)
             try ledger.journal.recordCheckout(snapshot, at: .start, run: ledger.run)
         } catch {
             throw .git(
@@ -43,7 +43,10 @@ extension Orchestrator {
         }
         let after: CheckoutSnapshot
         do {
-            after = try await CheckoutSnapshot.take(git: Git(repository: root, runner: context.runner))
+            after = try await CheckoutSnapshot.take(
+                git: Git(repository: root, runner: context.runner),
+                files: effects.files
+            )
         } catch {
             return CheckoutCheck(
                 problem: "could not read the state of the checkout at \(root) (git status): \(error); files "
@@ -76,7 +79,7 @@ extension Orchestrator {
     /// empty when anything fails, since this only adds to a refusal.
     func earlierChanges(git: Git, journalFolder: String) async -> [String: CheckoutSnapshot.EarlierChange] {
         guard let recorded = try? RunJournal.earlierCheckoutChanges(in: journalFolder), !recorded.isEmpty,
-            let now = try? await CheckoutSnapshot.take(git: git)
+            let now = try? await CheckoutSnapshot.take(git: git, files: effects.files)
         else { return [:] }
         return recorded.filter { $0.value.change.now != nil && now.stillShows($0.value.change) }
     }

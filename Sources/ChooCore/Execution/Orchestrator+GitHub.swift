@@ -16,9 +16,7 @@ extension Orchestrator {
         case .defaultValue: asked = "merge.mode is github"
         }
         let remote = "origin"
-        let url =
-            (try? await git.run(["config", "--get", "remote.\(remote).url"]))?
-            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let url = ((try? await git.remoteURL(remote)) ?? nil)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let detected = GitHubRepository.parse(remoteURL: url)
         let owner = config.github.owner == "auto" ? detected?.owner : config.github.owner
         let name = config.github.repo == "auto" ? detected?.name : config.github.repo
@@ -36,7 +34,7 @@ extension Orchestrator {
             )
         }
         let repository = GitHubRepository(host: detected?.host ?? "github.com", owner: owner, name: name)
-        guard let token = await GitHubToken.discover(environment: environment, runner: runner) else {
+        guard let token = await GitHubToken.discover(environment: environment, runner: effects.runner) else {
             throw .github(
                 "\(asked), but no GitHub token was found: set GITHUB_TOKEN or GH_TOKEN, or log in with "
                     + "`gh auth login` so that `gh auth token` prints one"
@@ -47,7 +45,8 @@ extension Orchestrator {
             apiURL: repository.apiURL(override: config.github.apiURL?.absoluteString),
             repository: repository,
             token: token,
-            transport: transport
+            transport: effects.http,
+            clock: effects.clock
         )
         client.onWait = { reason, duration in
             let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -57,6 +56,7 @@ extension Orchestrator {
         return GitHubMode(
             client: client,
             repository: repository,
+            clock: effects.clock,
             remote: remote,
             skipReview: skipReview,
             redact: { token.redact($0) },
@@ -70,14 +70,10 @@ extension Orchestrator {
     func remoteTargetTip(git: Git, remote: String, target: String) async throws(SetupError) -> String {
         let advice = "push `\(target)` to \(remote) first (pull requests are opened against it)"
         do {
-            let listed = try await git.run(["ls-remote", remote, "refs/heads/" + target])
-            guard let tip = listed.split(whereSeparator: \.isWhitespace).first.map(String.init) else {
+            guard let tip = try await git.remoteReference("refs/heads/" + target, at: remote) else {
                 throw SetupError.github("\(remote) has no branch `\(target)`; \(advice)")
             }
-            // Objects only: no remote-tracking ref, no FETCH_HEAD.
-            try await git.run([
-                "fetch", "--quiet", "--no-write-fetch-head", "--refmap=", remote, "refs/heads/" + target,
-            ])
+            try await git.fetchObjects(of: "refs/heads/" + target, from: remote)
             guard try await git.resolve(tip) != nil else {
                 throw SetupError.github("`\(target)` on \(remote) moved while choo was reading it; run again")
             }
@@ -105,13 +101,9 @@ extension Orchestrator {
     /// checkout) to it: done last, once every check passed and the run holds its lock.
     func fastForwardTarget(to tip: String, git: Git, remote: String, target: String) async throws(SetupError) {
         do {
-            try await git.run(["update-ref", "refs/remotes/\(remote)/\(target)", tip])
+            try await git.updateReference("refs/remotes/\(remote)/\(target)", to: tip)
             guard let local = try await git.resolve("refs/heads/" + target), local != tip else { return }
-            if let checkout = try await git.worktrees().first(where: { $0.branch == target }) {
-                try await Git(repository: checkout.path, runner: runner).run(["merge", "--ff-only", "--quiet", tip])
-            } else {
-                try await git.run(["update-ref", "refs/heads/" + target, tip, local])
-            }
+            try await git.advanceBranch(target, from: local, to: tip)
         } catch {
             throw .git("fast-forwarding `\(target)` to \(remote)'s tip failed: \(error)")
         }

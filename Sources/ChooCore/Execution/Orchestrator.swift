@@ -96,26 +96,25 @@ public struct Orchestrator: Sendable {
 
     public var workspace: Workspace
     public var plan: Plan
-    public var runner: any ProcessRunning
+    /// Processes, HTTP (GitHub mode), the clock and files: everything the run does to the world.
+    public var effects: Effects
     public var environment: [String: String]
     /// Start even when the user's checkout has uncommitted changes to tracked files.
     public var force: Bool
     /// In GitHub mode, merge pull requests without waiting for approval.
     public var skipReview = false
-    /// How GitHub is reached in GitHub mode.
-    public var transport: any HTTPTransport = AsyncHTTPClientTransport()
 
-    /// Creates an orchestrator for `plan` of `workspace`.
+    /// Creates an orchestrator for `plan` of `workspace`, acting through `effects`.
     public init(
         workspace: Workspace,
         plan: Plan,
-        runner: any ProcessRunning,
+        effects: Effects,
         environment: [String: String],
         force: Bool = false
     ) {
         self.workspace = workspace
         self.plan = plan
-        self.runner = runner
+        self.effects = effects
         self.environment = environment
         self.force = force
     }
@@ -124,6 +123,7 @@ public struct Orchestrator: Sendable {
     /// context for the units. Creates nothing except the exclude entry for the worktree folder.
     public func prepare(bus: EventBus) async throws(SetupError) -> UnitLifecycle.Context {
         let root = workspace.repositoryRoot
+        let runner = effects.runner
         let git = Git(repository: root, runner: runner)
         guard FileSystem.exists(root + "/.git"), (try? await git.topLevel()) != nil else {
             throw .notAGitRepository(root)
@@ -143,8 +143,7 @@ public struct Orchestrator: Sendable {
                 throw SetupError.unknownTargetBranch(target)
             }
             let tasks = workspace.tree.tasksDirectoryDisplay
-            let status = try await git.run(["status", "--porcelain", "--untracked-files=all", "--", tasks])
-            let files = status.split(separator: "\n").map { String($0.dropFirst(3)) }.filter { !$0.isEmpty }
+            let files = try await git.statusEntries(under: [tasks]).map(\.path)
             if !files.isEmpty {
                 let earlier = await earlierChanges(git: git, journalFolder: base)
                 throw SetupError.specTreeNotCommitted(directory: tasks, files: files, earlier: earlier)
@@ -175,7 +174,8 @@ public struct Orchestrator: Sendable {
 
         let lock: RunLock
         do {
-            lock = try RunLock(in: base)
+            try effects.files.createDirectory(base)
+            lock = try RunLock(in: base, startedAt: effects.clock.now())
         } catch {
             throw .locked("\(error)")
         }
@@ -189,7 +189,8 @@ public struct Orchestrator: Sendable {
                 options: [
                     "target_branch": target, "parallelism": String(plan.parallelism),
                     "units": plan.order.joined(separator: " "), "selected_unit": plan.selectedUnit ?? "",
-                ]
+                ],
+                at: effects.clock.now()
             )
             journalSink = journal.sink(for: run)
             bus.add(journalSink)
@@ -226,7 +227,7 @@ public struct Orchestrator: Sendable {
             logFolder: AgentLog.runFolder(base: base, run: run),
             targetBranch: target,
             config: config,
-            runner: runner,
+            effects: effects,
             bus: bus,
             providers: providers,
             environment: [:]

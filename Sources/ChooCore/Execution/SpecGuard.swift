@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Keeps the spec tree in a unit's worktree choo's, not the agent's. The reference is a commit choo
 /// trusts (the unit's last choo-made commit); after an agent turn every spec file (every unit's
 /// `IMPLEMENTATION_PLAN.md` and task files, and `.choo.yaml`) is compared with it. The agent may
@@ -41,6 +35,8 @@ struct SpecGuard: Sendable {
     var tasksDirectory: String
     /// Where added spec files are moved to, keeping their relative paths.
     var setAsideFolder: String
+    /// Puts files back and moves them aside (the run's ``Effects/files``).
+    var files: any FileAccess
 
     /// The worktree folder (absolute).
     var worktree: String { git.repository }
@@ -90,12 +86,12 @@ struct SpecGuard: Sendable {
         var result: [String: FileKind] = [:]
         let prefix = tasksDirectory == "." || tasksDirectory.isEmpty ? "" : tasksDirectory + "/"
         let root = worktree + "/" + prefix
-        if let kind = FileKind(path: worktree + "/" + Self.configFile) { result[Self.configFile] = kind }
+        if let kind = files.kind(of: worktree + "/" + Self.configFile) { result[Self.configFile] = kind }
         for folder in (try? FileSystem.entries(of: root)) ?? [] where folder.kind == .directory {
             for entry in (try? FileSystem.entries(of: root + folder.name)) ?? [] {
                 let path = prefix + folder.name + "/" + entry.name
                 guard Self.isSpecPath(path, tasksDirectory: tasksDirectory),
-                    let kind = FileKind(path: worktree + "/" + path)
+                    let kind = files.kind(of: worktree + "/" + path)
                 else { continue }
                 result[path] = kind
             }
@@ -146,11 +142,11 @@ struct SpecGuard: Sendable {
                 changes.append(Change(path: path, kind: .added))
                 continue
             }
-            if status.deleted.contains(path) || FileKind(path: worktree + "/" + path) == nil {
+            if status.deleted.contains(path) || files.kind(of: worktree + "/" + path) == nil {
                 changes.append(Change(path: path, kind: .removed))
                 continue
             }
-            if FileKind(path: worktree + "/" + path) == .regular, entry.mode.hasPrefix("100"), let statusUnit,
+            if files.kind(of: worktree + "/" + path) == .regular, entry.mode.hasPrefix("100"), let statusUnit,
                 try await onlyStatusChanged(path, entry: entry, unit: statusUnit)
             {
                 continue
@@ -217,12 +213,9 @@ struct SpecGuard: Sendable {
             switch change.kind {
             case .added:
                 let destination = setAsideFolder + "/" + change.path
-                try FileManager.default.createDirectory(
-                    atPath: (destination as NSString).deletingLastPathComponent,
-                    withIntermediateDirectories: true
-                )
-                if FileKind(path: destination) != nil { try FileManager.default.removeItem(atPath: destination) }
-                try FileManager.default.moveItem(atPath: path, toPath: destination)
+                try files.createParent(of: destination)
+                try files.remove(destination)
+                try files.move(path, to: destination)
                 movedAside.append(destination)
             case .removed, .modified:
                 guard let entry = reference[change.path] else { continue }
@@ -235,50 +228,21 @@ struct SpecGuard: Sendable {
     /// Writes the reference's version of a file at `path`, replacing whatever is there.
     private func write(_ entry: TreeEntry, to path: String) async throws {
         let content = try await git.blob(entry.object)
-        if let kind = FileKind(path: path) {
+        if let kind = files.kind(of: path) {
             if kind == .directory {
                 let aside = setAsideFolder + "/" + FileSystem.relative(path, to: worktree)
-                try FileManager.default.createDirectory(
-                    atPath: (aside as NSString).deletingLastPathComponent,
-                    withIntermediateDirectories: true
-                )
-                try FileManager.default.moveItem(atPath: path, toPath: aside)
+                try files.createParent(of: aside)
+                try files.move(path, to: aside)
             } else {
-                unlink(path)
+                try files.remove(path)
             }
         }
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true
-        )
+        try files.createParent(of: path)
         if entry.mode == "120000" {
-            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: content)
+            try files.createSymbolicLink(at: path, to: content)
             return
         }
-        try content.write(toFile: path, atomically: false, encoding: .utf8)
-        if entry.mode == "100755" { chmod(path, 0o755) }
-    }
-}
-
-/// What a path is, without following a symbolic link.
-enum FileKind: Sendable, Hashable {
-    case regular
-    case directory
-    case link(target: String)
-    case other
-
-    /// What is at `path`, or `nil` when nothing is.
-    init?(path: String) {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: self = .regular
-        case S_IFDIR: self = .directory
-        case S_IFLNK:
-            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? ""
-            self = .link(target: target)
-        default: self = .other
-        }
+        try files.write(Array(content.utf8), to: path, executable: entry.mode == "100755")
     }
 }
 

@@ -19,8 +19,13 @@ public struct UnitLifecycle: Sendable {
         public var targetBranch: String
         /// The run's settings.
         public var config: ChooConfig
-        /// Runs processes (agents, checks, git).
-        public var runner: any ProcessRunning
+        /// Processes, HTTP, the clock and files: everything the units' work does to the world.
+        public var effects: Effects
+        /// Runs processes (agents, checks, git): the effects' runner.
+        public var runner: any ProcessRunning {
+            get { effects.runner }
+            set { effects.runner = newValue }
+        }
         /// Where events go.
         public var bus: EventBus
         /// The agent for each unit.
@@ -51,7 +56,7 @@ public struct UnitLifecycle: Sendable {
             logFolder: String,
             targetBranch: String,
             config: ChooConfig,
-            runner: any ProcessRunning,
+            effects: Effects,
             bus: EventBus,
             providers: [String: AgentProvider],
             environment: [String: String] = [:]
@@ -62,7 +67,7 @@ public struct UnitLifecycle: Sendable {
             self.logFolder = logFolder
             self.targetBranch = targetBranch
             self.config = config
-            self.runner = runner
+            self.effects = effects
             self.bus = bus
             self.providers = providers
             self.environment = environment

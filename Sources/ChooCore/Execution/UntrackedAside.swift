@@ -9,20 +9,22 @@ struct UntrackedAside: Sendable {
     var git: Git
     /// Where the files wait meanwhile, keeping their relative paths: `<worktree base>/.aside/<unit>`.
     var folder: String
+    /// Moves the files (the run's ``Effects/files``).
+    var files: any FileAccess
 
     /// Runs `body` with the untracked files moved aside; they are put back even when it throws.
     /// Returns what `body` returned and the files that could not go back because the check made a
     /// file at the same path (those stay in ``folder``).
     /// `files` are the ones to move (untracked, and ignored only by a rule the agent added), as the
     /// caller's `git status` found them.
-    func run<T: Sendable>(files: [String], _ body: () async throws -> T) async throws
+    func run<T: Sendable>(files paths: [String], _ body: () async throws -> T) async throws
         -> (value: T, stranded: [String])
     {
-        let files = Array(Set(files)).sorted()
-        guard !files.isEmpty else { return (try await body(), []) }
+        let paths = Array(Set(paths)).sorted()
+        guard !paths.isEmpty else { return (try await body(), []) }
         var moved: [String] = []
         do {
-            for file in files {
+            for file in paths {
                 try move(git.repository + "/" + file, to: folder + "/" + file)
                 moved.append(file)
             }
@@ -38,22 +40,16 @@ struct UntrackedAside: Sendable {
     /// go back because something is at their path now.
     @discardableResult
     func restoreLeftovers() -> [String] {
-        guard FileSystem.exists(folder),
-            let enumerator = FileManager.default.enumerator(atPath: folder)
-        else { return [] }
-        var files: [String] = []
-        while let path = enumerator.nextObject() as? String {
-            if FileKind(path: folder + "/" + path) != .directory { files.append(path) }
-        }
-        return putBack(files)
+        guard files.exists(folder), let left = try? files.contents(under: folder) else { return [] }
+        return putBack(left)
     }
 
-    /// Moves each of `files` from ``folder`` back into the worktree; the ones that could not go.
-    private func putBack(_ files: [String]) -> [String] {
+    /// Moves each of `paths` from ``folder`` back into the worktree; the ones that could not go.
+    private func putBack(_ paths: [String]) -> [String] {
         var stranded: [String] = []
-        for file in files {
+        for file in paths {
             let destination = git.repository + "/" + file
-            if FileKind(path: destination) != nil {
+            if files.exists(destination) {
                 stranded.append(file)
                 continue
             }
@@ -63,15 +59,12 @@ struct UntrackedAside: Sendable {
                 stranded.append(file)
             }
         }
-        if stranded.isEmpty { try? FileManager.default.removeItem(atPath: folder) }
+        if stranded.isEmpty { try? files.remove(folder) }
         return stranded
     }
 
-    private func move(_ source: String, to destination: String) throws {
-        try FileManager.default.createDirectory(
-            atPath: (destination as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true
-        )
-        try FileManager.default.moveItem(atPath: source, toPath: destination)
+    private func move(_ source: String, to destination: String) throws(FileError) {
+        try files.createParent(of: destination)
+        try files.move(source, to: destination)
     }
 }

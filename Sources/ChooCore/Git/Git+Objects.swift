@@ -27,11 +27,26 @@ extension Git {
         }
     }
 
-    /// The object ids `git add` would give the files at `paths` (relative to ``repository``), in order.
-    public func hashObjects(_ paths: [String]) async throws(GitError) -> [String] {
+    /// The object ids `git add` would give the files at `paths` (relative to ``repository``), in
+    /// order, from one process (a few hundred at a time when a name holds a newline). Without
+    /// `applyingFilters`, the bytes on disk are hashed as they are (no line-ending conversion or
+    /// clean filter): a fingerprint of the file itself.
+    public func hashObjects(_ paths: [String], applyingFilters: Bool = true) async throws(GitError) -> [String] {
         guard !paths.isEmpty else { return [] }
-        let output = try await run(["hash-object", "--stdin-paths"], input: paths.joined(separator: "\n") + "\n")
-        return output.split(separator: "\n").map(String.init)
+        let command = ["hash-object"] + (applyingFilters ? [] : ["--no-filters"])
+        guard paths.contains(where: { $0.contains("\n") }) else {
+            let output = try await run(command + ["--stdin-paths"], input: paths.joined(separator: "\n") + "\n")
+            return output.split(separator: "\n").map(String.init)
+        }
+        // `--stdin-paths` reads a path a line; such names go as arguments instead.
+        var hashes: [String] = []
+        var start = 0
+        while start < paths.count {
+            let batch = Array(paths[start ..< min(start + 200, paths.count)])
+            hashes += try await run(command + ["--"] + batch).split(separator: "\n").map(String.init)
+            start += batch.count
+        }
+        return hashes
     }
 
     /// The contents of the blobs `objects`, in order, from one `git cat-file --batch`.
@@ -73,7 +88,7 @@ extension Git {
         return result.outcome.output
     }
 
-    /// The content of the blob `object`.
+    /// The content of the blob `object` (an id, or `<commit>:<path>` for a file of a commit).
     public func blob(_ object: String) async throws(GitError) -> String {
         let result = try await execute(["cat-file", "blob", object])
         guard result.outcome.termination == .exited(0) else { throw failure(result) }
@@ -112,16 +127,88 @@ extension Git {
         }
     }
 
-    /// Points `reference` at `commit`; with `expected`, only if it still points there (compare-and-swap).
-    public func updateReference(_ reference: String, to commit: String, expected: String? = nil)
+    /// Points `reference` at `commit`. With `expecting`, only if it still points there: a
+    /// compare-and-swap, atomic in git (`update-ref <ref> <new> <old>`); when the reference has moved
+    /// it throws ``GitError/referenceMoved(reference:expected:actual:)`` and changes nothing.
+    public func updateReference(_ reference: String, to commit: String, expecting expected: String? = nil)
         async throws(GitError)
     {
-        try await run(["update-ref", reference, commit] + (expected.map { [$0] } ?? []))
+        let result = try await execute(["update-ref", reference, commit] + (expected.map { [$0] } ?? []))
+        guard result.outcome.termination != .exited(0) else { return }
+        throw try await compareAndSwapFailure(result, reference: reference, expected: expected)
     }
 
-    /// Deletes `reference` if it exists.
-    public func deleteReference(_ reference: String) async throws(GitError) {
-        _ = try await execute(["update-ref", "-d", reference])
+    /// Deletes `reference`. With `expecting`, only if it still points there (compare-and-swap, as
+    /// ``updateReference(_:to:expecting:)``); without, if it exists, and any failure is ignored.
+    public func deleteReference(_ reference: String, expecting expected: String? = nil) async throws(GitError) {
+        let result = try await execute(["update-ref", "-d", reference] + (expected.map { [$0] } ?? []))
+        guard expected != nil, result.outcome.termination != .exited(0) else { return }
+        throw try await compareAndSwapFailure(result, reference: reference, expected: expected)
+    }
+
+    /// Why a compare-and-swap of `reference` failed: it moved (no longer at `expected`), or git's
+    /// own failure when it did not.
+    private func compareAndSwapFailure(_ result: Execution, reference: String, expected: String?)
+        async throws(GitError) -> GitError
+    {
+        if let expected {
+            // `rev-parse --verify` of a missing ref fails; then it is gone.
+            let now = try await execute(["rev-parse", "--verify", "--quiet", reference])
+            let actual = now.outcome.termination == .exited(0) ? Self.trimmingFinalNewline(now.outcome.output) : nil
+            if actual != expected {
+                return .referenceMoved(reference: reference, expected: expected, actual: actual)
+            }
+        }
+        return failure(result)
+    }
+
+    /// Moves the local `branch` forward from `old` to `new` (which must contain it), only if it is
+    /// still at `old`. When a worktree (the user's checkout, say) has the branch checked out, it is
+    /// fast-forwarded there, so its files follow (`merge --ff-only`); otherwise the ref is
+    /// compare-and-swapped. Throws ``GitError/referenceMoved(reference:expected:actual:)`` when the
+    /// branch moved meanwhile, and git's failure otherwise (changes in that checkout in the way).
+    public func advanceBranch(_ branch: String, from old: String, to new: String) async throws(GitError) {
+        let reference = "refs/heads/" + branch
+        guard let checkout = try await worktrees().first(where: { $0.branch == branch }) else {
+            return try await updateReference(reference, to: new, expecting: old)
+        }
+        let current = try await resolve(reference)
+        guard current == old else { throw .referenceMoved(reference: reference, expected: old, actual: current) }
+        var there = self
+        there.repository = checkout.path
+        do {
+            try await there.fastForward(to: new)
+        } catch {
+            let now = try await resolve(reference)
+            if now != old, now != new { throw .referenceMoved(reference: reference, expected: old, actual: now) }
+            throw error
+        }
+    }
+
+    /// Checks out `branch`, created or reset to `commit`, throwing away changes to tracked files
+    /// (`checkout --force -B`); untracked files stay unless `commit` has a file at their path.
+    public func forceCheckout(branch: String, at commit: String) async throws(GitError) {
+        try await run(["checkout", "--force", "--quiet", "-B", branch, commit])
+    }
+
+    /// Applies `patch` (as ``patch()`` makes it) to the working tree if all of it applies cleanly;
+    /// whether it did. Nothing is changed when it does not.
+    public func applyPatch(_ patch: String) async throws(GitError) -> Bool {
+        guard try await execute(["apply", "--check"], input: patch).outcome.termination == .exited(0) else {
+            return false
+        }
+        let result = try await execute(["apply"], input: patch)
+        return result.outcome.termination == .exited(0)
+    }
+
+    /// How many commits reachable from `tips` are not reachable from `excluded` (`rev-list --count`).
+    public func commitCount(from tips: [String], excluding excluded: String) async throws(GitError) -> Int {
+        guard !tips.isEmpty else { return 0 }
+        let count = try await run(["rev-list", "--count"] + tips + ["--not", excluded, "--"])
+        guard let value = Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw .unexpectedOutput(command: ["git", "rev-list", "--count"], output: count)
+        }
+        return value
     }
 
     /// A commit holding the whole working tree as it is (tracked changes and untracked files that are

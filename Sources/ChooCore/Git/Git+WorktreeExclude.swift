@@ -12,7 +12,7 @@ extension Git {
     /// `configLock` serialises writes to the shared config file.
     public func excludeInThisWorktree(_ paths: [String], configLock: AsyncLock) async throws {
         guard !paths.isEmpty else { return }
-        let gitFolder = try await run(["rev-parse", "--absolute-git-dir"])
+        let gitFolder = try await gitDirectories().git
         let file = gitFolder + "/" + Self.worktreeExcludeFileName
         var text = (try? FileSystem.readText(file)) ?? ""
         if text.isEmpty {
@@ -27,19 +27,18 @@ extension Git {
         }
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         try await configLock.withLock {
-            if try await self.execute(["config", "--get", "extensions.worktreeConfig"]).outcome.output
-                .trimmingCharacters(in: .whitespacesAndNewlines) != "true"
-            {
-                try await self.run(["config", "extensions.worktreeConfig", "true"])
+            if try await self.config("extensions.worktreeConfig")?.trimmingCharacters(in: .whitespaces) != "true" {
+                try await self.setConfig("extensions.worktreeConfig", to: "true")
             }
-            try await self.run(["config", "--worktree", "core.excludesFile", file])
+            try await self.setConfig("core.excludesFile", to: file, worktree: true)
         }
     }
 
     /// The content of the user's global excludes file, if there is one.
     private func globalExcludes() async throws -> String? {
-        let configured = try await execute(["config", "--path", "--get", "core.excludesFile"]).outcome.output
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let configured =
+            (try? await config("core.excludesFile", path: true))??
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         var candidates: [String] = []
         if !configured.isEmpty { candidates.append(configured) }
         let environment = ProcessInfo.processInfo.environment

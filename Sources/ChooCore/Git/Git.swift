@@ -13,10 +13,11 @@ public struct Git: Sendable {
     /// The identity used for commits when git has none configured.
     public static let fallbackIdentity = (name: "choo", email: "choo@localhost")
 
-    /// Creates a client for the repository at (or containing) `repository`.
+    /// Creates a client for the repository at (or containing) `repository`, running git with
+    /// `runner` (the run's ``Effects/runner``; there is no default, so nothing runs by accident).
     public init(
         repository: String,
-        runner: any ProcessRunning = SystemProcessRunner(),
+        runner: any ProcessRunning,
         timeout: Duration = .seconds(120),
         environment: [String: String] = [:]
     ) {
@@ -27,8 +28,10 @@ public struct Git: Sendable {
     }
 
     /// Runs `git arguments` and returns its stdout without the final newline; a non-zero exit throws.
+    /// The engine calls git through the typed operations of this folder, each written once; this
+    /// is for them, and for test support (the fake GitHub's plumbing).
     @discardableResult
-    public func run(_ arguments: [String], input: String? = nil) async throws(GitError) -> String {
+    package func run(_ arguments: [String], input: String? = nil) async throws(GitError) -> String {
         let result = try await execute(arguments, input: input)
         guard result.outcome.termination == .exited(0) else { throw failure(result) }
         return Self.trimmingFinalNewline(result.outcome.output)
@@ -85,6 +88,28 @@ public struct Git: Sendable {
         try await run(["merge", "--ff-only", "--quiet", commit])
     }
 
+    /// The value of the setting `key` (`remote.origin.url`), or `nil` when it is not set. With
+    /// `path`, a `~/` at its start is expanded (`--path`).
+    public func config(_ key: String, path: Bool = false) async throws(GitError) -> String? {
+        let result = try await execute(["config"] + (path ? ["--path"] : []) + ["--get", key])
+        switch result.outcome.termination {
+        case .exited(0): return Self.trimmingFinalNewline(result.outcome.output)
+        case .exited(1): return nil
+        default: throw failure(result)
+        }
+    }
+
+    /// Sets `key` to `value` in the repository's config file, or with `worktree` in this
+    /// worktree's own (which needs `extensions.worktreeConfig`).
+    public func setConfig(_ key: String, to value: String, worktree: Bool = false) async throws(GitError) {
+        try await run(["config"] + (worktree ? ["--worktree"] : []) + [key, value])
+    }
+
+    /// Makes ``repository`` (an existing folder) a new repository whose first branch is `initialBranch`.
+    public func initializeRepository(initialBranch: String) async throws(GitError) {
+        try await run(["init", "--quiet", "-b", initialBranch])
+    }
+
     /// The local branches whose names start with `prefix` (e.g. `ralph/`), each with its tip.
     public func branches(under prefix: String) async throws(GitError) -> [(name: String, tip: String)] {
         let output = try await run([
@@ -118,10 +143,19 @@ public struct Git: Sendable {
         try await !run(["status", "--porcelain=v1", "-z", "--untracked-files=normal"]).isEmpty
     }
 
+    /// Every path `git status --porcelain=v1 --untracked-files=all` lists under `paths` (everything
+    /// when empty): tracked files that differ from HEAD, staged or not, and untracked files, not
+    /// ignored ones. Paths are relative to the top of the working tree.
+    public func statusEntries(under paths: [String] = []) async throws(GitError) -> [StatusEntry] {
+        let pathspec = paths.isEmpty ? [] : ["--"] + paths
+        let output = try await run(["status", "--porcelain=v1", "-z", "--untracked-files=all"] + pathspec)
+        return Self.parseStatusEntries(output)
+    }
+
     /// Stages everything (`add -A`) and commits it; the new commit's hash, or `nil` if nothing changed.
     /// When git has no identity configured, commits as ``fallbackIdentity``.
     public func commitAll(message: String) async throws(GitError) -> String? {
-        try await run(["add", "-A"])
+        try await stageAll()
         return try await commitStaged(message: message)
     }
 
@@ -242,18 +276,44 @@ extension Git {
 
     /// The paths in `git status --porcelain=v1 -z` output (renames list the new path only).
     static func parseStatus(_ output: String) -> [String] {
-        var paths: [String] = []
-        var skipNext = false
+        parseStatusEntries(output).map(\.path)
+    }
+
+    /// The records of `git status --porcelain=v1 -z` output: `XY path`, a rename or copy followed by
+    /// the record of the path it came from.
+    static func parseStatusEntries(_ output: String) -> [StatusEntry] {
+        var entries: [StatusEntry] = []
+        var awaitingOrigin = false
         for record in output.split(separator: "\0") {
-            if skipNext {
-                skipNext = false
+            if awaitingOrigin {
+                awaitingOrigin = false
+                entries[entries.count - 1].origin = String(record)
                 continue
             }
             let bytes = record.utf8
-            guard bytes.count > 3, let status = bytes.first else { continue }
-            paths.append(String(Substring(bytes.dropFirst(3))))
-            if status == UInt8(ascii: "R") || status == UInt8(ascii: "C") { skipNext = true }
+            guard bytes.count > 3, let first = bytes.first else { continue }
+            let code = String(decoding: bytes.prefix(2), as: UTF8.self)
+            entries.append(StatusEntry(code: code, path: String(decoding: bytes.dropFirst(3), as: UTF8.self)))
+            awaitingOrigin = first == UInt8(ascii: "R") || first == UInt8(ascii: "C")
         }
-        return paths
+        return entries
+    }
+}
+
+/// One path `git status --porcelain=v1` lists.
+public struct StatusEntry: Sendable, Hashable {
+    /// The two status letters: `??` untracked, ` M` modified, `D ` deleted from the index, `R `
+    /// renamed in the index, `UU` both modified in a conflict, ...
+    public var code: String
+    /// The path, relative to the top of the working tree (for a rename or copy, the new one).
+    public var path: String
+    /// For a rename or copy, the path it came from.
+    public var origin: String?
+
+    /// An entry for `path` with the status letters `code`.
+    public init(code: String, path: String, origin: String? = nil) {
+        self.code = code
+        self.path = path
+        self.origin = origin
     }
 }

@@ -12,6 +12,14 @@ public enum GitError: Error, Sendable, Hashable, CustomStringConvertible {
     case file(path: String, reason: String)
     /// Git succeeded but printed something choo could not make sense of.
     case unexpectedOutput(command: [String], output: String)
+    /// A compare-and-swap found `reference` no longer at `expected` (`actual`, `nil`: it is gone),
+    /// so it was left as it is.
+    case referenceMoved(reference: String, expected: String, actual: String?)
+    /// `remote` refused to update `reference`; `reason` is git's (`stale info`: the lease did not
+    /// hold, `non-fast-forward`, or a hook's refusal).
+    case pushRejected(remote: String, reference: String, reason: String)
+    /// No rebase, merge, cherry-pick or revert was in progress in `repository` to be continued.
+    case nothingToContinue(repository: String)
 
     public var description: String {
         switch self {
@@ -29,6 +37,16 @@ public enum GitError: Error, Sendable, Hashable, CustomStringConvertible {
             return "Could not update \(path): \(reason)"
         case .unexpectedOutput(let command, let output):
             return "`\(Self.render(command))` printed something unexpected: \(output)"
+        case .referenceMoved(let reference, let expected, let actual):
+            let now = actual.map { "is at \($0.prefix(12))" } ?? "no longer exists"
+            return "`\(reference)` moved meanwhile: it \(now), not at \(expected.prefix(12)), so it was left as it is"
+        case .pushRejected(let remote, let reference, let reason):
+            let why =
+                reason == "stale info"
+                ? "it changed there since choo last fetched it (the lease did not hold)" : reason
+            return "\(remote) refused the push to `\(reference)`: \(why)"
+        case .nothingToContinue(let repository):
+            return "there is no rebase, merge, cherry-pick or revert in progress in \(repository) to continue"
         }
     }
 

@@ -26,13 +26,15 @@ public struct GitHubClient: Sendable {
     /// The answers to earlier GETs, for conditional requests.
     let cache = ETagCache()
 
-    /// Creates a client for `repository` at `apiURL` (see ``GitHubRepository/apiURL(override:)``).
+    /// Creates a client for `repository` at `apiURL` (see ``GitHubRepository/apiURL(override:)``),
+    /// sending through `transport` and waiting on `clock` (the run's ``Effects/http`` and
+    /// ``Effects/clock``).
     public init(
         apiURL: String,
         repository: GitHubRepository,
         token: GitHubToken,
-        transport: any HTTPTransport = AsyncHTTPClientTransport(),
-        clock: any WaitClock = SystemWaitClock(),
+        transport: any HTTPTransport,
+        clock: any WaitClock,
         policy: GitHubClient.Policy = .init()
     ) {
         var root = apiURL

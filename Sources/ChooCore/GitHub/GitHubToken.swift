@@ -45,7 +45,7 @@ public struct GitHubToken: Sendable, CustomStringConvertible, CustomDebugStringC
         let spec = ProcessSpec(
             executable: gh,
             arguments: arguments,
-            workingDirectory: FileManager.default.currentDirectoryPath,
+            workingDirectory: FileSystem.currentDirectory(),
             timeout: .seconds(10),
             terminationGrace: .seconds(1),
             separatesErrorOutput: true

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The wall clock and waiting, as the GitHub client needs them for backoff and rate limits.
-/// Tests pass a manual clock that records each wait and returns at once.
+/// The wall clock and waiting: the time of choo's records (the run journal's run, the run lock,
+/// saved refs) and every wait (GitHub backoff and rate limits, review and CI polling). The run's
+/// one is ``Effects/clock``. Tests pass a manual clock that records each wait and returns at once.
 public protocol WaitClock: Sendable {
     /// The current time.
     func now() -> Date

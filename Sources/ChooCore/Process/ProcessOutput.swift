@@ -108,7 +108,7 @@ final class OutputSink: Sendable {
     /// Records a chunk from stream `stream` (0 stdout, 1 stderr).
     func write(_ chunk: UnsafeRawBufferPointer, stream: Int) {
         state.withLock { state in
-            if let descriptor = state.descriptor, !Self.writeAll(chunk, to: descriptor) {
+            if let descriptor = state.descriptor, !FileSystem.writeAll(chunk, to: descriptor) {
                 // The log is best effort once the process runs; stop rather than fail the run.
                 close(descriptor)
                 state.descriptor = nil
@@ -138,19 +138,5 @@ final class OutputSink: Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .logFile(path: path, reason: String(cString: strerror(errno))) }
         return descriptor
-    }
-
-    private static func writeAll(_ chunk: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
-        guard let base = chunk.baseAddress else { return true }
-        var offset = 0
-        while offset < chunk.count {
-            let written = Foundation.write(descriptor, base + offset, chunk.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += written
-        }
-        return true
     }
 }

@@ -346,20 +346,8 @@ private enum InputFile {
         guard descriptor >= 0 else { throw failure(executable) }
         unlink(path)
         let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let error = failure(executable)
-                close(descriptor)
-                throw error
-            }
-            offset += written
-        }
-        guard lseek(descriptor, 0, SEEK_SET) == 0 else {
+        guard bytes.withUnsafeBytes({ FileSystem.writeAll($0, to: descriptor) }), lseek(descriptor, 0, SEEK_SET) == 0
+        else {
             let error = failure(executable)
             close(descriptor)
             throw error

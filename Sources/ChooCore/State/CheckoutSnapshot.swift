@@ -117,65 +117,46 @@ public struct CheckoutSnapshot: Sendable, Hashable, Codable {
 }
 
 extension CheckoutSnapshot {
-    /// Reads the checkout `git` works in: `git status --porcelain=v1 -z --untracked-files=all`,
-    /// a fingerprint of each listed path, and HEAD.
-    public static func take(git: Git) async throws(GitError) -> CheckoutSnapshot {
-        let status = try await git.run(["status", "--porcelain=v1", "-z", "--untracked-files=all"])
-        let listed = parse(status)
+    /// Reads the checkout `git` works in: `git status --porcelain=v1 --untracked-files=all`, a
+    /// fingerprint of each listed path (looked at through `files`), and HEAD.
+    public static func take(git: Git, files: any FileAccess) async throws(GitError) -> CheckoutSnapshot {
+        let listed = listing(try await git.statusEntries())
         let top = try await git.topLevel()
         var entries: [String: Entry] = [:]
-        var files: [String] = []
+        var regular: [String] = []
         for (path, code) in listed {
-            let fingerprint = fingerprint(of: top + "/" + path)
-            if fingerprint == "file" { files.append(path) }
+            let fingerprint = fingerprint(of: top + "/" + path, files: files)
+            if fingerprint == "file" { regular.append(path) }
             entries[path] = Entry(status: code, fingerprint: fingerprint)
         }
-        // One `git hash-object` per batch of files, paths as arguments (never through a shell).
+        // One `git hash-object` for all of them, the bytes as they are on disk.
         var atTop = git
         atTop.repository = top
-        var start = 0
-        while start < files.count {
-            let batch = Array(files[start ..< min(start + 200, files.count)])
-            let hashes = try await atTop.run(["hash-object", "--no-filters", "--"] + batch).split(separator: "\n")
-            for (path, hash) in zip(batch, hashes) { entries[path]?.fingerprint = String(hash) }
-            start += batch.count
-        }
+        let hashes = try await atTop.hashObjects(regular, applyingFilters: false)
+        for (path, hash) in zip(regular, hashes) { entries[path]?.fingerprint = hash }
         let head = try await git.resolve("HEAD")
         return CheckoutSnapshot(head: head, entries: entries)
     }
 
-    /// The paths and status letters of `git status --porcelain=v1 -z` output. A rename or copy lists
-    /// its new path; the old path of a rename is listed as deleted from the index.
-    static func parse(_ output: String) -> [(path: String, status: String)] {
-        var listed: [(path: String, status: String)] = []
-        var origin: UInt8?
-        for record in output.split(separator: "\0") {
-            let bytes = record.utf8
-            if let kind = origin {
-                origin = nil
-                if kind == UInt8(ascii: "R") { listed.append((String(record), "D ")) }
-                continue
-            }
-            guard bytes.count > 3, let first = bytes.first else { continue }
-            let status = String(decoding: bytes.prefix(2), as: UTF8.self)
-            listed.append((String(decoding: bytes.dropFirst(3), as: UTF8.self), status))
-            if first == UInt8(ascii: "R") || first == UInt8(ascii: "C") { origin = first }
+    /// The paths and status letters of a `git status` listing. A rename or copy lists its new
+    /// path; the old path of a rename is listed as deleted from the index.
+    static func listing(_ status: [StatusEntry]) -> [(path: String, status: String)] {
+        status.flatMap { entry in
+            var listed = [(entry.path, entry.code)]
+            if let origin = entry.origin, entry.code.hasPrefix("R") { listed.append((origin, "D ")) }
+            return listed
         }
-        return listed
     }
 
     /// `file` for a regular file (hashed afterwards), `link:<target>`, `folder`, `special` for
     /// anything else (never read: opening a FIFO would block), or `nil` when nothing is at `path`.
-    private static func fingerprint(of path: String) -> String? {
-        let manager = FileManager.default
-        guard let type = (try? manager.attributesOfItem(atPath: path))?[.type] as? FileAttributeType else {
-            return nil
-        }
-        switch type {
-        case .typeRegular: return "file"
-        case .typeDirectory: return "folder"
-        case .typeSymbolicLink: return "link:" + ((try? manager.destinationOfSymbolicLink(atPath: path)) ?? "")
-        default: return "special"
+    private static func fingerprint(of path: String, files: any FileAccess) -> String? {
+        switch files.kind(of: path) {
+        case nil: nil
+        case .regular: "file"
+        case .directory: "folder"
+        case .link(let target): "link:" + target
+        case .other: "special"
         }
     }
 }

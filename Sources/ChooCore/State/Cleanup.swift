@@ -67,8 +67,9 @@ public struct Cleanup: Sendable {
     public var teardown: [ChooConfig.ConditionalCommand]
     /// The longest one teardown command may take.
     public var teardownTimeout: Duration
-    /// Runs git and the teardown commands.
-    public var runner: any ProcessRunning
+    /// Runs git and the teardown commands (``Effects/runner``), writes the reset spec files,
+    /// and dates the run lock.
+    public var effects: Effects
     /// Variables added to the environment of git and the teardown commands.
     public var environment: [String: String]
 
@@ -79,7 +80,7 @@ public struct Cleanup: Sendable {
         targetBranch: String?,
         teardown: [ChooConfig.ConditionalCommand] = [],
         teardownTimeout: Duration = .seconds(5 * 60),
-        runner: any ProcessRunning,
+        effects: Effects,
         environment: [String: String] = [:]
     ) {
         self.repositoryRoot = repositoryRoot
@@ -87,13 +88,13 @@ public struct Cleanup: Sendable {
         self.targetBranch = targetBranch
         self.teardown = teardown
         self.teardownTimeout = teardownTimeout
-        self.runner = runner
+        self.effects = effects
         self.environment = environment
     }
 
     /// Creates a cleanup with the workspace's settings: `target_branch` (or `--target`),
     /// `worktree.base_path`, `worktree.teardown` and `backpressure_timeout`.
-    public init(workspace: Workspace, runner: any ProcessRunning, environment: [String: String] = [:]) {
+    public init(workspace: Workspace, effects: Effects, environment: [String: String] = [:]) {
         let config = workspace.config
         self.init(
             repositoryRoot: workspace.repositoryRoot,
@@ -101,7 +102,7 @@ public struct Cleanup: Sendable {
             targetBranch: config.targetBranch,
             teardown: config.worktree.teardown,
             teardownTimeout: config.backpressureTimeout,
-            runner: runner,
+            effects: effects,
             environment: environment
         )
     }
@@ -118,7 +119,7 @@ public struct Cleanup: Sendable {
             }
         } else if FileSystem.kind(of: worktreeBase) == .directory {
             do {
-                lock = try RunLock(in: worktreeBase)
+                lock = try RunLock(in: worktreeBase, startedAt: effects.clock.now())
             } catch {
                 throw .runInProgress("\(error)")
             }
@@ -172,8 +173,11 @@ public struct Cleanup: Sendable {
     }
 
     /// Git in the repository root.
-    private var git: Git {
-        Git(repository: repositoryRoot, runner: runner, environment: environment)
+    private var git: Git { git(in: repositoryRoot) }
+
+    /// Git in `folder` (a worktree).
+    private func git(in folder: String) -> Git {
+        Git(repository: folder, runner: effects.runner, environment: environment)
     }
 
     /// Looks at everything and decides, changing nothing.
@@ -211,7 +215,10 @@ public struct Cleanup: Sendable {
         let targetRef = "refs/heads/" + plan.target
         let base = Git.canonical(worktreeBase)
         let worktrees = try await git.worktrees()
-        let branches = try await unitBranches()
+        let branches = Dictionary(
+            try await git.branches(under: "ralph/").map { ($0.name, $0.tip) },
+            uniquingKeysWith: { first, _ in first }
+        )
         // Branches whose fate is decided with their worktree (or that a worktree elsewhere holds).
         var decided: Set<String> = []
         var registered: Set<String> = []
@@ -248,14 +255,14 @@ public struct Cleanup: Sendable {
                 reasons.append("its folder is gone, but the record of a locked worktree is not pruned")
             } else {
                 do {
-                    if let operation = try await operationInProgress(in: worktree.path) {
+                    if let operation = try await self.git(in: worktree.path).operationInProgress() {
                         reasons.append(
-                            "\(operation.what) is in progress; finish it, or abort it with "
-                                + "`git -C \(display(worktree.path)) \(operation.abort)`"
+                            "\(operation) is in progress; finish it, or abort it with "
+                                + "`git -C \(display(worktree.path)) \(operation.abortCommand)`"
                         )
                         if branch == nil { branch = operation.branch }
                     }
-                    let changes = try await uncommittedChanges(in: worktree.path)
+                    let changes = try await self.git(in: worktree.path).statusEntries().map(\.path)
                     if !changes.isEmpty {
                         let shown = changes.prefix(3).joined(separator: ", ") + (changes.count > 3 ? ", ..." : "")
                         reasons.append(
@@ -279,7 +286,7 @@ public struct Cleanup: Sendable {
                 }
             }
             let tips = [worktree.head] + (branch.flatMap { branches[$0] }.map { [$0] } ?? [])
-            let unlanded = try await commitsNotOn(targetRef, from: tips.filter { !$0.isEmpty })
+            let unlanded = try await git.commitCount(from: tips.filter { !$0.isEmpty }, excluding: targetRef)
             if unlanded > 0 {
                 reasons.append(notLanded(unlanded, target: plan.target))
             }
@@ -301,7 +308,7 @@ public struct Cleanup: Sendable {
                 plan.kept.append((branch, ["it is the target branch"]))
                 continue
             }
-            let unlanded = try await commitsNotOn(targetRef, from: [tip])
+            let unlanded = try await git.commitCount(from: [tip], excluding: targetRef)
             if unlanded > 0 {
                 plan.kept.append((branch, [notLanded(unlanded, target: plan.target)]))
             } else {
@@ -324,63 +331,8 @@ public struct Cleanup: Sendable {
         plan.kept.sort { $0.subject < $1.subject }
     }
 
-    /// `ralph/*` branches and their tips.
-    private func unitBranches() async throws -> [String: String] {
-        let output = try await git.run(["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/ralph/"])
-        var result: [String: String] = [:]
-        for line in output.split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[1].hasPrefix("refs/heads/") else { continue }
-            result[String(parts[1].dropFirst("refs/heads/".count))] = String(parts[0])
-        }
-        return result
-    }
-
-    /// How many commits reachable from `tips` are not on `targetRef`.
-    private func commitsNotOn(_ targetRef: String, from tips: [String]) async throws -> Int {
-        guard !tips.isEmpty else { return 0 }
-        let count = try await git.run(["rev-list", "--count"] + tips + ["--not", targetRef, "--"])
-        return Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
     private func notLanded(_ count: Int, target: String) -> String {
         "\(plural(count, "commit")) not on \(target) (its work has not landed); choo run lands it, or merge it by hand"
-    }
-
-    /// Every path `git status --porcelain` lists in the worktree (ignored files are not listed).
-    private func uncommittedChanges(in worktree: String) async throws -> [String] {
-        let output = try await Git(repository: worktree, runner: runner, environment: environment).run(
-            ["status", "--porcelain=v1", "-z", "--untracked-files=all"]
-        )
-        return Git.parseStatus(output)
-    }
-
-    /// A rebase, merge, cherry-pick, revert or bisect under way in the worktree, if any.
-    private func operationInProgress(in worktree: String) async throws -> (
-        what: String, abort: String, branch: String?
-    )? {
-        let directory = try await Git(repository: worktree, runner: runner, environment: environment).run(
-            ["rev-parse", "--absolute-git-dir"]
-        )
-        for folder in ["rebase-merge", "rebase-apply"] where FileSystem.exists(directory + "/" + folder) {
-            let head = (try? FileSystem.readText(directory + "/" + folder + "/head-name")) ?? ""
-            let name = head.trimmingCharacters(in: .whitespacesAndNewlines)
-            let branch = name.hasPrefix("refs/heads/") ? String(name.dropFirst("refs/heads/".count)) : nil
-            return ("a rebase", "rebase --abort", branch)
-        }
-        let markers = [
-            ("MERGE_HEAD", "a merge", "merge --abort"), ("CHERRY_PICK_HEAD", "a cherry-pick", "cherry-pick --abort"),
-            ("REVERT_HEAD", "a revert", "revert --abort"),
-        ]
-        for (file, what, abort) in markers where FileSystem.exists(directory + "/" + file) {
-            return (what, abort, nil)
-        }
-        if FileSystem.exists(directory + "/BISECT_LOG") {
-            let start = (try? FileSystem.readText(directory + "/BISECT_START")) ?? ""
-            let name = start.trimmingCharacters(in: .whitespacesAndNewlines)
-            return ("a bisect", "bisect reset", name.isEmpty ? nil : name)
-        }
-        return nil
     }
 
     /// Folders under the base (not `logs`) holding a `.git` entry that git does not list as worktrees.
@@ -547,7 +499,7 @@ public struct Cleanup: Sendable {
                     }
                     continue
                 }
-                try await git.run(["branch", "-D", branch])
+                try await git.deleteBranch(branch)
                 // choo's record of the unit's commits goes with its branch (a new branch starts a new one).
                 if branch.hasPrefix("ralph/") {
                     try await git.deleteReference(BranchGuard.reference(for: String(branch.dropFirst("ralph/".count))))
@@ -566,10 +518,10 @@ public struct Cleanup: Sendable {
         var reset: [CleanupReport.Entry] = []
         for edit in plan.edits {
             do {
-                try edit.text.write(toFile: edit.absolutePath, atomically: true, encoding: .utf8)
+                try effects.files.write(edit.text, to: edit.absolutePath)
                 reset.append(.resetFile(path: edit.file, changes: edit.changes))
             } catch {
-                notes.append(.problem("could not write \(edit.file): \(error.localizedDescription)"))
+                notes.append(.problem("could not write \(edit.file): \(error.reason)"))
             }
         }
         removed.sort { Self.order($0) < Self.order($1) }
@@ -585,7 +537,7 @@ public struct Cleanup: Sendable {
             var spec = ProcessSpec.shell(command.command, in: worktree, timeout: teardownTimeout)
             spec.environment = environment
             do {
-                let outcome = try await runner.run(spec)
+                let outcome = try await effects.runner.run(spec)
                 if !outcome.succeeded {
                     notes.append(
                         .note("teardown command `\(command.command)` did not succeed in \(display(worktree))")

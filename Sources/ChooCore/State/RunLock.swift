@@ -36,14 +36,14 @@ public final class RunLock: Sendable {
     /// The lock file's name inside the worktree base.
     public static let fileName = "choo.lock"
 
-    /// Takes the lock in `folder` (created if needed) or throws, naming the process that holds it.
-    public init(in folder: String, command: String = CommandLine.arguments.joined(separator: " ")) throws(LockError) {
+    /// Takes the lock in `folder` (which must exist) or throws, naming the process that holds it.
+    /// `startedAt` (the run's ``Effects/clock``) and `command` are recorded for that message.
+    public init(
+        in folder: String,
+        startedAt: Date,
+        command: String = CommandLine.arguments.joined(separator: " ")
+    ) throws(LockError) {
         path = folder + "/" + Self.fileName
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .unavailable(path: path, reason: "\(error)")
-        }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .unavailable(path: path, reason: String(cString: strerror(errno))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -52,7 +52,7 @@ public final class RunLock: Sendable {
             throw .held(path: path, holder: holder)
         }
         self.descriptor = descriptor
-        let record = "pid \(getpid()), started \(Timestamp(Date()).description): \(command)\n"
+        let record = "pid \(getpid()), started \(Timestamp(startedAt).description): \(command)\n"
         _ = ftruncate(descriptor, 0)
         _ = record.withCString { pwrite(descriptor, $0, strlen($0), 0) }
     }

@@ -173,17 +173,43 @@ public enum FileSystem {
             let found = mode ?? linkInfo.st_mode
             return found & S_IFMT == S_IFREG ? nil : "it is " + name(of: found)
         }
-        var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = readlink(path, &target, target.count - 1)
-        let shown =
-            length >= 0
-            ? "`" + String(decoding: target.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self) + "`"
-            : "something"
+        let shown = linkTarget(of: path).map { "`" + $0 + "`" } ?? "something"
         var info = stat()
         guard let found = mode ?? (stat(path, &info) == 0 ? info.st_mode : nil) else {
             return "it is a symbolic link to \(shown), which does not exist"
         }
         return found & S_IFMT == S_IFREG ? nil : "it is a symbolic link to \(shown), " + name(of: found)
+    }
+
+    /// The target of the symbolic link at `path`, as written in the link; `nil` when `path` is not one.
+    public static func linkTarget(of path: String) -> String? {
+        var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink(path, &target, target.count - 1)
+        guard length >= 0 else { return nil }
+        return String(decoding: target.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Writes all of `buffer` to `descriptor`, going on after interruptions; false (with `errno`
+    /// set) when a write fails.
+    public static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+        guard let base = buffer.baseAddress else { return true }
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(descriptor, base + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += written
+        }
+        return true
+    }
+
+    /// Whether the file at `path` (following links) has its owner's execute bit set.
+    public static func isExecutable(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return info.st_mode & S_IXUSR != 0
     }
 
     /// A file type in words, with its article.

@@ -58,11 +58,13 @@ private struct GuardFixture {
         try specs.write(".choo.yaml", "parallelism: 2\n")
         try await repository.git("add", "-A")
         try await repository.git("commit", "--quiet", "-m", "specs")
-        git = Git(repository: repository.path, environment: GitRepository.environment)
+        git = Git(repository: repository.path, runner: SystemProcessRunner(), environment: GitRepository.environment)
         base = folder("base")
     }
 
-    var specGuard: SpecGuard { SpecGuard(git: git, tasksDirectory: "specs/tasks", setAsideFolder: base + "/aside") }
+    var specGuard: SpecGuard {
+        SpecGuard(git: git, tasksDirectory: "specs/tasks", setAsideFolder: base + "/aside", files: SystemFileAccess())
+    }
 
     func edit(_ path: String, _ change: (String) -> String) throws {
         try change(try repository.read(path)).write(toFile: repository(path), atomically: true, encoding: .utf8)
@@ -163,9 +165,12 @@ struct BranchGuardTests {
         let guardian = BranchGuard(
             git: Git(
                 repository: repository.path,
+                runner: SystemProcessRunner(),
                 environment: GitRepository.environment.merging(["GIT_EDITOR": "true"]) { $1 }
             ),
-            unit: "u"
+            unit: "u",
+            records: nil,
+            clock: ManualWaitClock()
         )
         try await guardian.record()
         return (repository, guardian)
@@ -229,6 +234,8 @@ struct BranchGuardTests {
         let rewrite = try await repository.commit("rewrite", files: ["two.txt": "other\n"])
         let restoration = try #require(try await guardian.restore())
         let saved = try #require(restoration.saved)
+        // Named by the guard's clock (the fixture's manual one reads 1_700_000_000).
+        #expect(saved.hasPrefix("refs/choo/saved/u/1700000000-"))
         #expect(try await repository.git("log", "--format=%H", saved).contains(rewrite))
         #expect(try repository.read("two.txt") == "2\n")
         // A rebase left half-way.
@@ -252,8 +259,13 @@ struct UntrackedAsideTests {
         try repository.write("stray/file.txt", "stray\n")
         try repository.write("cache/build.o", "object\n")
         let aside = UntrackedAside(
-            git: Git(repository: repository.path, environment: GitRepository.environment),
-            folder: TemporaryDirectory.current("aside")
+            git: Git(
+                repository: repository.path,
+                runner: SystemProcessRunner(),
+                environment: GitRepository.environment
+            ),
+            folder: TemporaryDirectory.current("aside"),
+            files: SystemFileAccess()
         )
         let status = try await aside.git.status(includingIgnored: true)
         #expect(status.untracked == ["stray/file.txt"])
@@ -283,7 +295,11 @@ struct GitObjectsTests {
     func blobs() async throws {
         let repository = try await GitRepository(at: TemporaryDirectory.current("repo"))
         _ = try await repository.commit("files", files: ["a.txt": "zwölf\n\n", "b.txt": "no newline", "c.txt": ""])
-        let git = Git(repository: repository.path, environment: GitRepository.environment)
+        let git = Git(
+            repository: repository.path,
+            runner: SystemProcessRunner(),
+            environment: GitRepository.environment
+        )
         let entries = try await git.treeEntries(of: "HEAD", under: ["a.txt", "b.txt", "c.txt"])
         #expect(entries.map(\.path) == ["a.txt", "b.txt", "c.txt"])
         #expect(try await git.blobs(entries.map(\.object)) == ["zwölf\n\n", "no newline", ""])
@@ -297,7 +313,11 @@ struct GitObjectsTests {
         try FileManager.default.removeItem(atPath: repository("b.txt"))
         try repository.write("new file.txt", "new\n")
         try repository.write("cache/x", "x\n")
-        let git = Git(repository: repository.path, environment: GitRepository.environment)
+        let git = Git(
+            repository: repository.path,
+            runner: SystemProcessRunner(),
+            environment: GitRepository.environment
+        )
         let status = try await git.status(includingIgnored: true)
         #expect(status.head == (try await repository.git("rev-parse", "HEAD")))
         #expect(status.branch == "main")

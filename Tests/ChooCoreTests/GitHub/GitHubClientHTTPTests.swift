@@ -184,6 +184,7 @@ struct GitHubClientHTTPTests {
                 apiURL: fake.apiURL,
                 repository: GitHubRepository(owner: "octo", name: "gadgets"),
                 token: GitHubToken(value: token, source: "GH_TOKEN"),
+                transport: AsyncHTTPClientTransport(),
                 clock: bed.clock
             )
             let error = try await #require(throws: GitHubError.self) { try await elsewhere.pullRequest(1) }

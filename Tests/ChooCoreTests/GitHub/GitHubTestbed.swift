@@ -69,8 +69,12 @@ struct GitHubTestbed {
 
     /// The tip of `branch` in the bare repository, or `nil` when it has no such branch.
     func originTip(_ branch: String) async throws -> String? {
-        try await Git(repository: folder("origin.git"), environment: GitRepository.environment)
-            .resolve("refs/heads/" + branch)
+        try await Git(
+            repository: folder("origin.git"),
+            runner: SystemProcessRunner(),
+            environment: GitRepository.environment
+        )
+        .resolve("refs/heads/" + branch)
     }
 
     /// Runs git in the bare repository.

@@ -118,7 +118,7 @@ struct CheckoutSnapshotTests {
     @Test("porcelain -z records: renames list both paths, copies only the new one, odd names survive")
     func parse() {
         let output = "?? with space.txt\0 M README.md\0R  new.txt\0old.txt\0C  copy.txt\0source.txt\0?? ünï.txt\0"
-        let listed = CheckoutSnapshot.parse(output)
+        let listed = CheckoutSnapshot.listing(Git.parseStatusEntries(output))
         #expect(listed.map(\.path) == ["with space.txt", "README.md", "new.txt", "old.txt", "copy.txt", "ünï.txt"])
         #expect(listed.map(\.status) == ["??", " M", "R ", "D ", "C ", "??"])
     }
@@ -127,8 +127,12 @@ struct CheckoutSnapshotTests {
     func takeFromARealCheckout() async throws {
         let repository = try await GitRepository(at: TemporaryDirectory.current("repo"))
         try await repository.commit("more files", files: ["lib.swift": "let x = 1\n", ".gitignore": "build/\n"])
-        let git = Git(repository: repository.path, environment: GitRepository.environment)
-        let clean = try await CheckoutSnapshot.take(git: git)
+        let git = Git(
+            repository: repository.path,
+            runner: SystemProcessRunner(),
+            environment: GitRepository.environment
+        )
+        let clean = try await CheckoutSnapshot.take(git: git, files: SystemFileAccess())
         #expect(clean.entries.isEmpty)
         #expect(clean.head == (try await repository.git("rev-parse", "HEAD")))
 
@@ -137,7 +141,7 @@ struct CheckoutSnapshotTests {
         try repository.write("README.md", "# edited\n")
         try FileManager.default.removeItem(atPath: repository("lib.swift"))
         try FileManager.default.createSymbolicLink(atPath: repository("link"), withDestinationPath: "README.md")
-        let dirty = try await CheckoutSnapshot.take(git: git)
+        let dirty = try await CheckoutSnapshot.take(git: git, files: SystemFileAccess())
         #expect(Set(dirty.entries.keys) == ["notes/todo.txt", "README.md", "lib.swift", "link"])
         let blob = try await repository.git("hash-object", "notes/todo.txt")
         #expect(dirty.entries["notes/todo.txt"] == Entry(status: "??", fingerprint: blob))
@@ -146,9 +150,9 @@ struct CheckoutSnapshotTests {
         #expect(dirty.entries["README.md"]?.status == " M")
 
         // The same content again is no change; other content is.
-        #expect(try await CheckoutSnapshot.take(git: git).changes(since: dirty).isEmpty)
+        #expect(try await CheckoutSnapshot.take(git: git, files: SystemFileAccess()).changes(since: dirty).isEmpty)
         try repository.write("notes/todo.txt", "changed by someone\n")
-        let later = try await CheckoutSnapshot.take(git: git)
+        let later = try await CheckoutSnapshot.take(git: git, files: SystemFileAccess())
         #expect(later.changes(since: dirty).map(\.path) == ["notes/todo.txt"])
     }
 }

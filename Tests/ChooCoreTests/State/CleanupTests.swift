@@ -25,7 +25,7 @@ struct CleanupTests {
             worktreeBase: repository(".ralph/worktrees"),
             targetBranch: target,
             teardown: teardown,
-            runner: SystemProcessRunner(),
+            effects: .local(),
             environment: GitRepository.environment
         )
     }
@@ -335,7 +335,7 @@ struct CleanupTests {
             repositoryRoot: plain,
             worktreeBase: plain + "/.ralph/worktrees",
             targetBranch: nil,
-            runner: SystemProcessRunner(),
+            effects: .local(),
             environment: GitRepository.environment
         )
         await #expect(throws: Cleanup.CleanupError.notAGitRepository(plain)) {

@@ -175,7 +175,7 @@ struct RunJournalTests {
         let orchestrator = Orchestrator(
             workspace: workspace,
             plan: try workspace.plan(),
-            runner: SystemProcessRunner(),
+            effects: .local(),
             environment: environment
         )
         let bus = EventBus()

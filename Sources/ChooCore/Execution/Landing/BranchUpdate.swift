@@ -58,22 +58,17 @@ struct BranchUpdate: UnitPart {
     /// Rebases or merges the branch onto `tip`, letting the agent resolve conflicts; whether it had to.
     private func updateBranch(git: Git, onto tip: String) async throws -> Bool {
         let strategy = context.config.merge.strategy
-        let integration = Self.integration(strategy)
         context.bus.publish(
             Event(.unitMergeUpdated(.init(onto: tip, strategy: strategy)), unit: unit)
         )
         var conflicts: [String]
         do {
-            try await git.integrate(tip, by: integration)
-            return false
+            let started = try await strategy == .merge ? git.merge(tip) : git.rebase(onto: tip)
+            guard case .conflicted(let files) = started else { return false }
+            conflicts = files
         } catch {
-            conflicts = try await conflictedFiles(git)
-            if conflicts.isEmpty {
-                await abort(git)
-                throw UnitStop.failed(
-                    "bringing \(work.branch) up to date with `\(context.targetBranch)` failed: \(error)"
-                )
-            }
+            await abort(git)
+            throw UnitStop.failed("bringing \(work.branch) up to date with `\(context.targetBranch)` failed: \(error)")
         }
         let limit = max(1, context.config.merge.maxConflictRetries)
         var attempt = 0
@@ -116,15 +111,15 @@ struct BranchUpdate: UnitPart {
             }
             try await git.stageAll()
             do {
-                try await git.continueIntegration(integration)
-                conflicts = []
-            } catch {
-                conflicts = try await conflictedFiles(git)
-                problem = nil
-                if conflicts.isEmpty {
-                    await abort(git)
-                    throw UnitStop.failed("continuing after resolving conflicts failed: \(error)")
+                switch try await git.continueOperation() {
+                case .done: conflicts = []
+                case .conflicted(let files):
+                    conflicts = files
+                    problem = nil
                 }
+            } catch {
+                await abort(git)
+                throw UnitStop.failed("continuing after resolving conflicts failed: \(error)")
             }
         }
         return true
@@ -133,50 +128,27 @@ struct BranchUpdate: UnitPart {
     /// A landing that was interrupted half-way (choo killed during a rebase or merge) leaves the
     /// worktree mid-operation; abort it so landing starts from the unit's own commits again.
     func rollBackUnfinishedOperation() async throws {
-        let git = work.git(editor: true)
-        var unfinished: [String] = []
-        let markers = [("rebase-merge", "rebase"), ("rebase-apply", "rebase"), ("MERGE_HEAD", "merge")]
-        // One git process answers for all three markers, a line each, in order.
-        let paths = try await git.run(["rev-parse"] + markers.flatMap { ["--git-path", $0.0] })
-            .split(separator: "\n").map(String.init)
-        for ((_, command), path) in zip(markers, paths) {
-            let absolute = FileSystem.absolute(path, relativeTo: git.repository)
-            if FileSystem.exists(absolute), !unfinished.contains(command) { unfinished.append(command) }
-        }
-        for command in unfinished {
-            _ = try? await git.run([command, "--abort"])
-            context.bus.publish(
-                Event(
-                    .unitMergeUpdated(.init(rolledBack: command)),
-                    unit: unit,
-                    error: "a \(command) interrupted earlier was rolled back; landing starts over"
-                )
+        for kind in try await work.git(editor: true).abortOperation() {
+            work.publish(
+                .unitMergeUpdated(.init(rolledBack: kind.rawValue)),
+                error: "a \(kind.rawValue) interrupted earlier was rolled back; landing starts over"
             )
         }
     }
 
-    private func conflictedFiles(_ git: Git) async throws -> [String] { try await git.conflictedPaths() }
-
-    /// How `merge.strategy` brings a branch up to date.
-    static func integration(_ strategy: ChooConfig.MergeStrategy) -> Git.Integration {
-        strategy == .merge ? .merge : .rebase
-    }
-
-    private func abort(_ git: Git) async {
-        try? await git.abortIntegration(Self.integration(context.config.merge.strategy))
-    }
+    private func abort(_ git: Git) async { _ = try? await git.abortOperation() }
 
     /// The spec files of the index (as git merged them) that have no conflict, with their objects.
     private func cleanlyMergedSpecFiles() async throws -> [String: TreeEntry] {
         guard !context.config.verify.agentMayEditSpecs else { return [:] }
         var entries: [String: TreeEntry] = [:]
         var conflicted: Set<String> = []
-        for (entry, stage) in try await work.git().indexEntries()
+        for entry in try await work.git().indexEntries()
         where SpecGuard.isSpecPath(entry.path, tasksDirectory: context.tasksDirectory) {
-            if stage != 0 {
+            if entry.stage != 0 {
                 conflicted.insert(entry.path)
             } else {
-                entries[entry.path] = entry
+                entries[entry.path] = TreeEntry(mode: entry.mode, object: entry.object, path: entry.path)
             }
         }
         return entries.filter { !conflicted.contains($0.key) }

@@ -218,7 +218,7 @@ struct GitHubLanding: LandingStrategy {
             let target = context.targetBranch
             let tracking = "refs/remotes/\(github.remote)/\(target)"
             do {
-                try await repository.run(["fetch", "--quiet", github.remote, "+refs/heads/\(target):\(tracking)"])
+                try await repository.fetch("+refs/heads/\(target):\(tracking)", from: github.remote)
             } catch {
                 throw UnitStop.failed("fetching `\(target)` from \(github.remote) failed: \(error)")
             }

@@ -14,10 +14,7 @@ struct PullRequestBranch: GitHubPart {
         let branch = work.branch
         let known = try await takeInRemoteCommits()
         do {
-            try await git.run([
-                "push", "--quiet", "--force-with-lease=refs/heads/\(branch):\(known ?? "")", github.remote,
-                "HEAD:refs/heads/\(branch)",
-            ])
+            try await git.push(remote: github.remote, refspec: "HEAD:refs/heads/\(branch)", forceWithLease: known)
             try await git.updateReference(Self.pushedRef(branch), to: "HEAD")
             // What choo pushes is what it trusts: later turns are measured against it.
             try await guards.recordChooCommit()
@@ -39,20 +36,25 @@ struct PullRequestBranch: GitHubPart {
         let git = work.git()
         let branch = work.branch
         let tracking = "refs/remotes/\(github.remote)/\(branch)"
-        _ = try? await git.run(["fetch", "--quiet", github.remote, "+refs/heads/\(branch):\(tracking)"])
+        try? await git.fetch("+refs/heads/\(branch):\(tracking)", from: github.remote)
         guard let remote = try await git.resolve(tracking) else { return nil }
         let pushedLast = try await git.resolve(PullRequestBranch.pushedRef(branch))
         if remote == pushedLast { return remote }
         if try await git.isAncestor(remote, of: "HEAD") { return remote }
         let rebasing = try await !git.isAncestor("HEAD", of: remote)
+        var applied = false
         do {
             if rebasing {
-                try await work.git(editor: true).integrate(remote, by: .rebase, quiet: true)
+                applied = try await work.git(editor: true).rebase(onto: remote) == .done
             } else {
                 try await git.fastForward(to: remote)
+                applied = true
             }
         } catch {
-            try? await git.abortIntegration(.rebase)
+            applied = false
+        }
+        if !applied {
+            _ = try? await git.abortOperation()
             throw UnitStop.failed(
                 "\(github.remote) has commits on \(branch) that someone else pushed, and the unit's newer commits "
                     + "do not apply on top of them; choo will not overwrite them. Resolve it in the worktree at "

@@ -10,16 +10,13 @@ struct TargetBranch: Sendable {
     /// `tip`. A checkout of the target (the user's or another worktree) is fast-forwarded with it.
     /// Returns false when the target moved meanwhile.
     func move(from tip: String, to landed: String) async throws -> Bool {
-        let checkout = try await repository.worktrees().first { $0.branch == name }
         do {
-            if let checkout {
-                try await Git(repository: checkout.path, runner: repository.runner).fastForward(to: landed)
-            } else {
-                try await repository.updateReference("refs/heads/" + name, to: landed, expected: tip)
-            }
+            try await repository.advanceBranch(name, from: tip, to: landed)
             return true
+        } catch .referenceMoved {
+            return false
         } catch {
-            if try await repository.resolve("refs/heads/" + name) != tip { return false }
+            let checkout = try? await repository.worktrees().first { $0.branch == name }
             let place = checkout.map { " in the checkout at \($0.path)" } ?? ""
             throw UnitStop.failed(
                 "could not move `\(name)`\(place) to the landed commit: \(error). If that checkout has local "

@@ -12,9 +12,9 @@ struct AgentTurns: UnitPart {
         let (arguments, input) = try provider.invocation(prompt: prompt)
         // One agent runs in a unit at a time: the unit's logs so far in this run number the next.
         let folder = context.logFolder + "/" + unit
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let earlier =
-            (try? FileManager.default.contentsOfDirectory(atPath: folder))?.count { $0.hasSuffix(".log") } ?? 0
+        let files = context.effects.files
+        try files.createDirectory(folder)
+        let earlier = (try? files.names(in: folder))?.count { $0.hasSuffix(".log") } ?? 0
         let logFile =
             folder + "/" + AgentLog.fileName(sequence: earlier + 1, turn: turn, task: task, attempt: attempt)
         let header =
@@ -22,7 +22,7 @@ struct AgentTurns: UnitPart {
             + "# attempt: \(attempt)\n"
             + "# command: \(([provider.executable] + arguments.map { $0 == prompt ? "<prompt>" : $0 }).joined(separator: " "))\n"
             + "\n## prompt\n\n\(prompt)\n\n## output\n\n"
-        try header.write(toFile: logFile, atomically: true, encoding: .utf8)
+        try files.write(header, to: logFile)
         var spec = ProcessSpec(executable: provider.executable, arguments: arguments, workingDirectory: worktree)
         spec.standardInput = input
         spec.timeout = context.config.agentTimeout
@@ -43,16 +43,15 @@ struct AgentTurns: UnitPart {
             },
             onOutput: { _ in }
         )
-        // The agent sees the environment, tokens included; its log must not keep one it printed.
-        if let redact = context.github?.redact, let text = try? FileSystem.readText(logFile) {
-            let clean = redact(text)
-            if clean != text { try? clean.write(toFile: logFile, atomically: true, encoding: .utf8) }
-        }
         let footer = "\n## exit\n\n\(OutcomeText.describe(outcome)) after \(OutcomeText.seconds(outcome.duration))\n"
-        if let handle = FileHandle(forWritingAtPath: logFile) {
-            handle.seekToEndOfFile()
-            handle.write(Data(footer.utf8))
-            try? handle.close()
+        if var log = try? files.readBytes(logFile) {
+            // The agent sees the environment, tokens included; its log must not keep one it printed.
+            if let redact = context.github?.redact {
+                let text = String(decoding: log, as: UTF8.self)
+                let clean = redact(text)
+                if clean != text { log = Array(clean.utf8) }
+            }
+            try? files.write(log + Array(footer.utf8), to: logFile, executable: false)
         }
         context.bus.publish(
             Event(

@@ -86,7 +86,7 @@ struct BaselineChecks: UnitPart {
     func applicable() async throws -> [ChooConfig.BaselineCheck] {
         let checks = context.config.baselineChecks
         guard checks.contains(where: { $0.pattern != nil }) else { return checks }
-        let changed = try await work.git().changedPaths(from: context.targetBranch, to: "HEAD", sinceFork: true)
+        let changed = try await work.git().changedFiles(on: "HEAD", since: context.targetBranch)
         return checks.filter { check in
             guard let pattern = check.pattern else { return true }
             return changed.contains { PathPattern.matches(pattern, path: $0) }

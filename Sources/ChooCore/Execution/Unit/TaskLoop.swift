@@ -29,7 +29,7 @@ struct TaskLoop: UnitPart {
                 leftovers = status.changed + status.untracked
                 changedSinceHead = Set(status.changed)
             } else {
-                leftovers = try await git.uncommittedPaths()
+                leftovers = try await git.statusEntries().map(\.path)
             }
         }
         if !leftovers.isEmpty {
@@ -179,7 +179,7 @@ struct TaskLoop: UnitPart {
     /// `changed` is the set of tracked paths that differ from HEAD when the caller knows it already.
     private func committedCompletions(git: Git?, changed known: Set<String>?) async throws -> Set<Int> {
         var changed = known ?? []
-        if known == nil, let git { changed = Set(try await git.changedPaths(from: "HEAD")) }
+        if known == nil, let git { changed = Set(try await git.changedFiles(since: "HEAD")) }
         var result: Set<Int> = []
         for task in try work.reload().tasks where task.status == .complete {
             guard let number = task.number else { continue }
@@ -187,7 +187,7 @@ struct TaskLoop: UnitPart {
                 result.insert(number)
                 continue
             }
-            guard let text = try? await git?.fileText(task.file, at: "HEAD"),
+            guard let text = try? await git?.blob("HEAD:" + task.file),
                 let split = try? Frontmatter.split(text)
             else { continue }
             var fields = FrontmatterFields(split, context: .init(file: task.file))
@@ -235,7 +235,7 @@ struct TaskLoop: UnitPart {
             if unit.orchBranch != branch { values.append(("orch_branch", branch)) }
             if unit.orchWorktree != relative { values.append(("orch_worktree", relative)) }
         }
-        let now = Timestamp(Date()).description
+        let now = Timestamp(work.now).description
         if unit.orchStartedAt == nil { values.append(("orch_started_at", now)) }
         if finished, unit.orchCompletedAt == nil { values.append(("orch_completed_at", now)) }
         let named = unit.orchBranch != nil || unit.orchWorktree != nil

@@ -56,7 +56,8 @@ struct TurnGuards: UnitPart {
         BranchGuard(
             git: work.git(editor: true),
             unit: unit,
-            records: context.records
+            records: context.records,
+            clock: context.effects.clock
         )
     }
 
@@ -65,7 +66,8 @@ struct TurnGuards: UnitPart {
         SpecGuard(
             git: work.git(),
             tasksDirectory: context.tasksDirectory,
-            setAsideFolder: context.worktreeBase + "/.set-aside/" + unit + "-specs-" + Timestamp(Date()).description
+            setAsideFolder: context.worktreeBase + "/.set-aside/" + unit + "-specs-" + Timestamp(work.now).description,
+            files: context.effects.files
         )
     }
 
@@ -98,7 +100,8 @@ struct TurnGuards: UnitPart {
     var untrackedAside: UntrackedAside {
         UntrackedAside(
             git: work.git(),
-            folder: context.worktreeBase + "/.aside/" + unit
+            folder: context.worktreeBase + "/.aside/" + unit,
+            files: context.effects.files
         )
     }
 

@@ -21,6 +21,7 @@ struct UnitWork: Sendable {
         worktree = LocalWorktree(
             path: context.worktreeBase + "/" + unit,
             runner: context.runner,
+            files: context.effects.files,
             environment: context.environment
         )
     }
@@ -31,6 +32,8 @@ struct UnitWork: Sendable {
     var config: ChooConfig { context.config }
     /// git in the worktree; with `editor`, one that never opens an editor (rebases, merges).
     func git(editor: Bool = false) -> Git { worktree.git(environment: editor ? ["GIT_EDITOR": "true"] : [:]) }
+    /// The run's clock: the times choo records.
+    var now: Date { context.effects.clock.now() }
     /// git in the repository's main folder (refs, the worktree list, the target branch).
     var repository: Git { Git(repository: context.repositoryRoot, runner: context.runner) }
 

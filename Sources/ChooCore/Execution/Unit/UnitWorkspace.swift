@@ -29,6 +29,8 @@ struct LocalWorktree: UnitWorkspace {
     let path: String
     /// Runs the worktree's processes.
     let runner: any ProcessRunning
+    /// Reads and writes its files.
+    let files: any FileAccess
     /// The run's extra environment for agents and checks.
     let environment: [String: String]
 
@@ -46,11 +48,9 @@ struct LocalWorktree: UnitWorkspace {
         return try await runner.run(spec, onStart: onStart, onOutput: onOutput)
     }
 
-    func exists(_ relative: String) -> Bool { FileSystem.exists(path + "/" + relative) }
+    func exists(_ relative: String) -> Bool { files.exists(path + "/" + relative) }
 
-    func read(_ relative: String) throws -> String { try FileSystem.readText(path + "/" + relative) }
+    func read(_ relative: String) throws -> String { try files.readText(path + "/" + relative) }
 
-    func write(_ text: String, to relative: String) throws {
-        try text.write(toFile: path + "/" + relative, atomically: true, encoding: .utf8)
-    }
+    func write(_ text: String, to relative: String) throws { try files.write(text, to: path + "/" + relative) }
 }

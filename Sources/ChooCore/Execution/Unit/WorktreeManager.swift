@@ -37,7 +37,7 @@ struct WorktreeManager: UnitPart {
         var start: String?
         // A preparation in flight finishes first, and none starts after this.
         let taken = await context.preparedWorktrees.take(unit: unit)
-        if let taken, FileSystem.exists(path) {
+        if let taken, context.effects.files.exists(path) {
             resumed = taken
             prepared = true
             // Prepared while the units it needs were being landed: its new branch (no commits of
@@ -85,7 +85,7 @@ struct WorktreeManager: UnitPart {
     /// half-way rebase or merge rolled back. A folder git does not know is what a run killed while
     /// creating the worktree leaves behind: it is moved aside, never deleted, and reported.
     private func setAsideUnknownFolder(git: Git) async throws {
-        guard FileSystem.exists(path) else { return }
+        guard context.effects.files.exists(path) else { return }
         let known = try await git.worktrees().contains { worktree in
             !worktree.isPrunable
                 && FileSystem.absolute(worktree.path, relativeTo: "/") == FileSystem.absolute(path, relativeTo: "/")
@@ -96,12 +96,10 @@ struct WorktreeManager: UnitPart {
             try await update.rollBackUnfinishedOperation()
             return
         }
-        let aside = context.worktreeBase + "/.set-aside/" + unit + "-" + Timestamp(Date()).description
-        try FileManager.default.createDirectory(
-            atPath: context.worktreeBase + "/.set-aside",
-            withIntermediateDirectories: true
-        )
-        try FileManager.default.moveItem(atPath: path, toPath: aside)
+        let aside = context.worktreeBase + "/.set-aside/" + unit + "-" + Timestamp(work.now).description
+        let files = context.effects.files
+        try files.createDirectory(context.worktreeBase + "/.set-aside")
+        try files.move(path, to: aside)
         try await git.pruneWorktrees()
         context.bus.publish(
             Event(
