@@ -29,7 +29,7 @@ enum RunExecution {
         )
         configured.skipReview = skipReview
         let orchestrator = configured
-        let bus = EventBus()
+        let bus = EventBus(clock: effects.clock)
         let states = bus.states()
         let view = LiveView(style: Output.style, isTerminal: isatty(STDOUT_FILENO) == 1 && !json)
         if json {

@@ -58,7 +58,14 @@ public final class EventBus: Sendable {
     private let state = Mutex(State())
 
     /// A bus with `sinks`.
-    public init(sinks: [any EventSink] = []) {
+    /// Dates every event as it is published, when set: the run's clock, so that the times a run
+    /// records come from one clock (a test's manual one, or the system's in the CLI).
+    private let clock: (any WaitClock)?
+
+    /// A bus delivering to `sinks`; with `clock`, events are dated by it as they are published,
+    /// else they keep the time they were made with.
+    public init(sinks: [any EventSink] = [], clock: (any WaitClock)? = nil) {
+        self.clock = clock
         state.withLock { $0.deliveries = sinks.map(Delivery.init) }
     }
 
@@ -79,7 +86,9 @@ public final class EventBus: Sendable {
     public func publish(_ event: Event) -> Int {
         state.withLock { state in
             state.sequence += 1
-            let event = state.redact.map { event.redacted(with: $0) } ?? event
+            // Dated under the lock, so times never go backwards along the sequence.
+            var event = state.redact.map { event.redacted(with: $0) } ?? event
+            if let clock { event.time = clock.now() }
             for delivery in state.deliveries { delivery.queue.yield(.event(event, state.sequence)) }
             return state.sequence
         }

@@ -16,7 +16,7 @@ extension Orchestrator {
     func recordCheckout(git: Git, ledger: ChildProcessLedger) async throws(SetupError) {
         do {
             let snapshot = try await CheckoutSnapshot.take(git: git, files: effects.files)
-            try ledger.journal.recordCheckout(snapshot, at: .start, run: ledger.run)
+            try ledger.journal.recordCheckout(snapshot, at: .start, run: ledger.run, time: effects.clock.now())
         } catch {
             throw .git(
                 "could not record the state of the checkout at \(git.repository) in the run journal "
@@ -56,7 +56,7 @@ extension Orchestrator {
         let changes = after.changes(since: before)
         var check = CheckoutCheck(changes: changes)
         do {
-            try journal.recordCheckout(after, at: .end, run: ledger.run)
+            try journal.recordCheckout(after, at: .end, run: ledger.run, time: effects.clock.now())
             if !changes.isEmpty { try journal.recordCheckoutChanges(changes, run: ledger.run) }
         } catch {
             check.problem =

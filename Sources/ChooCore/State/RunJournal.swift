@@ -136,13 +136,13 @@ public final class RunJournal: Sendable {
     }
 
     /// Records what the user's checkout looked like at `moment` of run `run`.
-    public func recordCheckout(_ snapshot: CheckoutSnapshot, at moment: CheckoutMoment, run: Int64) throws {
+    public func recordCheckout(_ snapshot: CheckoutSnapshot, at moment: CheckoutMoment, run: Int64, time: Date) throws {
         let entries = String(decoding: try JSONEncoder().encode(snapshot.entries), as: UTF8.self)
         try pool.write { db in
             try db.execute(
                 sql:
                     "INSERT OR REPLACE INTO checkout_states (runsId, moment, head, entries, at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [run, moment.rawValue, snapshot.head, entries, Self.text(Date())]
+                arguments: [run, moment.rawValue, snapshot.head, entries, Self.text(time)]
             )
         }
     }

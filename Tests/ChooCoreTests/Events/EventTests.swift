@@ -1,3 +1,4 @@
+import ChooTesting
 import Foundation
 import Synchronization
 import Testing
@@ -57,6 +58,26 @@ struct EventTests {
         for worker in 0 ..< 8 {
             #expect(first.all.filter { $0.unit == "u\(worker)" }.compactMap(\.task) == Array(0 ..< 250))
         }
+    }
+
+    @Test("a bus with the run's clock dates every event by it as it is published; one without keeps their times")
+    func clock() async {
+        let clock = ManualWaitClock()
+        let recorder = EventRecorder()
+        let bus = EventBus(sinks: [recorder], clock: clock)
+        let made = Date(timeIntervalSince1970: 5)
+        bus.publish(Event(.taskCompleted, time: made, unit: "a"))
+        clock.advance(by: .seconds(90))
+        bus.publish(Event(.taskCompleted, time: made, unit: "b"))
+        await bus.flush()
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(recorder.all.map(\.time) == [start, start + 90])
+
+        let plain = EventRecorder()
+        let unclocked = EventBus(sinks: [plain])
+        unclocked.publish(Event(.taskCompleted, time: made, unit: "a"))
+        await unclocked.flush()
+        #expect(plain.all.map(\.time) == [made])
     }
 
     @Test("a sink that is stuck does not hold up publishing; it gets every event in order once it goes on")

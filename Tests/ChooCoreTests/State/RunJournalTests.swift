@@ -82,7 +82,7 @@ struct RunJournalTests {
         let first = try journal.startRun(command: "one", options: [:])
         #expect(try RunJournal.earlierCheckoutChanges(in: folder).isEmpty)
         let start = CheckoutSnapshot(head: "abc", entries: ["mine.txt": .init(status: "??", fingerprint: "1")])
-        try journal.recordCheckout(start, at: .start, run: first)
+        try journal.recordCheckout(start, at: .start, run: first, time: Date(timeIntervalSince1970: 1_700_000_000))
         #expect(try journal.checkout(run: first, at: .start) == start)
         #expect(try journal.checkout(run: first, at: .end) == nil)
         let intruder = CheckoutSnapshot.Change(
