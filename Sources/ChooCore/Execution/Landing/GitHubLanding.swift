@@ -243,7 +243,12 @@ struct GitHubLanding: LandingStrategy {
                             + "so it was not fast-forwarded; pull or rebase `\(target)` yourself"
                     )
                 }
-                if try await TargetBranch(name: target, repository: repository).move(from: local, to: tip) { return }
+                if try await TargetBranch(name: target, repository: repository, lock: context.repositoryLock).move(
+                    from: local,
+                    to: tip
+                ) {
+                    return
+                }
             }
         }
     }

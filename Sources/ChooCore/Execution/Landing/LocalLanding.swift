@@ -12,7 +12,11 @@ struct LocalLanding: LandingStrategy {
 
     func land(_ work: UnitWork, shutdown: ShutdownFlag) async throws {
         let update = BranchUpdate(work: work)
-        let target = TargetBranch(name: work.context.targetBranch, repository: work.repository)
+        let target = TargetBranch(
+            name: work.context.targetBranch,
+            repository: work.repository,
+            lock: work.context.repositoryLock
+        )
         try await update.rollBackUnfinishedOperation()
         for _ in 1 ... landingRounds {
             if Task.isCancelled { throw UnitStop.interrupted }

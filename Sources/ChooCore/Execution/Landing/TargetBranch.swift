@@ -5,15 +5,18 @@ struct TargetBranch: Sendable {
     let name: String
     /// git in the repository's main folder.
     let repository: Git
+    /// The run's lock on worktree administration: finding the checkout that has the target reads
+    /// git's list of worktrees, which fails while another unit's worktree is being added.
+    let lock: AsyncLock
 
     /// Moves the target from `tip` to `landed`, only by fast-forward and only if it still points at
     /// `tip`. A checkout of the target (the user's or another worktree) is fast-forwarded with it.
     /// Returns false when the target moved meanwhile.
     func move(from tip: String, to landed: String) async throws -> Bool {
         do {
-            try await repository.advanceBranch(name, from: tip, to: landed)
+            try await lock.withLock { try await repository.advanceBranch(name, from: tip, to: landed) }
             return true
-        } catch .referenceMoved {
+        } catch GitError.referenceMoved {
             return false
         } catch {
             let checkout = try? await repository.worktrees().first { $0.branch == name }
