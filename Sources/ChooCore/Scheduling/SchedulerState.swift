@@ -309,9 +309,11 @@ public struct SchedulerState: Sendable, Hashable {
                     prepared.insert(id)
                     actions.append(.prepareUnit(id))
                 }
-                // A unit that waits only for units being landed starts the moment they land: its
-                // worktree is made meanwhile, so the hand-off does not wait for it.
-                for id in aboutToBeReady.prefix(parallelism) where !prepared.contains(id) {
+                // A unit that waits only for units at work or being landed starts the moment they
+                // land: its worktree is made meanwhile, so the hand-off does not wait for it. At
+                // most `parallelism` worktrees stand prepared and unstarted at a time.
+                let standing = prepared.count { phases[$0] == .waiting || phases[$0] == .ready }
+                for id in aboutToBeReady.filter({ !prepared.contains($0) }).prefix(max(0, parallelism - standing)) {
                     prepared.insert(id)
                     actions.append(.prepareUnit(id))
                 }
@@ -326,16 +328,24 @@ public struct SchedulerState: Sendable, Hashable {
         return actions
     }
 
-    /// Waiting units whose every unfinished dependency has done its work and waits for, or is in,
-    /// the merge slot, best first.
+    /// Waiting units whose every unfinished dependency is at work (its agent running) or has done
+    /// its work and waits for, or is in, the merge slot; those waiting only for landings first, then
+    /// by priority. (A dependency under review is not counted: people may take hours.)
     private var aboutToBeReady: [String] {
-        order.filter { id in
-            guard phases[id] == .waiting else { return false }
+        let landing: (String) -> Bool = { self.phases[$0] == .awaitingMerge || self.phases[$0] == .merging }
+        let candidates = order.compactMap { id -> (id: String, landingOnly: Bool)? in
+            guard phases[id] == .waiting else { return nil }
             let unfinished = (dependencies[id] ?? []).filter { phases[$0] != .succeeded }
-            return !unfinished.isEmpty
-                && unfinished.allSatisfy { phases[$0] == .awaitingMerge || phases[$0] == .merging }
+            guard !unfinished.isEmpty, unfinished.allSatisfy({ landing($0) || phases[$0] == .running }) else {
+                return nil
+            }
+            return (id, unfinished.allSatisfy(landing))
         }
-        .sorted { (-(priority[$0] ?? 0), $0) < (-(priority[$1] ?? 0), $1) }
+        return candidates.sorted { left, right in
+            if left.landingOnly != right.landingOnly { return left.landingOnly }
+            return (-(priority[left.id] ?? 0), left.id) < (-(priority[right.id] ?? 0), right.id)
+        }
+        .map(\.id)
     }
 
     /// The outcome so far; units that never started are `notStarted`.

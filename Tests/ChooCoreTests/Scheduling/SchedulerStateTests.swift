@@ -50,19 +50,36 @@ struct SchedulerStateTests {
         #expect(state.handle(.unitFinished("d", .succeeded)) == [])
     }
 
-    @Test("a unit that waits only for units being landed is prepared while they land, once")
+    @Test("a unit that waits only for units at work or being landed is prepared meanwhile, once")
     func preparesWhileLanding() {
         var state = SchedulerState(
             plan: plan([("a", [], 3), ("b", ["a"], 2), ("c", ["a", "x"], 1), ("x", [], 1)], parallelism: 2),
             preparesAhead: true
         )
-        #expect(state.start() == [.startUnit("a"), .startUnit("x")])
-        // a's work is done and it is being landed: b waits only for that, c also for x, still running.
-        #expect(state.handle(.unitFinished("a", .succeeded)) == [.startMerge("a"), .prepareUnit("b")])
+        // a and x run: b waits only for a, c for both; both are prepared while they work.
+        #expect(state.start() == [.startUnit("a"), .startUnit("x"), .prepareUnit("b"), .prepareUnit("c")])
+        #expect(state.handle(.unitFinished("a", .succeeded)) == [.startMerge("a")])
         // a lands: b starts in its prepared worktree and is not prepared again.
         #expect(state.handle(.mergeFinished("a", .merged)) == [.startUnit("b")])
-        #expect(state.handle(.unitFinished("x", .succeeded)) == [.startMerge("x"), .prepareUnit("c")])
+        #expect(state.handle(.unitFinished("x", .succeeded)) == [.startMerge("x")])
         #expect(state.handle(.mergeFinished("x", .merged)) == [.startUnit("c")])
+    }
+
+    @Test("at most `parallelism` worktrees stand prepared and unstarted")
+    func preparesAheadWithinLimit() {
+        var state = SchedulerState(
+            plan: plan(
+                [("a", [], 5), ("b", [], 5), ("c", ["a"], 4), ("d", ["b"], 3), ("e", ["a", "b"], 2), ("f", ["b"], 1)],
+                parallelism: 2
+            ),
+            preparesAhead: true
+        )
+        #expect(state.start() == [.startUnit("a"), .startUnit("b"), .prepareUnit("c"), .prepareUnit("d")])
+        // b's work is done: e and f could be prepared too, but two prepared worktrees stand (c, d).
+        #expect(state.handle(.unitFinished("b", .succeeded)) == [.startMerge("b")])
+        // b lands: d starts in its worktree and f, ready now, is prepared for the next slot; e (waiting
+        // for a) is not, as c and f stand prepared.
+        #expect(state.handle(.mergeFinished("b", .merged)) == [.startUnit("d"), .prepareUnit("f")])
     }
 
     @Test("a unit under review holds no slot; it lands once approved, and a failed review blocks its dependents")
