@@ -98,10 +98,12 @@ public struct UnitLifecycle: Sendable {
         switch await UnitEnding.of({
             // A fresh unit's branch was made by this run and no agent has worked in it yet, so
             // there is nothing half-way to roll back or review from an earlier run.
-            let fresh = try await WorktreeManager(work: work).start()
-            if !fresh { try await BranchUpdate(work: work).rollBackUnfinishedOperation() }
+            let start = try await WorktreeManager(work: work).start()
+            // A resumed branch may be mid-rebase from a landing that was killed. (In a prepared
+            // worktree, an operation another agent started is caught by the first turn's review.)
+            if start == .resumed { try await BranchUpdate(work: work).rollBackUnfinishedOperation() }
             try await WorktreeManager(work: work).runSetup()
-            try await TaskLoop(work: work).run(fresh: fresh, shutdown: shutdown)
+            try await TaskLoop(work: work).run(fresh: start == .fresh, shutdown: shutdown)
             try await BaselineChecks(work: work).run(shutdown: shutdown)
             try await landing.finishWork(work)
         }) {

@@ -21,16 +21,27 @@ struct WorktreeManager: UnitPart {
             resumed = try await context.repositoryLock.withLock { try await makeWorktreeHoldingLock() }
             // What ignores files before any agent ran in the worktree; choo trusts those rules.
             context.records.setIgnoreFiles(try await IgnoreGuard(git: work.git()).untrackedIgnoreFiles(), for: unit)
+            // Where its git folders are, which the first turn's review reads: found now, not then.
+            context.records.setGitFolders(try await work.git().gitDirectories(), of: path)
         } catch {
             resumed = nil
         }
         prepared.finish(unit: unit, resumed: resumed)
     }
 
-    /// Makes or takes `unit`'s worktree and records choo's commit for it; whether it is fresh: its
-    /// branch and worktree made just now. One prepared ahead is not: it stood while other units'
-    /// agents ran, and they may have written into it, so it is reviewed like a resumed one.
-    func start() async throws -> Bool {
+    /// How a unit's worktree came to be at its start.
+    enum Start: Sendable, Hashable {
+        /// Branch and worktree made just now: no agent has been near it.
+        case fresh
+        /// Made ahead by this run while other units' agents ran, which may have written into it:
+        /// reviewed before the first turn like a resumed one.
+        case prepared
+        /// The branch was there before this run: an earlier run's work, and what it left half-way.
+        case resumed
+    }
+
+    /// Makes or takes `unit`'s worktree and records choo's commit for it.
+    func start() async throws -> Start {
         let branch = work.branch
         let resumed: Bool
         var prepared = false
@@ -43,8 +54,7 @@ struct WorktreeManager: UnitPart {
             // Prepared while the units it needs were being landed: its new branch (no commits of
             // its own) catches up with what landed meanwhile.
             if !resumed {
-                start = try await work.repository
-                    .resolve("refs/heads/" + context.targetBranch)
+                start = try await targetTip()
                 if let start { try await work.git().fastForward(to: start) }
             }
         } else {
@@ -63,7 +73,18 @@ struct WorktreeManager: UnitPart {
         // A run killed during a check left the worktree's untracked files aside: put them back.
         let stranded = guards.untrackedAside.restoreLeftovers()
         guards.publishStranded(stranded)
-        return !resumed && !prepared
+        return resumed ? .resumed : prepared ? .prepared : .fresh
+    }
+
+    /// The target branch's tip, read from its ref file when it is a loose ref in an ordinary `.git`
+    /// folder (as choo's own landings leave it), else from git.
+    private func targetTip() async throws -> String? {
+        let reference = "refs/heads/" + context.targetBranch
+        let common = context.repositoryRoot + "/.git"
+        guard context.effects.files.kind(of: common) == .directory else {
+            return try await work.repository.resolve(reference)
+        }
+        return try await work.repository.resolveReference(reference, commonDirectory: common)
     }
 
     /// Adds `unit`'s worktree (reusing one left by an earlier run); whether its branch existed before.
