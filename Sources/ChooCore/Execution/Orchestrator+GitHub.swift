@@ -47,7 +47,8 @@ extension Orchestrator {
             apiURL: repository.apiURL(override: config.github.apiURL?.absoluteString),
             repository: repository,
             token: token,
-            transport: transport
+            transport: transport,
+            clock: clock
         )
         client.onWait = { reason, duration in
             let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -59,6 +60,7 @@ extension Orchestrator {
             repository: repository,
             remote: remote,
             skipReview: skipReview,
+            clock: clock,
             redact: { token.redact($0) },
             targetTip: tip
         )

@@ -101,6 +101,8 @@ public struct Orchestrator: Sendable {
     public var skipReview = false
     /// How GitHub is reached in GitHub mode.
     public var transport: any HTTPTransport = AsyncHTTPClientTransport()
+    /// What GitHub mode's waits (review and CI polling, their timeout, retry backoff) run on.
+    public var clock: any WaitClock = SystemWaitClock()
 
     /// Creates an orchestrator for `plan` of `workspace`.
     public init(
