@@ -42,21 +42,32 @@ package final class InProcessRun: Sendable {
         task = Task {
             let bus = EventBus()
             bus.add(events)
-            defer {
-                events.finish("the run ended")
-                clock.finish("the run ended")
-            }
             let context: UnitLifecycle.Context
             do {
                 context = try await configured.prepare(bus: bus)
             } catch {
                 await bus.close()
+                Self.finish(events, clock, "the run could not start: \(error)")
                 throw error
             }
             let outcome = await configured.run(context: context, shutdownRequests: requests)
             await bus.close()
+            Self.finish(events, clock, Self.ending(outcome))
             return outcome
         }
+    }
+
+    /// Nothing more will come: waits for events or sleepers that are still open fail, saying `why`.
+    private static func finish(_ events: EventStream, _ clock: DrivenWaitClock, _ why: String) {
+        events.finish(why)
+        clock.finish(why)
+    }
+
+    /// How a run ended, for a test that waited for something it never did: its exit code and every
+    /// unit's failure.
+    private static func ending(_ outcome: Orchestrator.Outcome) -> String {
+        let failures = outcome.failureReasons.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+        return "the run ended (exit code \(outcome.exitCode))" + failures.map { "; " + $0 }.joined()
     }
 
     /// Opens the workspace at `directory` (with `overrides`, as flags give them), plans it and runs
