@@ -1,11 +1,13 @@
 import ChooCore
 import Foundation
+import Testing
 
 /// `choo run` carried out in the test's own process: the workspace is opened and planned as the
 /// CLI does it, and the `Orchestrator` is prepared and run with real processes (agents, git), real
 /// HTTP (`AsyncHTTPClientTransport`) and a ``DrivenWaitClock``. GitHub mode's polls, backoffs and
 /// timeouts therefore wait until the test moves the clock: the test awaits an event, acts as a
-/// reviewer or CI, then calls ``nextPoll()``. Start one with ``withRun(in:environment:overrides:skipReview:timeout:_:)``.
+/// reviewer or CI, then calls ``nextPoll()``. Start one with
+/// ``withRun(in:environment:overrides:skipReview:timeout:_:)``.
 package final class InProcessRun: Sendable {
     /// Every event the run published; await the one you need.
     package let events: EventStream
@@ -101,6 +103,7 @@ package final class InProcessRun: Sendable {
         let run = InProcessRun(workspace: workspace, plan: plan, environment: environment, skipReview: skipReview)
         let watchdog = Task {
             try await Task.sleep(for: timeout)
+            Issue.record("the run was still going after \(timeout) of real time; it is cancelled")
             run.task.cancel()
         }
         defer { watchdog.cancel() }

@@ -343,18 +343,22 @@ struct GitHubRunTests {
         }
     }
 
-    @Test("CI still running when review.timeout passes on the clock fails the unit, naming the check")
+    @Test("CI still running at the first poll after review.timeout (300 ms) fails the unit, naming the check")
     func checksTimeout() async throws {
-        try await withOneUnit { fake, fixture in
+        try await withGitHub { fake in
+            let fixture = try await GitHubFixture(fake: fake, bare: bare, reviewTimeout: "300ms") { specs in
+                try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            }
             fake.checks = { _ in [.running("ci")] }
             let (outcome, events) = try await fixture.inProcess(skipReview: true) { run in
                 await run.events.first { $0.details(Event.PullRequestChecks.self)?.result == .pending }
-                try await run.advance(by: .seconds(120))
+                #expect(!run.events.all.contains { $0.type == .unitFailed }, "not before the clock moves")
+                try await run.nextPoll()
                 return (try await run.outcome(), run.events.all)
             }
             #expect(outcome.exitCode == 1)
             let failed = try #require(events.first { $0.type == .unitFailed })
-            #expect(failed.error?.contains("were still running after 2 min (review.timeout): ci") == true)
+            #expect(failed.error?.contains("were still running after 0.3 s (review.timeout): ci") == true)
             #expect(fake.pullRequests.first?.isOpen == true)
         }
     }
