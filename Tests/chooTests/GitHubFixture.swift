@@ -68,12 +68,10 @@ struct GitHubFixture {
     /// The environment choo runs with: the token, and no other source of one.
     static var environment: [String: String] { ["GITHUB_TOKEN": token, "GH_TOKEN": ""] }
 
-    /// The environment of a run in process: this process's without `RALPH_*`, with the token (as
-    /// the built choo gets it), plus `extra`.
-    static func processEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
-        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RALPH_") }
-            .merging(environment) { $1 }
-            .merging(extra) { $1 }
+    /// The environment of a run in process: this process's without `RALPH_*`, with the token, as the
+    /// built choo gets it.
+    static var processEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RALPH_") }.merging(environment) { $1 }
     }
 
     /// Runs `choo run` in this process (with `--skip-review`, `-p parallelism` when given) while
@@ -81,12 +79,11 @@ struct GitHubFixture {
     func inProcess<T>(
         skipReview: Bool = false,
         parallelism: Int? = nil,
-        environment extra: [String: String] = [:],
         _ body: (InProcessRun) async throws -> T
     ) async throws -> T {
         try await InProcessRun.withRun(
             in: run.repository.path,
-            environment: Self.processEnvironment(extra),
+            environment: Self.processEnvironment,
             overrides: ConfigOverrides(parallelism: parallelism),
             skipReview: skipReview,
             body
