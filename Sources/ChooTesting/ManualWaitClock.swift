@@ -43,7 +43,7 @@ package final class ManualWaitClock: WaitClock {
 
 extension Duration {
     /// The duration in seconds, as Foundation counts time.
-    fileprivate var timeInterval: TimeInterval {
+    var timeInterval: TimeInterval {
         let (seconds, attoseconds) = components
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }

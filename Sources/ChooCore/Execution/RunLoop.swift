@@ -14,6 +14,13 @@ public enum ShutdownRequest: Sendable, Hashable {
 /// a unit finishes its current agent turn, commits what passed, and starts no next task.
 public final class ShutdownFlag: Sendable {
     private let requested = Atomic<Bool>(false)
+    private struct Waiting {
+        var raised = false
+        var next = 0
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let waiting = Mutex(Waiting())
 
     /// A flag not yet raised.
     public init() {}
@@ -21,8 +28,36 @@ public final class ShutdownFlag: Sendable {
     /// Whether a stop was requested.
     public var isRaised: Bool { requested.load(ordering: .acquiring) }
 
-    /// Raises the flag.
-    public func raise() { requested.store(true, ordering: .releasing) }
+    /// Raises the flag, waking every ``raised()`` waiting for it.
+    public func raise() {
+        requested.store(true, ordering: .releasing)
+        let waiters = waiting.withLock { state in
+            state.raised = true
+            defer { state.waiters = [:] }
+            return state.waiters.values
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once the flag is raised (at once if it is already), or when the calling task is
+    /// cancelled.
+    public func raised() async {
+        let id = waiting.withLock { state in
+            defer { state.next += 1 }
+            return state.next
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+                let now = waiting.withLock { state in
+                    if !state.raised, !Task.isCancelled { state.waiters[id] = waiter }
+                    return state.raised || Task.isCancelled
+                }
+                if now { waiter.resume() }
+            }
+        } onCancel: {
+            waiting.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+        }
+    }
 }
 
 /// Carries out a plan: one task group, each started unit a child task whose result goes straight

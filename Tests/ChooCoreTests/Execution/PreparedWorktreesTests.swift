@@ -36,3 +36,19 @@ struct PreparedWorktreesTests {
         #expect(prepared.takeAll() == ["web": true])
     }
 }
+
+/// The graceful-stop flag that waits can end on.
+struct ShutdownFlagTests {
+    @Test("raised() returns when the flag is raised, at once when it was, and when its task is cancelled")
+    func raised() async {
+        let flag = ShutdownFlag()
+        let waiting = Task { await flag.raised() }
+        let cancelled = Task { await ShutdownFlag().raised() }
+        cancelled.cancel()
+        await cancelled.value
+        flag.raise()
+        await waiting.value
+        await flag.raised()
+        #expect(flag.isRaised)
+    }
+}

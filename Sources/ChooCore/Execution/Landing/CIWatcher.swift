@@ -82,7 +82,7 @@ struct CIWatcher: GitHubPart {
                         + "(review.timeout): \(pending.joined(separator: ", ")). Run again to keep waiting."
                 )
             }
-            try await wait()
+            try await wait(shutdown: shutdown)
         }
     }
 

@@ -87,7 +87,8 @@ struct GitHubLanding: LandingStrategy {
                     // The base moved under the merge, required checks have not reported yet, or
                     // GitHub has not caught up with the push: look again after a poll interval.
                     work.publish(.unitMergeUpdated(.init(retry: true, reason: retry)))
-                    try await wait()
+                    // A landing under way finishes even when a graceful stop is asked for.
+                    try await wait(shutdown: nil)
                     continue
                 }
                 try await finishLanding(number: number, head: head)
@@ -218,7 +219,11 @@ struct GitHubLanding: LandingStrategy {
             let target = context.targetBranch
             let tracking = "refs/remotes/\(github.remote)/\(target)"
             do {
-                try await repository.fetch("+refs/heads/\(target):\(tracking)", from: github.remote)
+                // Under the worktree lock: a fetch checks the objects of every worktree's HEAD,
+                // and fails on one being added meanwhile.
+                try await context.repositoryLock.withLock {
+                    try await repository.fetch("+refs/heads/\(target):\(tracking)", from: github.remote)
+                }
             } catch {
                 throw UnitStop.failed("fetching `\(target)` from \(github.remote) failed: \(error)")
             }

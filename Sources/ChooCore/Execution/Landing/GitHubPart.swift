@@ -31,12 +31,28 @@ extension GitHubPart {
         }
     }
 
-    /// Waits one poll interval (`review.poll_interval`) on the run's clock; a cancellation interrupts.
-    func wait() async throws {
-        do {
-            try await github.clock.sleep(for: context.config.review.pollInterval)
-        } catch {
-            throw UnitStop.interrupted
+    /// Waits one poll interval (`review.poll_interval`) on the run's clock; a cancellation, or a
+    /// graceful stop asked for meanwhile (with `shutdown`), interrupts it at once.
+    func wait(shutdown: ShutdownFlag?) async throws {
+        let clock = github.clock
+        let interval = context.config.review.pollInterval
+        guard let shutdown else {
+            do {
+                return try await clock.sleep(for: interval)
+            } catch {
+                throw UnitStop.interrupted
+            }
         }
+        let slept = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await clock.sleep(for: interval)) != nil }
+            group.addTask {
+                await shutdown.raised()
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !slept || shutdown.isRaised { throw UnitStop.interrupted }
     }
 }

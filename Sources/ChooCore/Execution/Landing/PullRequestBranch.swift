@@ -36,7 +36,10 @@ struct PullRequestBranch: GitHubPart {
         let git = work.git()
         let branch = work.branch
         let tracking = "refs/remotes/\(github.remote)/\(branch)"
-        try? await git.fetch("+refs/heads/\(branch):\(tracking)", from: github.remote)
+        // Under the worktree lock: a fetch checks the objects of every worktree's HEAD.
+        try? await context.repositoryLock.withLock {
+            try await git.fetch("+refs/heads/\(branch):\(tracking)", from: github.remote)
+        }
         guard let remote = try await git.resolve(tracking) else { return nil }
         let pushedLast = try await git.resolve(PullRequestBranch.pushedRef(branch))
         if remote == pushedLast { return remote }

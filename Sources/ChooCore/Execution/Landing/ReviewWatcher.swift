@@ -58,7 +58,7 @@ struct ReviewWatcher: GitHubPart {
                         + "stays open. Run again to keep waiting, or pass --skip-review to merge without approval."
                 )
             }
-            try await wait()
+            try await wait(shutdown: shutdown)
         }
     }
 
