@@ -211,7 +211,7 @@ struct GitHubClientHTTPTests {
     func lostAnswers() async throws {
         let bed = try await GitHubTestbed()
         let head = try await bed.push("feature", files: ["f.txt": "f\n"])
-        try await bed.run(policy: GitHubClient.Policy(requestTimeout: .seconds(2))) { fake, client in
+        try await bed.run(policy: GitHubClient.Policy(requestTimeout: .milliseconds(600))) { fake, client in
             fake.delayNext(by: .seconds(60))
             let created = try await client.createPullRequest(title: "F", body: "", head: "feature", base: "main")
             #expect(created.number == 1)

@@ -59,7 +59,8 @@ public struct StreamLines: Sendable {
         }
         if skipping > 0 { return .oversized(bytes: skipping) }
         if buffer.last == UInt8(ascii: "\r") { buffer.removeLast() }
-        guard !buffer.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return nil }
+        // Blank unless some byte is not a space or tab (found at once in a line that has content).
+        guard buffer.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return nil }
         return .line(String(decoding: buffer, as: UTF8.self))
     }
 }
