@@ -50,7 +50,11 @@ struct StatusTests {
         }
         // What a run killed with SIGKILL leaves in the journal: a unit started, never ended, no lock.
         let journal = try RunJournal(in: fixture.repository(".ralph/worktrees"))
-        let run = try journal.startRun(command: "choo run", options: [:])
+        let run = try journal.startRun(
+            command: "choo run",
+            options: [:],
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
         journal.sink(for: run).receive(Event(.unitStarted, unit: "core"), sequence: 1)
 
         let status = try await fixture.choo("status")

@@ -274,7 +274,7 @@ public final class RunJournal: Sendable {
     }
 
     /// Records the start of a run and returns its ID.
-    public func startRun(command: String, options: [String: String], at time: Date = Date()) throws -> Int64 {
+    public func startRun(command: String, options: [String: String], at time: Date) throws -> Int64 {
         let encoded = String(decoding: (try? JSONEncoder().encode(options)) ?? Data("{}".utf8), as: UTF8.self)
         return try pool.write { db in
             try db.execute(

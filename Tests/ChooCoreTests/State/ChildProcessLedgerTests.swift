@@ -16,7 +16,11 @@ struct ChildProcessLedgerTests {
     @Test("the next run stops a killed run's child that left its process group, by the child's tag")
     func earlierRunsTaggedProcessesStopped() async throws {
         let journal = try RunJournal(in: directory("base"))
-        let earlier = try journal.startRun(command: "choo run", options: [:])
+        let earlier = try journal.startRun(
+            command: "choo run",
+            options: [:],
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
         let marker = "choo-test-marker-" + UUID().uuidString
         // A child of the earlier run started the sleeper; the sleeper carries that child's tag, which
         // this runner does not look for, so it is still running afterwards, like after a kill -9.
@@ -31,7 +35,11 @@ struct ChildProcessLedgerTests {
         let sleeper = try #require(ProcessTable.entries().first { ProcessTable.tag(of: $0.pid) == "earlier-child" })
         journal.recordChild(run: earlier, group: child.processIdentifier, startTime: 1, tag: "earlier-child")
 
-        let later = try journal.startRun(command: "choo run", options: [:])
+        let later = try journal.startRun(
+            command: "choo run",
+            options: [:],
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
         let stopped = await ChildProcessLedger(journal: journal, run: later).stopLeftovers()
         #expect(stopped.groups.isEmpty, "the earlier child's own group is gone")
         #expect(stopped.processes.map(\.pid) == [sleeper.pid])
@@ -43,7 +51,11 @@ struct ChildProcessLedgerTests {
     @Test("through the ledger, every child gets the run's tag, and leftovers are published")
     func ledgerRunnerTagsAndPublishes() async throws {
         let journal = try RunJournal(in: directory("base"))
-        let run = try journal.startRun(command: "choo run", options: [:])
+        let run = try journal.startRun(
+            command: "choo run",
+            options: [:],
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
         let ledger = ChildProcessLedger(journal: journal, run: run)
         let recorder = EventRecorder()
         let base = directory("worktrees")

@@ -11,7 +11,11 @@ struct RunJournalTests {
     @Test("every event is stored once with its sequence number, and the derived tables follow")
     func recordsARun() async throws {
         let journal = try RunJournal(in: folder)
-        let run = try journal.startRun(command: "choo run", options: ["parallelism": "2"])
+        let run = try journal.startRun(
+            command: "choo run",
+            options: ["parallelism": "2"],
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
         let bus = EventBus(sinks: [journal.sink(for: run)])
         bus.publish(Event(.orchStarted(.init(units: 2, parallelism: 2, tasks: 2))))
         bus.publish(Event(.unitStarted, unit: "u"))
@@ -66,9 +70,9 @@ struct RunJournalTests {
     @Test("reopening keeps the data and the schema; runs are listed newest first")
     func reopens() throws {
         let first = try RunJournal(in: folder)
-        _ = try first.startRun(command: "one", options: [:])
+        _ = try first.startRun(command: "one", options: [:], at: Date(timeIntervalSince1970: 1_700_000_000))
         let second = try RunJournal(in: folder)
-        _ = try second.startRun(command: "two", options: [:])
+        _ = try second.startRun(command: "two", options: [:], at: Date(timeIntervalSince1970: 1_700_000_000))
         #expect(try second.runs().map(\.command) == ["two", "one"])
         #expect(try RunJournal.existing(in: folder + "/nowhere") == nil)
     }
@@ -79,7 +83,7 @@ struct RunJournalTests {
     func checkoutRecords() throws {
         #expect(try RunJournal.earlierCheckoutChanges(in: folder).isEmpty, "no journal yet")
         let journal = try RunJournal(in: folder)
-        let first = try journal.startRun(command: "one", options: [:])
+        let first = try journal.startRun(command: "one", options: [:], at: Date(timeIntervalSince1970: 1_700_000_000))
         #expect(try RunJournal.earlierCheckoutChanges(in: folder).isEmpty)
         let start = CheckoutSnapshot(head: "abc", entries: ["mine.txt": .init(status: "??", fingerprint: "1")])
         try journal.recordCheckout(start, at: .start, run: first, time: Date(timeIntervalSince1970: 1_700_000_000))
@@ -96,7 +100,7 @@ struct RunJournalTests {
             now: .init(status: " M", fingerprint: "3")
         )
         try journal.recordCheckoutChanges([intruder, readme], run: first)
-        let second = try journal.startRun(command: "two", options: [:])
+        let second = try journal.startRun(command: "two", options: [:], at: Date(timeIntervalSince1970: 1_700_000_000))
         let removed = CheckoutSnapshot.Change(path: "intruder.txt", kind: .removed, now: nil)
         try journal.recordCheckoutChanges([removed], run: second)
         #expect(try journal.checkoutChanges(run: first) == [intruder, readme])
@@ -109,7 +113,11 @@ struct RunJournalTests {
     @Test("an event the journal cannot write is counted and named, and the run's summary says so")
     func writeFailuresCounted() throws {
         let journal = try RunJournal(in: folder)
-        let run = try journal.startRun(command: "choo run", options: [:])
+        let run = try journal.startRun(
+            command: "choo run",
+            options: [:],
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
         let sink = journal.sink(for: run)
         sink.receive(Event(.orchStarted(.init(units: 2, parallelism: 1, tasks: 2))), sequence: 1)
         #expect(sink.writeFailures.count == 0)
@@ -214,7 +222,11 @@ struct RunJournalTests {
     @Test("the events come back as the typed events that were published, to the millisecond")
     func readsEventsBack() async throws {
         let journal = try RunJournal(in: folder)
-        let run = try journal.startRun(command: "choo run", options: [:])
+        let run = try journal.startRun(
+            command: "choo run",
+            options: [:],
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
         let bus = EventBus(sinks: [journal.sink(for: run)])
         let published = [
             Event(.orchStarted(.init(units: 1, parallelism: 1, tasks: 1, logFolder: "/logs")), time: Date()),
@@ -239,7 +251,11 @@ struct RunJournalTests {
     @Test("a run killed half-way has rows as its state stood: counts, the running unit and its open turn")
     func killedRunRows() async throws {
         let journal = try RunJournal(in: folder)
-        let run = try journal.startRun(command: "choo run", options: [:])
+        let run = try journal.startRun(
+            command: "choo run",
+            options: [:],
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
         let sink = journal.sink(for: run)
         let events = [
             Event(.orchStarted(.init(units: 2, parallelism: 1, tasks: 2))),
