@@ -76,7 +76,10 @@ struct HandOffTests {
         let tamper = FakeAgent.Behaviour.scripted(
             """
             i=0
-            while [ ! -d ../b/specs ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i + 1)); done
+            # Until b's task file is written in full (its worktree is being checked out meanwhile).
+            until grep -q '^backpressure:' ../b/specs/tasks/b/01-task-1.md 2>/dev/null || [ $i -ge 1000 ]; do
+                sleep 0.01; i=$((i + 1))
+            done
             sed -i 's/^backpressure:.*/backpressure: "true"/' ../b/specs/tasks/b/01-task-1.md
             echo planted > ../b/planted.txt
             do_work && mark_complete
