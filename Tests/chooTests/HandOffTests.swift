@@ -104,4 +104,32 @@ struct HandOffTests {
         let planted = try? await fixture.repository.git("show", "main:planted.txt")
         #expect(planted == nil, "a file another agent planted landed")
     }
+
+    @Test("a merge another agent leaves going in a worktree prepared for the next unit is rolled back at its start")
+    func preparedWorktreeLeftMidMerge() async throws {
+        // p = 1: b's worktree is prepared while a runs; a's agent makes git think a merge is in
+        // progress there. b must still start, from what a landed, and land its own checked work.
+        let meddle = FakeAgent.Behaviour.scripted(
+            """
+            i=0
+            until grep -q '^backpressure:' ../b/specs/tasks/b/01-task-1.md 2>/dev/null || [ $i -ge 1000 ]; do
+                sleep 0.01; i=$((i + 1))
+            done
+            git -C ../b rev-parse HEAD > "$(git -C ../b rev-parse --absolute-git-dir)/MERGE_HEAD"
+            do_work && mark_complete
+            """
+        )
+        let fixture = try await RunFixture(.completeNextTask, overrides: ["a": meddle]) { specs in
+            try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            try specs.unit("b", dependsOn: ["a"], tasks: [.init(1, backpressure: workCheck("b", 1))])
+        }
+        let result = try await fixture.choo("run", "--json", "-p", "1")
+        #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        let events = try fixture.events(result)
+        let rolledBack = events.first { $0.type == .unitMergeUpdated && $0.unit == "b" && $0.error != nil }
+        #expect(rolledBack?.error?.contains("merge interrupted earlier was rolled back") == true, "\(result.stdout)")
+        #expect(
+            try await fixture.landed() == ["feat(a): complete task #1 - Task 1", "feat(b): complete task #1 - Task 1"]
+        )
+    }
 }

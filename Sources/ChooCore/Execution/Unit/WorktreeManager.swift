@@ -53,6 +53,13 @@ struct WorktreeManager: UnitPart {
             prepared = true
             // Prepared while the units it needs were being landed: its new branch (no commits of
             // its own) catches up with what landed meanwhile.
+            // Another unit's agent may have left a rebase or merge going in it, which would stop
+            // the fast-forward: the git folder's files say (no process), and it is rolled back.
+            if let folders = context.records.gitFolders(of: path),
+                Git.operations(inGitDirectory: folders.git).contains(where: { $0.kind != .bisect })
+            {
+                try await update.rollBackUnfinishedOperation()
+            }
             if !resumed {
                 start = try await targetTip()
                 if let start { try await work.git().fastForward(to: start) }
