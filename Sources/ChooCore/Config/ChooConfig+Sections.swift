@@ -187,6 +187,9 @@ extension ChooConfig {
         public var command: String?
         /// `provider.providers`: commands for named providers, by name.
         public var providers: [String: ProviderCommand]
+        /// `provider.resume`: whether a retry of a task continues the agent's conversation (where
+        /// the provider can) instead of starting a fresh one.
+        public var resumeSessions = true
 
         /// Creates provider settings with choo's defaults.
         public init(type: String? = nil, command: String? = nil, providers: [String: ProviderCommand] = [:]) {
@@ -205,6 +208,14 @@ extension ChooConfig {
         /// `stdin_args`: the arguments instead of `args` when the prompt is too long for an argument
         /// (or holds a NUL) and goes on standard input; `nil` when not set.
         public var stdinArgs: [String]?
+        /// `format`: what the provider prints (`claude-stream`, `codex-jsonl`, `gemini-stream`,
+        /// `text`); `nil` keeps the provider's default.
+        public var format: AgentOutputFormat?
+        /// `model`: the model to ask for (`--model` for claude, `-m` for codex) and to price by.
+        public var model: String?
+        /// `resume_args`: the arguments that continue a conversation; `{session}` stands for its id
+        /// and `{prompt}` for the prompt. `nil` keeps the built-in ones for claude and codex.
+        public var resumeArgs: [String]?
 
         /// Creates a provider command.
         public init(command: String? = nil, args: [String] = [], stdinArgs: [String]? = nil) {

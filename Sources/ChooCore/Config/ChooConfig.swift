@@ -45,6 +45,16 @@ public struct ChooConfig: Sendable, Equatable {
     public var forceTaskProvider: String?
     /// `verify`: what choo checks of an agent's turn beyond the task's own check.
     public var verify = VerifySettings()
+    /// `agent_tool_timeout`: the longest one tool call the agent is known to be running may go
+    /// without output before the turn is called stuck (instead of ``agentIdleTimeout``).
+    public var agentToolTimeout: Duration = .seconds(30 * 60)
+    /// `budget`: spending caps for the run and each unit.
+    public var budget = BudgetSettings()
+    /// `limits`: how usage limits are waited out.
+    public var limits = LimitSettings()
+    /// `prices`: model prices that override or extend the shipped price table, by model id (or
+    /// provider name, for a provider whose model is not known).
+    public var prices: [String: ModelPrice] = [:]
 
     /// Creates a configuration; every argument defaults to choo's default for that setting.
     public init(
