@@ -129,7 +129,7 @@ package final class RunningChoo: Sendable {
                 },
                 onOutput: { chunk in
                     let lines = shared.partialLine.withLock { text -> [Substring] in
-                        text += chunk
+                        text += chunk.text
                         var complete = text.split(separator: "\n", omittingEmptySubsequences: false)
                         text = String(complete.removeLast())
                         return complete

@@ -11,7 +11,7 @@ package struct FailingProcessRunner: ProcessRunning {
     package func run(
         _ spec: ProcessSpec,
         onStart: @escaping @Sendable (Int32) -> Void,
-        onOutput: @escaping @Sendable (String) -> Void
+        onOutput: @escaping @Sendable (OutputChunk) -> Void
     ) async throws(ProcessError) -> ProcessOutcome {
         let command = ([spec.executable] + spec.arguments).joined(separator: " ")
         Issue.record("FailingProcessRunner was asked to run `\(command)` in \(spec.workingDirectory)")

@@ -17,6 +17,18 @@ public struct AgentProvider: Sendable, Hashable {
     /// The arguments to use instead of ``argumentTemplate`` when the prompt goes on standard input;
     /// `nil` when the provider has no way to read it there.
     public var standardInputArguments: [String]?
+    /// What it prints, which says how choo reads it while it works.
+    public var format: AgentOutputFormat = .text
+    /// The model it is asked for, when the settings name one: what its tokens are priced by.
+    public var model: String?
+    /// The arguments that continue a conversation: `{session}` stands for its id, `{prompt}` for
+    /// the prompt; `nil` when the provider cannot resume.
+    public var resumeTemplate: [String]?
+    /// Like ``resumeTemplate``, for a prompt on standard input; `nil` drops the `{prompt}` argument.
+    public var resumeStandardInputArguments: [String]?
+
+    /// The placeholder replaced by the conversation's id in `resume_args`.
+    public static let sessionPlaceholder = "{session}"
 
     /// The placeholder replaced by the prompt in `args`.
     public static let promptPlaceholder = "{prompt}"
@@ -60,35 +72,80 @@ public struct AgentProvider: Sendable, Hashable {
     /// The provider called `name` as `config` defines it; `nil` for an unknown name without a command.
     public static func named(_ name: String, config: ChooConfig) -> AgentProvider? {
         guard let executable = config.command(forProvider: name) else { return nil }
+        let entry = config.provider.providers[name]
+        let model = entry?.model
+        var provider: AgentProvider
         let configured = config.arguments(forProvider: name)
         if !configured.isEmpty {
-            return AgentProvider(
+            provider = AgentProvider(
                 name: name,
                 executable: executable,
                 argumentTemplate: configured,
                 standardInputArguments: config.standardInputArguments(forProvider: name)
             )
+        } else {
+            switch name {
+            case "claude":
+                var arguments = ["--dangerously-skip-permissions"]
+                if config.claude.maxTurns > 0 { arguments += ["--max-turns", String(config.claude.maxTurns)] }
+                if let model { arguments += ["--model", model] }
+                arguments += ["-p", "--output-format", "stream-json", "--verbose"]
+                provider = AgentProvider(
+                    name: name,
+                    executable: executable,
+                    argumentTemplate: arguments + [promptPlaceholder],
+                    standardInputArguments: arguments
+                )
+                provider.format = .claudeStream
+                provider.resumeTemplate = arguments + ["--resume", sessionPlaceholder, promptPlaceholder]
+                provider.resumeStandardInputArguments = arguments + ["--resume", sessionPlaceholder]
+            case "codex":
+                // Never `--full-auto`: current Codex rejects it.
+                var arguments = ["exec", "--json", "--yolo"]
+                if let model { arguments += ["-m", model] }
+                provider = AgentProvider(
+                    name: name,
+                    executable: executable,
+                    argumentTemplate: arguments + [promptPlaceholder],
+                    standardInputArguments: arguments + ["-"]
+                )
+                provider.format = .codexJSONL
+                provider.resumeTemplate = arguments + ["resume", sessionPlaceholder, promptPlaceholder]
+                provider.resumeStandardInputArguments = arguments + ["resume", sessionPlaceholder, "-"]
+            default:
+                provider = AgentProvider(name: name, executable: executable, argumentTemplate: [])
+            }
         }
-        switch name {
-        case "claude":
-            var arguments = ["--dangerously-skip-permissions"]
-            if config.claude.maxTurns > 0 { arguments += ["--max-turns", String(config.claude.maxTurns)] }
-            return AgentProvider(
-                name: name,
-                executable: executable,
-                argumentTemplate: arguments + ["-p", promptPlaceholder],
-                standardInputArguments: arguments + ["-p"]
-            )
-        case "codex":
-            return AgentProvider(
-                name: name,
-                executable: executable,
-                argumentTemplate: ["exec", "--yolo", promptPlaceholder],
-                standardInputArguments: ["exec", "--yolo", "-"]
-            )
-        default:
-            return AgentProvider(name: name, executable: executable, argumentTemplate: [])
+        provider.model = model
+        if let format = entry?.format { provider.format = format }
+        if let resume = entry?.resumeArgs {
+            provider.resumeTemplate = resume
+            provider.resumeStandardInputArguments = nil
         }
+        if !config.provider.resumeSessions { provider.resumeTemplate = nil }
+        return provider
+    }
+
+    /// Whether a retry can continue the agent's conversation.
+    public var canResume: Bool { resumeTemplate != nil }
+
+    /// What to run to continue conversation `session` with `prompt`: the resume arguments with the
+    /// placeholders filled, the prompt on standard input when it cannot be an argument; `nil` when
+    /// the provider cannot resume.
+    public func resumeInvocation(session: String, prompt: String) -> (arguments: [String], standardInput: String?)? {
+        guard let template = resumeTemplate else { return nil }
+        func fill(_ arguments: [String]) -> [String] {
+            arguments.map {
+                $0.replacingOccurrences(of: Self.sessionPlaceholder, with: session)
+                    .replacingOccurrences(of: Self.promptPlaceholder, with: prompt)
+            }
+        }
+        let fitsArgument = !prompt.utf8.contains(0) && prompt.utf8.count <= Self.argumentLimit
+        if template.contains(where: { $0.contains(Self.promptPlaceholder) }), fitsArgument {
+            return (fill(template), nil)
+        }
+        let onInput = resumeStandardInputArguments ?? template.filter { $0 != Self.promptPlaceholder }
+        return (fill(onInput), prompt)
     }
 
     /// What to run for `prompt`: the arguments with the placeholder filled, or the prompt as stdin

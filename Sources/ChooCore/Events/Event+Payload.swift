@@ -106,6 +106,20 @@ extension Event {
         /// A child (agent, check, git) left processes running when it ended, even outside its process
         /// group; they were stopped (choo's own).
         case processLeftoversStopped(ProcessLeftovers)
+        /// The agent's conversation has an id, which a retry can continue (choo's own).
+        case agentSession(AgentSession)
+        /// The agent started a tool call (choo's own).
+        case agentTool(AgentTool)
+        /// The tokens and cost of an agent invocation so far, or in all once it ended (choo's own).
+        case agentUsage(AgentUsage)
+        /// The agent's CLI retries an API call itself (choo's own).
+        case agentRetry(AgentRetry)
+        /// A provider's usage limit was reached; its units wait (choo's own).
+        case agentLimit(AgentLimit)
+        /// A provider's units go on after its usage limit (choo's own).
+        case agentLimitOver(AgentLimitOver)
+        /// A spending budget was reached; the run stops gracefully (choo's own).
+        case runBudgetReached(BudgetReached)
         /// An event whose type this version does not know, or whose details it cannot read (a journal
         /// written by another version): its type string and its payload as stored.
         case unknown(type: String, fields: [String: JSONValue])
@@ -176,6 +190,13 @@ extension Event.Payload {
         case .taskConflictMarkers(let details): (EventType.taskConflictMarkers.rawValue, details)
         case .orchCheckoutChanged(let details): (EventType.orchCheckoutChanged.rawValue, details)
         case .processLeftoversStopped(let details): (EventType.processLeftoversStopped.rawValue, details)
+        case .agentSession(let details): (EventType.agentSession.rawValue, details)
+        case .agentTool(let details): (EventType.agentTool.rawValue, details)
+        case .agentUsage(let details): (EventType.agentUsage.rawValue, details)
+        case .agentRetry(let details): (EventType.agentRetry.rawValue, details)
+        case .agentLimit(let details): (EventType.agentLimit.rawValue, details)
+        case .agentLimitOver(let details): (EventType.agentLimitOver.rawValue, details)
+        case .runBudgetReached(let details): (EventType.runBudgetReached.rawValue, details)
         case .unknown(let type, let fields): (type, fields.isEmpty ? nil : fields)
         }
     }
@@ -282,6 +303,13 @@ extension Event.Payload {
         case .taskConflictMarkers: .taskConflictMarkers(try details())
         case .orchCheckoutChanged: .orchCheckoutChanged(try details())
         case .processLeftoversStopped: .processLeftoversStopped(try details())
+        case .agentSession: .agentSession(try details())
+        case .agentTool: .agentTool(try details())
+        case .agentUsage: .agentUsage(try details())
+        case .agentRetry: .agentRetry(try details())
+        case .agentLimit: .agentLimit(try details())
+        case .agentLimitOver: .agentLimitOver(try details())
+        case .runBudgetReached: .runBudgetReached(try details())
         }
     }
 

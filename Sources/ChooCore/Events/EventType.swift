@@ -104,6 +104,20 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable, Custom
     /// A child (agent, check, git) left processes running when it ended, even outside its process
     /// group; they were stopped (choo's own).
     case processLeftoversStopped = "process.leftovers.stopped"
+    /// The agent's conversation has an id, which a retry can continue (choo's own).
+    case agentSession = "agent.session"
+    /// The agent started a tool call (choo's own).
+    case agentTool = "agent.tool"
+    /// The tokens and cost of an agent invocation so far, or in all once it ended (choo's own).
+    case agentUsage = "agent.usage"
+    /// The agent's CLI retries an API call itself: overload or a transient error (choo's own).
+    case agentRetry = "agent.retry"
+    /// A provider's usage limit was reached; its units wait for the reset (choo's own).
+    case agentLimit = "agent.limit"
+    /// A provider's units go on after its usage limit (choo's own).
+    case agentLimitOver = "agent.limit.over"
+    /// A spending budget was reached; the run stops gracefully (choo's own).
+    case runBudgetReached = "run.budget.reached"
 
     public var description: String { rawValue }
 }

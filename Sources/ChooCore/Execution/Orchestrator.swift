@@ -266,12 +266,13 @@ public struct Orchestrator: Sendable {
         let started = ContinuousClock.now
         let checkoutResult = Mutex(CheckoutCheck())
         let summary = await loop.run(
-            shutdownRequests: shutdownRequests,
+            shutdownRequests: Self.merge(shutdownRequests, context.allowance.stopRequests),
             executeUnit: { unit, flag in await lifecycle.run(unit: unit, shutdown: flag) },
             mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) },
             cleanUp: { unit in await lifecycle.cleanUp(unit: unit) },
             prepareUnit: { unit in await lifecycle.prepare(unit: unit) },
             reviewUnit: review,
+            shutdownFlag: context.allowance.shutdown,
             beforeFinishing: {
                 await lifecycle.discardUnstarted()
                 let check = await checkCheckout(context: context)
@@ -293,5 +294,26 @@ public struct Orchestrator: Sendable {
         outcome.checkoutProblem = checkout.problem
         outcome.journalWriteFailures = context.journalSink?.writeFailures ?? (0, nil)
         return outcome
+    }
+
+    /// Ctrl-C's requests and the units' own (a budget reached, a usage limit too long to wait),
+    /// as one stream that ends when the first ends.
+    static func merge(
+        _ first: AsyncStream<ShutdownRequest>,
+        _ second: AsyncStream<ShutdownRequest>
+    ) -> AsyncStream<ShutdownRequest> {
+        let (stream, continuation) = AsyncStream.makeStream(of: ShutdownRequest.self)
+        let forwarders = [first, second].map { source in
+            Task {
+                for await request in source { continuation.yield(request) }
+            }
+        }
+        Task {
+            await forwarders[0].value
+            forwarders[1].cancel()
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in for forwarder in forwarders { forwarder.cancel() } }
+        return stream
     }
 }

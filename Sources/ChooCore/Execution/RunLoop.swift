@@ -136,6 +136,7 @@ public struct RunLoop: Sendable {
         cleanUp: CleanupExecutor? = nil,
         prepareUnit: PrepareExecutor? = nil,
         reviewUnit: ReviewExecutor? = nil,
+        shutdownFlag flag: ShutdownFlag = ShutdownFlag(),
         beforeFinishing: (@Sendable () async -> Void)? = nil
     ) async -> SchedulerState.Summary {
         var state = SchedulerState(
@@ -144,7 +145,6 @@ public struct RunLoop: Sendable {
             preparesAhead: prepareUnit != nil,
             reviewsUnits: reviewUnit != nil
         )
-        let flag = ShutdownFlag()
         let started = ContinuousClock.now
         bus.publish(
             Event(

@@ -47,6 +47,12 @@ public struct UnitLifecycle: Sendable {
         public var records = ChooRecords()
         /// Set in GitHub mode: units land through pull requests instead of the local merge.
         public var github: GitHubMode?
+        /// Usage-limit pauses, budgets and the run's stop flag, shared by every unit's agents.
+        public var allowance: AgentAllowance
+        /// Takes secrets out of agent logs before they are written.
+        public var redactor = SecretRedactor()
+        /// Prices of models, for the cost of agents whose CLI reports none.
+        public var prices = PriceTable.shipped
 
         /// Creates a context.
         public init(
@@ -71,6 +77,8 @@ public struct UnitLifecycle: Sendable {
             self.bus = bus
             self.providers = providers
             self.environment = environment
+            allowance = AgentAllowance(config: config)
+            prices = PriceTable.shipped.merging(config.prices)
         }
     }
 

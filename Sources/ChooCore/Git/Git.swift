@@ -246,7 +246,7 @@ extension Git {
             throw .launch(error)
         }
         switch outcome.stoppedBecause {
-        case .timeout, .idle: throw .timedOut(command: command, timeout: timeout)
+        case .timeout, .idle, .toolIdle: throw .timedOut(command: command, timeout: timeout)
         case .cancelled: throw .cancelled(command: command)
         case nil: return Execution(command: command, outcome: outcome)
         }

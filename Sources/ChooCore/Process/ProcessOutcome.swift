@@ -23,11 +23,14 @@ public struct ProcessOutcome: Sendable, Hashable {
         case idle
         /// The calling task was cancelled.
         case cancelled
+        /// No output arrived for ``ProcessActivity/toolTimeout`` while the child was in a call.
+        case toolIdle
 
         public var description: String {
             switch self {
             case .timeout: "timed out"
             case .idle: "went idle"
+            case .toolIdle: "went idle in a call"
             case .cancelled: "was cancelled"
             }
         }

@@ -87,10 +87,10 @@ final class OutputSink: Sendable {
     }
 
     private let state: Mutex<State>
-    private let onOutput: @Sendable (String) -> Void
+    private let onOutput: @Sendable (OutputChunk) -> Void
 
     /// Opens `logFile` for appending (creating its folders) when given.
-    init(logFile: String?, onOutput: @escaping @Sendable (String) -> Void) throws(ProcessError) {
+    init(logFile: String?, onOutput: @escaping @Sendable (OutputChunk) -> Void) throws(ProcessError) {
         var descriptor: Int32?
         if let logFile {
             descriptor = try Self.openLog(logFile)
@@ -114,7 +114,7 @@ final class OutputSink: Sendable {
                 state.descriptor = nil
             }
             let text = state.decoders[stream, default: UTF8ChunkDecoder()].decode(chunk)
-            if !text.isEmpty { onOutput(text) }
+            if !text.isEmpty { onOutput(OutputChunk(text, isErrorOutput: stream == 1)) }
         }
     }
 
@@ -122,7 +122,7 @@ final class OutputSink: Sendable {
     func finish(stream: Int) {
         state.withLock { state in
             let text = state.decoders[stream]?.finish() ?? ""
-            if !text.isEmpty { onOutput(text) }
+            if !text.isEmpty { onOutput(OutputChunk(text, isErrorOutput: stream == 1)) }
         }
     }
 

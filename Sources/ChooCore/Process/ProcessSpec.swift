@@ -30,6 +30,9 @@ public struct ProcessSpec: Sendable, Hashable {
     /// meant to outlive them; the search costs a walk of `/proc`. A child that was stopped (a time
     /// limit, a cancellation) is always swept.
     public var sweepsLeftovers = true
+    /// What the child reports of itself while it runs: while it is in a call, the idle timeout
+    /// is the activity's ``ProcessActivity/toolTimeout`` (when longer) instead of ``idleTimeout``.
+    public var activity: ProcessActivity?
 
     /// Creates a spec; only the executable and the working directory are required.
     public init(

@@ -32,7 +32,7 @@ public struct SystemProcessRunner: ProcessRunning {
     public func run(
         _ spec: ProcessSpec,
         onStart: @escaping @Sendable (Int32) -> Void,
-        onOutput: @escaping @Sendable (String) -> Void
+        onOutput: @escaping @Sendable (OutputChunk) -> Void
     ) async throws(ProcessError) -> ProcessOutcome {
         let clock = ContinuousClock()
         let started = clock.now
@@ -306,10 +306,16 @@ private final class Supervisor: Sendable {
         let overall = spec.timeout.map { started + $0 }
         while true {
             let now = clock.now
-            let idle = spec.idleTimeout.map { idle in state.withLock { $0.lastOutput } + idle }
+            let lastOutput = state.withLock { $0.lastOutput }
+            var idle = spec.idleTimeout.map { (lastOutput + $0, ProcessOutcome.StopReason.idle) }
+            if let activity = spec.activity, activity.inCall, let quiet = spec.idleTimeout,
+                activity.toolTimeout > quiet
+            {
+                idle = (lastOutput + activity.toolTimeout, .toolIdle)
+            }
             var next: (deadline: ContinuousClock.Instant, reason: ProcessOutcome.StopReason)?
             if let overall { next = (overall, .timeout) }
-            if let idle, next.map({ idle < $0.deadline }) ?? true { next = (idle, .idle) }
+            if let idle, next.map({ idle.0 < $0.deadline }) ?? true { next = idle }
             guard let next else { return }
             if now >= next.deadline {
                 let stopping = state.withLock { state in
@@ -321,8 +327,11 @@ private final class Supervisor: Sendable {
                 guard stopping else { return }
                 break
             }
+            // A call that ends shortens the idle deadline again: look at least once per idle period.
+            var wake = next.deadline
+            if spec.activity != nil, let quiet = spec.idleTimeout { wake = min(wake, now + quiet) }
             do {
-                try await Task.sleep(until: next.deadline, clock: clock)
+                try await Task.sleep(until: wake, clock: clock)
             } catch {
                 return
             }

@@ -84,6 +84,22 @@ public enum EventLine {
                 + ": no new units start; running agents finish their turn (Ctrl-C again to stop now)"
         case .orchLeftoversStopped, .processLeftoversStopped:
             body = (event.unit == nil ? "" : "\(unit)\(task): ") + style.yellow("leftovers ") + (event.error ?? "")
+        case .agentRetry(let retry):
+            let status = retry.status.map { " (\($0))" } ?? ""
+            let attempt = retry.attempt.map { ", try \($0)" } ?? ""
+            body = "\(unit)\(task): the agent's API is busy\(status); its CLI retries\(attempt)"
+        case .agentLimit(let limit):
+            let why = limit.resetKnown ? "until it resets at" : "(no reset time given) until"
+            body =
+                style.yellow("usage limit") + ": \(limit.provider) units wait \(why) "
+                + Self.time(limit.until.date) + (limit.message.map { " (\(short($0)))" } ?? "")
+        case .agentLimitOver(let over): body = "\(over.provider) units go on after the usage limit"
+        case .runBudgetReached(let budget):
+            body =
+                (event.unit == nil ? "" : "\(unit): ") + style.yellow("budget reached") + ": "
+                + (event.error ?? budget.budget)
+        case .agentSession, .agentTool, .agentUsage:
+            body = nil
         case .orchCompleted, .orchFailed, .orchCheckoutChanged, .unitQueued, .unitResumed, .unitMergeQueued,
             .unitMergeStarted, .unitCleanupFailed, .taskStarted, .taskAgentStarted, .taskClaudeDone, .taskBackpressure,
             .taskValidationOK, .taskCompleted, .prMergeQueued, .prFailed, .unknown:

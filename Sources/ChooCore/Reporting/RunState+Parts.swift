@@ -73,6 +73,17 @@ extension RunState {
         public var exit: String?
         /// Why the turn failed, when it did.
         public var error: String?
+        /// Its tokens and cost so far (in all, once it ended), when its agent reports them.
+        public var usage: Event.AgentUsage?
+        /// The tool call it started last (`Edit Sources/Greeter.swift`), when its agent reports them.
+        public var lastTool: String?
+        /// Its conversation's id, when its agent reports one.
+        public var session: String?
+        /// How many times its agent's CLI retried an API call (overload, transient errors).
+        public var apiRetries = 0
+
+        /// What it spent.
+        public var spend: Spend { usage.map(Spend.init) ?? Spend() }
     }
 
     /// One check that ran: a task's backpressure command or a baseline check.

@@ -80,6 +80,8 @@ extension RunState {
             case waitingForCI
             /// It waits for the merge slot.
             case waitingToLand
+            /// Its provider reached a usage limit; it waits until `until`.
+            case waitingForLimit(provider: String, until: Date)
         }
 
         /// Why a unit failed, and where.
@@ -177,6 +179,20 @@ extension RunState {
 
         /// The newest agent turn's log file.
         public var logFile: String? { turns.last?.logFile }
+
+        /// What its agents spent in this run, the running turn's tokens so far included.
+        public var spend: Spend { turns.reduce(Spend()) { $0 + $1.spend } }
+
+        /// What its agents spent on task `number` in this run.
+        public func spend(task number: Int) -> Spend {
+            turns.filter { $0.kind == .task && $0.task == number }.reduce(Spend()) { $0 + $1.spend }
+        }
+
+        /// What the running agent turn is doing now (`Bash swift test`), when its agent says.
+        public var agentActivity: String? {
+            guard activity == .agent, let turn = turns.last, turn.endedAt == nil else { return nil }
+            return turn.lastTool
+        }
 
         /// Updates the unit with `event`, which happened at `time`.
         mutating func apply(_ event: Event, at time: Date) {
@@ -381,11 +397,34 @@ extension RunState {
                 updatePullRequest(failed.number) { $0.problem = event.error ?? "the pull request failed" }
             case .unitBranchRestored, .unitSpecRestored, .unitAsideStranded, .taskConflictMarkers:
                 guardNotices += 1
+            case .agentSession(let session):
+                updateRunningTurn { $0.session = session.session }
+            case .agentTool(let tool):
+                updateRunningTurn { $0.lastTool = tool.summary }
+            case .agentUsage(let usage):
+                // The final figures may come after the turn's end event; the newest turn takes them.
+                if let index = turns.lastIndex(where: { $0.endedAt == nil }) ?? turns.indices.last {
+                    turns[index].usage = usage
+                }
+            case .agentRetry:
+                updateRunningTurn { $0.apiRetries += 1 }
+            case .agentLimit(let limit):
+                activity = .waitingForLimit(provider: limit.provider, until: RunState.instant(limit.until.date))
+            case .agentLimitOver(let over):
+                if case .waitingForLimit(over.provider, _) = activity { activity = nil }
+            case .runBudgetReached:
+                break
             case .orchStarted, .orchCompleted, .orchFailed, .orchLeftoversStopped, .orchInterrupted,
                 .orchCheckoutChanged, .unitResumed, .unitSetupExcluded, .processLeftoversStopped, .githubWaiting,
                 .unknown:
                 break
             }
+        }
+
+        /// Changes the agent turn that is running, if one is.
+        private mutating func updateRunningTurn(_ change: (inout Turn) -> Void) {
+            guard let index = turns.indices.last, turns[index].endedAt == nil else { return }
+            change(&turns[index])
         }
 
         /// It was stopped before it finished, at `time`.

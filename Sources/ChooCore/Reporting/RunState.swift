@@ -42,6 +42,21 @@ public struct RunState: Sendable, Hashable {
     public private(set) var outcome: Outcome?
     /// The counts the run reported in its last event, as the scheduler saw them.
     public private(set) var reported: Event.RunFinished?
+    /// The providers whose usage limit pauses their units now, by name.
+    public private(set) var pauses: [String: Event.AgentLimit] = [:]
+    /// The budget that stopped the run, when one did.
+    public private(set) var budgetReached: BudgetStop?
+
+    /// A budget that stopped the run.
+    public struct BudgetStop: Sendable, Hashable {
+        /// Which budget, its value and what was spent.
+        public var details: Event.BudgetReached
+        /// What the run said of it.
+        public var message: String?
+    }
+
+    /// What every agent of the run spent, the running turns' tokens so far included.
+    public var spend: Spend { units.reduce(Spend()) { $0 + $1.spend } }
 
     /// An empty state, before the run's first event.
     public init() {}
@@ -124,6 +139,15 @@ public struct RunState: Sendable, Hashable {
             finish(finished, outcome: finished.interrupted ? .interrupted : .failed, at: time)
         case .orchLeftoversStopped, .orchCheckoutChanged, .githubWaiting, .unknown:
             break
+        case .runBudgetReached(let budget):
+            budgetReached = BudgetStop(details: budget, message: event.error)
+            applyToUnit(event, at: time)
+        case .agentLimit(let limit):
+            pauses[limit.provider] = limit
+            applyToUnit(event, at: time)
+        case .agentLimitOver(let over):
+            pauses[over.provider] = nil
+            for index in units.indices { units[index].apply(event, at: time) }
         case .unitQueued, .unitStarted, .unitResumed, .unitWorktree, .unitMergeQueued, .unitMergeStarted,
             .unitMergeUpdated, .unitMergeConflict, .unitMerged, .unitCleanupFailed, .unitCompleted, .unitFailed,
             .unitBlocked, .unitInterrupted, .taskStarted, .taskClaudeInvoke, .taskAgentStarted, .taskClaudeDone,
@@ -131,15 +155,20 @@ public struct RunState: Sendable, Hashable {
             .taskFailed, .unitBaseline, .prCreated, .prReviewPending, .prReviewInProgress, .prReviewApproved,
             .prFeedbackReceived, .prFeedbackAddressed, .prChecks, .prMergeQueued, .prConflict, .prMerged, .prFailed,
             .unitBranchRestored, .unitSpecRestored, .unitSetupExcluded, .unitAsideStranded, .taskConflictMarkers,
-            .processLeftoversStopped:
-            guard let id = event.unit else { return }
-            if let index = units.firstIndex(where: { $0.id == id }) {
-                units[index].apply(event, at: time)
-            } else {
-                var unit = UnitState(id: id)
-                unit.apply(event, at: time)
-                units.append(unit)
-            }
+            .processLeftoversStopped, .agentSession, .agentTool, .agentUsage, .agentRetry:
+            applyToUnit(event, at: time)
+        }
+    }
+
+    /// Applies `event` to the unit it names, if it names one.
+    private mutating func applyToUnit(_ event: Event, at time: Date) {
+        guard let id = event.unit else { return }
+        if let index = units.firstIndex(where: { $0.id == id }) {
+            units[index].apply(event, at: time)
+        } else {
+            var unit = UnitState(id: id)
+            unit.apply(event, at: time)
+            units.append(unit)
         }
     }
 

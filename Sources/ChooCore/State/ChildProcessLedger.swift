@@ -111,7 +111,7 @@ public struct LedgerRunner: ProcessRunning {
     public func run(
         _ spec: ProcessSpec,
         onStart: @escaping @Sendable (Int32) -> Void,
-        onOutput: @escaping @Sendable (String) -> Void
+        onOutput: @escaping @Sendable (OutputChunk) -> Void
     ) async throws(ProcessError) -> ProcessOutcome {
         let ledger = self.ledger
         var spec = spec

@@ -43,7 +43,7 @@ struct SystemProcessRunnerTests {
         let outcome = try await runner.run(
             shell("echo out; echo err >&2; printf 'caf\\303\\251'"),
             onStart: { pid in started.withLock { $0 = pid } },
-            onOutput: { chunk in chunks.withLock { $0.append(chunk) } }
+            onOutput: { chunk in chunks.withLock { $0.append(chunk.text) } }
         )
         #expect(outcome.output == "out\nerr\ncafé")
         #expect(outcome.errorOutput == "")

@@ -7,21 +7,28 @@ enum OutcomeText {
         switch (outcome.stoppedBecause, outcome.termination) {
         case (.timeout?, _): "was stopped: it ran past its time limit"
         case (.idle?, _): "was stopped: it printed nothing for too long"
+        case (.toolIdle?, _): "was stopped: a call it made printed nothing for too long"
         case (.cancelled?, _): "was stopped by Ctrl-C"
         case (nil, .exited(let code)): "exited \(code)"
         case (nil, .signaled(let signal)): "was killed by signal \(signal)"
         }
     }
 
-    /// How an agent invocation ended; a limit that stopped it is named with its value and setting.
-    static func describeAgent(_ outcome: ProcessOutcome, config: ChooConfig) -> String {
+    /// How an agent invocation ended; a limit that stopped it is named with its value and setting,
+    /// and with `lastActivity`, the last thing the agent was seen doing (`Bash swift test`).
+    static func describeAgent(_ outcome: ProcessOutcome, config: ChooConfig, lastActivity: String? = nil) -> String {
+        let after = lastActivity.map { "; the last thing it did: \($0)" } ?? ""
         switch outcome.stoppedBecause {
         case .timeout?:
-            "was stopped: it ran past its time limit of \(limit(config.agentTimeout)) (agent_timeout)"
+            return "was stopped: it ran past its time limit of \(limit(config.agentTimeout)) (agent_timeout)" + after
         case .idle?:
-            "was stopped: it printed nothing for \(limit(config.agentIdleTimeout)) "
-                + "(agent_idle_timeout; raise it in .choo.yaml if the agent works quietly for longer)"
-        default: describe(outcome)
+            return "was stopped: it printed nothing for \(limit(config.agentIdleTimeout)) "
+                + "(agent_idle_timeout; raise it in .choo.yaml if the agent works quietly for longer)" + after
+        case .toolIdle?:
+            return "was stopped: its call \(lastActivity.map { "`\($0)`" } ?? "") printed nothing for "
+                + "\(limit(config.agentToolTimeout)) (agent_tool_timeout; raise it in .choo.yaml if a tool "
+                + "such as a test suite runs quietly for longer)"
+        default: return describe(outcome)
         }
     }
 

@@ -14,7 +14,7 @@ protocol UnitWorkspace: Sendable {
     func run(
         _ spec: ProcessSpec,
         onStart: @escaping @Sendable (Int32) -> Void,
-        onOutput: @escaping @Sendable (String) -> Void
+        onOutput: @escaping @Sendable (OutputChunk) -> Void
     ) async throws -> ProcessOutcome
     /// Whether `relative` (to the worktree) exists.
     func exists(_ relative: String) -> Bool
@@ -41,7 +41,7 @@ struct LocalWorktree: UnitWorkspace {
     func run(
         _ spec: ProcessSpec,
         onStart: @escaping @Sendable (Int32) -> Void,
-        onOutput: @escaping @Sendable (String) -> Void
+        onOutput: @escaping @Sendable (OutputChunk) -> Void
     ) async throws -> ProcessOutcome {
         var spec = spec
         spec.environment = environment.merging(spec.environment) { _, own in own }
