@@ -217,6 +217,9 @@ extension ChooConfig {
         /// and `{prompt}` for the prompt. `nil` keeps the built-in ones for claude and codex.
         public var resumeArgs: [String]?
 
+        /// The placeholder replaced by the conversation's id in `resume_args`.
+        public static let sessionPlaceholder = "{session}"
+
         /// Creates a provider command.
         public init(command: String? = nil, args: [String] = [], stdinArgs: [String]? = nil) {
             self.command = command

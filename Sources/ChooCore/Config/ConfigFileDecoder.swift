@@ -40,7 +40,8 @@ struct ConfigFileDecoder {
         "": [
             "target_branch", "parallelism", "github", "worktree", "claude", "baseline_checks", "merge", "review",
             "log_level", "provider", "code_review", "feature", "backpressure_timeout", "max_attempts",
-            "agent_timeout", "agent_idle_timeout", "shutdown_timeout", "verify",
+            "agent_timeout", "agent_idle_timeout", "shutdown_timeout", "verify", "agent_tool_timeout", "budget",
+            "limits", "prices",
         ],
         "verify": ["agent_may_edit_specs", "conflict_markers"],
         "github": ["owner", "repo", "api_url", "delete_branch"],
@@ -50,8 +51,12 @@ struct ConfigFileDecoder {
         "baseline check": ["name", "command", "pattern"],
         "merge": ["max_conflict_retries", "strategy", "mode", "method"],
         "review": ["timeout", "poll_interval"],
-        "provider": ["type", "command", "providers"],
-        "provider entry": ["command", "args", "stdin_args"],
+        "provider": ["type", "command", "providers", "resume"],
+        "provider entry": ["command", "args", "stdin_args", "format", "model", "resume_args"],
+        "budget": ["max_cost_usd", "max_tokens", "per_unit"],
+        "budget.per_unit": ["max_cost_usd", "max_tokens"],
+        "limits": ["default_wait", "max_wait", "jitter"],
+        "price entry": ["input", "output", "cache_read", "cache_write"],
         "code_review": ["enabled", "provider", "max_fix_iterations", "verbose", "command"],
         "feature": ["prd_dir", "specs_dir", "branch_prefix"],
     ]
@@ -105,6 +110,10 @@ struct ConfigFileDecoder {
         case "agent_idle_timeout": set(\.agentIdleTimeout, duration(entry), entry)
         case "shutdown_timeout": set(\.shutdownTimeout, duration(entry, allowZero: true), entry)
         case "verify": section(entry) { $0.decodeVerify($1) }
+        case "agent_tool_timeout": set(\.agentToolTimeout, duration(entry), entry)
+        case "budget": section(entry) { $0.decodeBudget($1) }
+        case "limits": section(entry) { $0.decodeLimits($1) }
+        case "prices": set(\.prices, prices(entry), entry)
         default: unknownKey(entry, section: "")
         }
     }
@@ -199,6 +208,7 @@ struct ConfigFileDecoder {
                     applied(entry)
                 }
             case "providers": set(\.provider.providers, providerCommands(entry), entry)
+            case "resume": set(\.provider.resumeSessions, bool(entry), entry)
             default: unknownKey(entry, section: "provider")
             }
         }
@@ -252,6 +262,68 @@ struct ConfigFileDecoder {
             default: unknownKey(entry, section: "feature")
             }
         }
+    }
+
+    /// `budget`, or its `per_unit` section when `perUnit`: the same caps, for the run or for each unit.
+    private mutating func decodeBudget(_ entries: [Entry], perUnit: Bool = false) {
+        let cost: WritableKeyPath<ChooConfig, Double?> = perUnit ? \.budget.unitMaxCostUSD : \.budget.maxCostUSD
+        let tokens: WritableKeyPath<ChooConfig, Int?> = perUnit ? \.budget.unitMaxTokens : \.budget.maxTokens
+        for entry in entries {
+            switch entry.key {
+            case "max_cost_usd":
+                let example = perUnit ? "5" : "20"
+                set(
+                    cost,
+                    number(entry, allowZero: false, unit: "US dollars", example: example).map { .some($0) },
+                    entry
+                )
+            case "max_tokens": set(tokens, int(entry, minimum: 1).map { .some($0) }, entry)
+            case "per_unit" where !perUnit: section(entry) { $0.decodeBudget($1, perUnit: true) }
+            default: unknownKey(entry, section: perUnit ? "budget.per_unit" : "budget")
+            }
+        }
+    }
+
+    private mutating func decodeLimits(_ entries: [Entry]) {
+        // The text of each wait the file set successfully, for the check across keys below.
+        var written: [String: (text: String, line: Int?)] = [:]
+        for entry in entries {
+            let value: Duration?
+            switch entry.key {
+            case "default_wait":
+                value = duration(entry)
+                set(\.limits.defaultWait, value, entry)
+            case "max_wait":
+                value = duration(entry)
+                set(\.limits.maxWait, value, entry)
+            case "jitter":
+                value = duration(entry, allowZero: true)
+                set(\.limits.jitter, value, entry)
+            default:
+                unknownKey(entry, section: "limits")
+                continue
+            }
+            if value != nil, case .scalar(let scalar) = entry.value {
+                written[entry.key] = (scalar.string, entry.valueLine)
+            }
+        }
+        // Checked after the whole section, since either key may come first or be left at its default.
+        let defaults = ChooConfig.LimitSettings()
+        guard config.limits.maxWait < config.limits.defaultWait else { return }
+        let maxWait = written["max_wait"].map { "`\($0.text)`" } ?? "its default of `12h`"
+        let defaultWait = written["default_wait"].map { "`\($0.text)`" } ?? "its default of `30m`"
+        report(
+            .error,
+            .configValue,
+            "`limits.max_wait` (\(maxWait)) is shorter than `limits.default_wait` (\(defaultWait))",
+            hint: "a limit without a reset time waits `default_wait`, which must fit in `max_wait`; "
+                + "raise `limits.max_wait` or lower `limits.default_wait`",
+            line: (written["max_wait"] ?? written["default_wait"])?.line
+        )
+        config.limits.defaultWait = defaults.defaultWait
+        config.limits.maxWait = defaults.maxWait
+        sources["limits.default_wait"] = nil
+        sources["limits.max_wait"] = nil
     }
 
     // MARK: - Lists and maps
@@ -359,6 +431,27 @@ struct ConfigFileDecoder {
                             )
                         }
                         settings.stdinArgs = args
+                    case "format":
+                        if isNull(field.value) { break }
+                        guard let format = choice(field, AgentOutputFormat.self) else {
+                            valid = false
+                            break
+                        }
+                        settings.format = format
+                    case "model":
+                        if isNull(field.value) { break }
+                        guard let model = string(field, nonEmpty: true) else {
+                            valid = false
+                            break
+                        }
+                        settings.model = model
+                    case "resume_args":
+                        if isNull(field.value) { break }
+                        guard let args = resumeArguments(field) else {
+                            valid = false
+                            break
+                        }
+                        settings.resumeArgs = args
                     default: unknownKey(field, section: "provider entry")
                     }
                 }
@@ -385,6 +478,100 @@ struct ConfigFileDecoder {
             if valid { providers[named.key] = settings }
         }
         return providers
+    }
+
+    /// `resume_args`: a list of strings holding `{session}`, which stands for the conversation to continue.
+    private mutating func resumeArguments(_ field: Entry) -> [String]? {
+        guard let args = stringList(field) else { return nil }
+        let placeholder = ChooConfig.ProviderCommand.sessionPlaceholder
+        guard args.contains(where: { $0.contains(placeholder) }) else {
+            report(
+                .error,
+                .configValue,
+                "`\(field.path)` has no `\(placeholder)` argument, so it cannot name the conversation to continue",
+                hint: "put `\(placeholder)` where the session id goes, e.g. "
+                    + "`resume_args: [\"--resume\", \"\(placeholder)\", \"-p\", \"{prompt}\"]`",
+                line: field.line
+            )
+            return nil
+        }
+        return args
+    }
+
+    /// The field of a `prices` entry that `key` sets, or `nil` for an unknown key.
+    private static func priceField(_ key: String) -> WritableKeyPath<ChooConfig.ModelPrice, Double?>? {
+        switch key {
+        case "input": \.input
+        case "output": \.output
+        case "cache_read": \.cacheRead
+        case "cache_write": \.cacheWrite
+        default: nil
+        }
+    }
+
+    private mutating func prices(_ entry: Entry) -> [String: ChooConfig.ModelPrice]? {
+        if isNull(entry.value) { return nil }
+        let hint =
+            "write e.g. `claude-opus-4-5:` with `input: 5` and `output: 25` below it, "
+            + "in US dollars per million tokens"
+        guard case .mapping(let mapping) = entry.value else {
+            report(
+                .error,
+                .configType,
+                "`\(entry.path)` must be a mapping from model id (or provider name) to prices, not "
+                    + describe(entry.value),
+                hint: hint,
+                line: entry.line
+            )
+            return nil
+        }
+        record(entry)
+        insideEntry = true
+        defer { insideEntry = false }
+        let kinds = ["input", "output", "cache_read", "cache_write"].map { "`\($0)`" }.joined(separator: ", ")
+        var prices: [String: ChooConfig.ModelPrice] = [:]
+        for named in entries(of: mapping, at: entry.path) {
+            var price = ChooConfig.ModelPrice()
+            var valid = true
+            if case .mapping(let fieldMapping) = named.value {
+                for field in entries(of: fieldMapping, at: named.path) {
+                    guard let keyPath = Self.priceField(field.key) else {
+                        unknownKey(field, section: "price entry")
+                        continue
+                    }
+                    if isNull(field.value) { continue }
+                    guard
+                        let value = number(field, allowZero: true, unit: "US dollars per million tokens", example: "3")
+                    else {
+                        valid = false
+                        continue
+                    }
+                    price[keyPath: keyPath] = value
+                }
+            } else if !isNull(named.value) {
+                report(
+                    .error,
+                    .configType,
+                    "`\(named.path)` must be a mapping of prices, not \(describe(named.value))",
+                    hint: hint,
+                    line: named.line
+                )
+                continue
+            }
+            guard valid else { continue }
+            guard price != ChooConfig.ModelPrice() else {
+                report(
+                    .error,
+                    .configValue,
+                    "`\(named.path)` gives no price",
+                    hint: "give at least one of \(kinds) below `\(named.key):`, in US dollars per million tokens",
+                    line: named.line
+                )
+                continue
+            }
+            prices[named.key] = price
+        }
+        return prices
     }
 
     private mutating func stringList(_ entry: Entry) -> [String]? {
@@ -489,6 +676,36 @@ struct ConfigFileDecoder {
                 .error,
                 .configValue,
                 "`\(entry.path)` must be \(minimum) or more, not \(value)",
+                hint: hint,
+                line: entry.valueLine
+            )
+            return nil
+        }
+        return value
+    }
+
+    /// A finite decimal number, 0 or more (`allowZero`) or more than 0.
+    private mutating func number(_ entry: Entry, allowZero: Bool, unit: String, example: String) -> Double? {
+        let bound = allowZero ? "0 or more" : "more than 0"
+        let hint = "write a number of \(unit), \(bound), e.g. `\(entry.key): \(example)`"
+        guard let text = scalarText(entry, expected: "a number", hint: hint) else { return nil }
+        let decimal = text.hasPrefix("+") ? String(text.dropFirst()) : text
+        guard decimal.allSatisfy({ "0123456789.eE+-".contains($0) }), let value = Double(decimal), value.isFinite
+        else {
+            report(
+                .error,
+                .configType,
+                "`\(entry.path)` must be a number, not `\(text)`",
+                hint: hint,
+                line: entry.valueLine
+            )
+            return nil
+        }
+        guard value > 0 || (allowZero && value == 0) else {
+            report(
+                .error,
+                .configValue,
+                "`\(entry.path)` must be \(bound), not \(text)",
                 hint: hint,
                 line: entry.valueLine
             )
@@ -618,7 +835,9 @@ struct ConfigFileDecoder {
     private mutating func section(_ entry: Entry, _ body: (inout ConfigFileDecoder, [Entry]) -> Void) {
         if isNull(entry.value) { return }
         guard case .mapping(let mapping) = entry.value else {
-            let keys = (Self.sectionKeys[entry.key] ?? []).map { "`\($0)`" }.joined(separator: ", ")
+            let keys = (Self.sectionKeys[entry.path] ?? Self.sectionKeys[entry.key] ?? []).map { "`\($0)`" }.joined(
+                separator: ", "
+            )
             report(
                 .error,
                 .configType,

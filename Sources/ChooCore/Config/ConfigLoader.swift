@@ -21,6 +21,10 @@ public enum ConfigLoader {
         "provider.type", "provider.command", "provider.providers",
         "backpressure_timeout", "max_attempts", "agent_timeout", "agent_idle_timeout", "shutdown_timeout",
         "verify.agent_may_edit_specs", "verify.conflict_markers",
+        // Acted on by the real-agent work of issue #12 (streaming, budgets, usage-limit pauses, resume).
+        "agent_tool_timeout", "provider.resume", "prices",
+        "budget.max_cost_usd", "budget.max_tokens", "budget.per_unit.max_cost_usd", "budget.per_unit.max_tokens",
+        "limits.default_wait", "limits.max_wait", "limits.jitter",
     ]
 
     /// Every key path `.choo.yaml` accepts, at the granularity a person writes them (a section's leaves; lists and
@@ -34,12 +38,16 @@ public enum ConfigLoader {
         "merge.max_conflict_retries", "merge.strategy", "merge.mode", "merge.method",
         "review.timeout", "review.poll_interval",
         "log_level",
-        "provider.type", "provider.command", "provider.providers",
+        "provider.type", "provider.command", "provider.providers", "provider.resume",
         "code_review.enabled", "code_review.provider", "code_review.max_fix_iterations", "code_review.verbose",
         "code_review.command",
         "feature.prd_dir", "feature.specs_dir", "feature.branch_prefix",
         "backpressure_timeout", "max_attempts", "agent_timeout", "agent_idle_timeout", "shutdown_timeout",
         "verify.agent_may_edit_specs", "verify.conflict_markers",
+        "agent_tool_timeout",
+        "budget.max_cost_usd", "budget.max_tokens", "budget.per_unit.max_cost_usd", "budget.per_unit.max_tokens",
+        "limits.default_wait", "limits.max_wait", "limits.jitter",
+        "prices",
     ]
 
     /// The environment variables choo reads (the Go tool's names), and the setting each one sets.

@@ -125,6 +125,104 @@ extension ConfigTests {
                 line: 1,
                 hintPart: "`strategy`"
             ),
+            BadConfigCase(
+                yaml: "budget: 20\n",
+                rule: .configType,
+                messageParts: ["`budget`", "`20`"],
+                line: 1,
+                hintPart: "`max_cost_usd`, `max_tokens`, `per_unit`"
+            ),
+            BadConfigCase(
+                yaml: "budget:\n  per_unit: 5\n",
+                rule: .configType,
+                messageParts: ["`budget.per_unit`", "`5`"],
+                line: 2,
+                hintPart: "`max_cost_usd`, `max_tokens`"
+            ),
+            BadConfigCase(
+                yaml: "budget:\n  max_cost_usd: twenty\n",
+                rule: .configType,
+                messageParts: ["`budget.max_cost_usd`", "`twenty`"],
+                line: 2,
+                hintPart: "US dollars"
+            ),
+            BadConfigCase(
+                yaml: "budget:\n  max_cost_usd: $20\n",
+                rule: .configType,
+                messageParts: ["`budget.max_cost_usd`", "`$20`"],
+                line: 2,
+                hintPart: "`max_cost_usd: 20`"
+            ),
+            BadConfigCase(
+                yaml: "budget:\n  max_cost_usd: .inf\n",
+                rule: .configType,
+                messageParts: ["`budget.max_cost_usd`", "`.inf`"],
+                line: 2,
+                hintPart: "a number"
+            ),
+            BadConfigCase(
+                yaml: "budget:\n  max_tokens: 1.5\n",
+                rule: .configType,
+                messageParts: ["`budget.max_tokens`", "`1.5`"],
+                line: 2,
+                hintPart: "whole number"
+            ),
+            BadConfigCase(
+                yaml: "budget:\n  per_unit:\n    max_tokens: lots\n",
+                rule: .configType,
+                messageParts: ["`budget.per_unit.max_tokens`", "`lots`"],
+                line: 3,
+                hintPart: "whole number"
+            ),
+            BadConfigCase(
+                yaml: "limits:\n  jitter: [1m]\n",
+                rule: .configType,
+                messageParts: ["`limits.jitter`", "a list"],
+                line: 2,
+                hintPart: "duration"
+            ),
+            BadConfigCase(
+                yaml: "prices: [claude-opus-4-5]\n",
+                rule: .configType,
+                messageParts: ["`prices`", "a list"],
+                line: 1,
+                hintPart: "per million tokens"
+            ),
+            BadConfigCase(
+                yaml: "prices:\n  gpt-5-codex: 1.25\n",
+                rule: .configType,
+                messageParts: ["`prices.gpt-5-codex`", "`1.25`"],
+                line: 2,
+                hintPart: "`input: 5`"
+            ),
+            BadConfigCase(
+                yaml: "prices:\n  gpt-5-codex:\n    input: cheap\n",
+                rule: .configType,
+                messageParts: ["`prices.gpt-5-codex.input`", "`cheap`"],
+                line: 3,
+                hintPart: "per million tokens"
+            ),
+            BadConfigCase(
+                yaml: "provider:\n  resume: sometimes\n",
+                rule: .configType,
+                messageParts: ["`provider.resume`", "`sometimes`"],
+                line: 2,
+                hintPart: "`true` or `false`"
+            ),
+            BadConfigCase(
+                yaml: "provider:\n  providers:\n    codex:\n      resume_args: resume\n",
+                rule: .configType,
+                messageParts: ["`provider.providers.codex.resume_args`", "`resume`"],
+                line: 4,
+                hintPart: "args:"
+            ),
+            BadConfigCase(
+                yaml: "provider:\n  providers:\n    codex:\n      model: [gpt-5]\n",
+                rule: .configType,
+                messageParts: ["`provider.providers.codex.model`", "a list"],
+                line: 4,
+                hintPart: "text"
+            ),
         ]
 
         static let valueErrors: [BadConfigCase] = [
@@ -316,6 +414,132 @@ extension ConfigTests {
                 messageParts: ["`provider.providers.gemini.stdin_args`", "`{prompt}`", "standard input"],
                 line: 5,
                 hintPart: "drop the `{prompt}` argument"
+            ),
+            BadConfigCase(
+                yaml: "agent_tool_timeout: 0s\n",
+                rule: .configValue,
+                messageParts: ["`agent_tool_timeout`", "longer than 0"],
+                line: 1,
+                hintPart: "`30s`"
+            ),
+            BadConfigCase(
+                yaml: "agent_tool_timeout: 30\n",
+                rule: .configValue,
+                messageParts: ["`agent_tool_timeout`", "`30`", "missing unit"],
+                line: 1,
+                hintPart: "`30m`"
+            ),
+            BadConfigCase(
+                yaml: "budget:\n  max_cost_usd: 0\n",
+                rule: .configValue,
+                messageParts: ["`budget.max_cost_usd`", "more than 0", "not 0"],
+                line: 2,
+                hintPart: "US dollars"
+            ),
+            BadConfigCase(
+                yaml: "budget:\n  per_unit:\n    max_cost_usd: -2.5\n",
+                rule: .configValue,
+                messageParts: ["`budget.per_unit.max_cost_usd`", "more than 0", "-2.5"],
+                line: 3,
+                hintPart: "US dollars"
+            ),
+            BadConfigCase(
+                yaml: "budget:\n  max_tokens: 0\n",
+                rule: .configValue,
+                messageParts: ["`budget.max_tokens`", "1 or more", "0"],
+                line: 2,
+                hintPart: "1 or more"
+            ),
+            BadConfigCase(
+                yaml: "budget:\n  per_unit:\n    max_tokens: -100\n",
+                rule: .configValue,
+                messageParts: ["`budget.per_unit.max_tokens`", "-100"],
+                line: 3,
+                hintPart: "1 or more"
+            ),
+            BadConfigCase(
+                yaml: "limits:\n  default_wait: 0\n",
+                rule: .configValue,
+                messageParts: ["`limits.default_wait`", "longer than 0"],
+                line: 2,
+                hintPart: "`30s`"
+            ),
+            BadConfigCase(
+                yaml: "limits:\n  max_wait: 1d\n",
+                rule: .configValue,
+                messageParts: ["`limits.max_wait`", "`1d`", "unknown unit"],
+                line: 2,
+                hintPart: "units: ns, us, ms, s, m, h"
+            ),
+            BadConfigCase(
+                yaml: "limits:\n  jitter: -1m\n",
+                rule: .configValue,
+                messageParts: ["`limits.jitter`", "`-1m`", "negative"],
+                line: 2,
+                hintPart: "`5m`"
+            ),
+            BadConfigCase(
+                yaml: "limits:\n  max_wait: 1h\n  default_wait: 2h\n",
+                rule: .configValue,
+                messageParts: ["`limits.max_wait` (`1h`)", "shorter than", "`limits.default_wait` (`2h`)"],
+                line: 2,
+                hintPart: "raise `limits.max_wait` or lower `limits.default_wait`"
+            ),
+            BadConfigCase(
+                yaml: "limits:\n  default_wait: 24h\n",
+                rule: .configValue,
+                messageParts: ["`limits.max_wait` (its default of `12h`)", "`limits.default_wait` (`24h`)"],
+                line: 2,
+                hintPart: "raise `limits.max_wait`"
+            ),
+            BadConfigCase(
+                yaml: "prices:\n  gpt-5-codex:\n    output: -10\n",
+                rule: .configValue,
+                messageParts: ["`prices.gpt-5-codex.output`", "0 or more", "-10"],
+                line: 3,
+                hintPart: "per million tokens"
+            ),
+            BadConfigCase(
+                yaml: "prices:\n  gpt-5-codex:\n",
+                rule: .configValue,
+                messageParts: ["`prices.gpt-5-codex`", "no price"],
+                line: 2,
+                hintPart: "`input`, `output`, `cache_read`, `cache_write`"
+            ),
+            BadConfigCase(
+                yaml: "prices:\n  gpt-5-codex:\n    input: ~\n",
+                rule: .configValue,
+                messageParts: ["`prices.gpt-5-codex`", "no price"],
+                line: 2,
+                hintPart: "at least one of"
+            ),
+            BadConfigCase(
+                yaml: "provider:\n  providers:\n    gemini:\n      command: gemini\n      format: stream-json\n",
+                rule: .configValue,
+                messageParts: ["`provider.providers.gemini.format`", "`stream-json`"],
+                line: 5,
+                hintPart: "`claude-stream`, `codex-jsonl`, `gemini-stream`, `text`"
+            ),
+            BadConfigCase(
+                yaml: "provider:\n  providers:\n    codex:\n      format: Codex-JSONL\n",
+                rule: .configValue,
+                messageParts: ["`provider.providers.codex.format`", "`Codex-JSONL`"],
+                line: 4,
+                hintPart: "did you mean `codex-jsonl`?"
+            ),
+            BadConfigCase(
+                yaml: "provider:\n  providers:\n    claude:\n      model: \"\"\n",
+                rule: .configValue,
+                messageParts: ["`provider.providers.claude.model`", "empty"],
+                line: 4,
+                hintPart: "default"
+            ),
+            BadConfigCase(
+                yaml: "provider:\n  providers:\n    codex:\n      resume_args: [exec, resume, \"{prompt}\"]\n",
+                rule: .configValue,
+                messageParts: ["`provider.providers.codex.resume_args`", "no `{session}`"],
+                line: 4,
+                hintPart: "`resume_args: [\"--resume\", \"{session}\""
             ),
         ]
 

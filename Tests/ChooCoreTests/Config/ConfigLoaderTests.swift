@@ -45,6 +45,7 @@ extension ConfigTests {
             provider:
               type: codex
               command: legacy-codex
+              resume: false
               providers:
                 codex:
                   command: /opt/codex
@@ -52,6 +53,9 @@ extension ConfigTests {
                 gemini:
                   command: gemini
                   args: ["-p", "{prompt}"]
+                  format: gemini-stream
+                  model: gemini-2.5-pro
+                  resume_args: ["--resume", "{session}", "-p", "{prompt}"]
             code_review:
               enabled: false
               provider: claude
@@ -70,6 +74,25 @@ extension ConfigTests {
             verify:
               agent_may_edit_specs: true
               conflict_markers: ["Sources/*"]
+            agent_tool_timeout: 45m
+            budget:
+              max_cost_usd: 25.50
+              max_tokens: 5000000
+              per_unit:
+                max_cost_usd: 5
+                max_tokens: 1000000
+            limits:
+              default_wait: 20m
+              max_wait: 8h
+              jitter: 0
+            prices:
+              claude-opus-4-5:
+                cache_write: 10
+              gemini:
+                input: 1.25
+                output: 10
+                cache_read: 0.125
+                cache_write: 0
 
             """
 
@@ -118,6 +141,15 @@ extension ConfigTests {
             #expect(config.agentTimeout == .seconds(3_600))
             #expect(config.agentIdleTimeout == .seconds(900))
             #expect(config.shutdownTimeout == .seconds(30))
+            #expect(config.agentToolTimeout == .seconds(1_800))
+            #expect(config.budget == ChooConfig.BudgetSettings())
+            #expect(config.budget.maxCostUSD == nil && config.budget.maxTokens == nil)
+            #expect(config.budget.unitMaxCostUSD == nil && config.budget.unitMaxTokens == nil)
+            #expect(config.limits.defaultWait == .seconds(1_800))
+            #expect(config.limits.maxWait == .seconds(12 * 3_600))
+            #expect(config.limits.jitter == .seconds(60))
+            #expect(config.prices.isEmpty)
+            #expect(config.provider.resumeSessions)
         }
 
         @Test(
@@ -171,12 +203,17 @@ extension ConfigTests {
             #expect(config.logLevel == .debug)
             #expect(config.provider.type == "codex")
             #expect(config.provider.command == "legacy-codex")
+            var gemini = ChooConfig.ProviderCommand(command: "gemini", args: ["-p", "{prompt}"])
+            gemini.format = .geminiStream
+            gemini.model = "gemini-2.5-pro"
+            gemini.resumeArgs = ["--resume", "{session}", "-p", "{prompt}"]
             #expect(
                 config.provider.providers == [
                     "codex": ChooConfig.ProviderCommand(command: "/opt/codex", args: ["exec", "{prompt}"]),
-                    "gemini": ChooConfig.ProviderCommand(command: "gemini", args: ["-p", "{prompt}"]),
+                    "gemini": gemini,
                 ]
             )
+            #expect(config.provider.resumeSessions == false)
             #expect(config.codeReview.enabled == false)
             #expect(config.codeReview.provider == .claude)
             #expect(config.codeReview.maxFixIterations == 0)
@@ -198,6 +235,30 @@ extension ConfigTests {
             #expect(
                 config.verify
                     == ChooConfig.VerifySettings(agentMayEditSpecs: true, conflictMarkers: .paths(["Sources/*"]))
+            )
+            #expect(config.agentToolTimeout == .seconds(45 * 60))
+            #expect(
+                config.budget
+                    == ChooConfig.BudgetSettings(
+                        maxCostUSD: 25.5,
+                        maxTokens: 5_000_000,
+                        unitMaxCostUSD: 5,
+                        unitMaxTokens: 1_000_000
+                    )
+            )
+            #expect(
+                config.limits
+                    == ChooConfig.LimitSettings(
+                        defaultWait: .seconds(20 * 60),
+                        maxWait: .seconds(8 * 3_600),
+                        jitter: .zero
+                    )
+            )
+            #expect(
+                config.prices == [
+                    "claude-opus-4-5": ChooConfig.ModelPrice(cacheWrite: 10),
+                    "gemini": ChooConfig.ModelPrice(input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 0),
+                ]
             )
         }
 
