@@ -221,10 +221,20 @@ extension ChooConfig {
         public static let sessionPlaceholder = "{session}"
 
         /// Creates a provider command.
-        public init(command: String? = nil, args: [String] = [], stdinArgs: [String]? = nil) {
+        public init(
+            command: String? = nil,
+            args: [String] = [],
+            stdinArgs: [String]? = nil,
+            format: AgentOutputFormat? = nil,
+            model: String? = nil,
+            resumeArgs: [String]? = nil
+        ) {
             self.command = command
             self.args = args
             self.stdinArgs = stdinArgs
+            self.format = format
+            self.model = model
+            self.resumeArgs = resumeArgs
         }
     }
 

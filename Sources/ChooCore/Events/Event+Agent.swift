@@ -94,7 +94,12 @@ extension Event {
 
         /// The tokens by kind.
         public var usage: TokenUsage {
-            TokenUsage(input: inputTokens, output: outputTokens, cacheRead: cacheReadTokens, cacheWrite: cacheWriteTokens)
+            TokenUsage(
+                input: inputTokens,
+                output: outputTokens,
+                cacheRead: cacheReadTokens,
+                cacheWrite: cacheWriteTokens
+            )
         }
     }
 
@@ -143,7 +148,8 @@ extension Event {
         }
 
         /// Creates the details.
-        public init(provider: String, until: Timestamp, resetKnown: Bool, window: String? = nil, message: String? = nil) {
+        public init(provider: String, until: Timestamp, resetKnown: Bool, window: String? = nil, message: String? = nil)
+        {
             self.provider = provider
             self.until = until
             self.resetKnown = resetKnown

@@ -19,6 +19,8 @@ public struct GitHubMode: Sendable {
     public var pullRequests = PullRequestBook()
     /// Removes the token from a text (agent logs pass through it).
     public var redact: @Sendable (String) -> String
+    /// The secrets GitHub mode holds (its token), which agent logs and events must never keep.
+    public var secrets: [String] = []
     /// The target branch's tip on the remote when the run was prepared.
     public var targetTip: String?
 

@@ -53,7 +53,7 @@ extension Orchestrator {
             bus.publish(Event(.githubWaiting(.init(reason: reason, seconds: seconds))))
         }
         let tip = try await remoteTargetTip(git: git, remote: remote, target: target)
-        return GitHubMode(
+        var mode = GitHubMode(
             client: client,
             repository: repository,
             clock: effects.clock,
@@ -62,6 +62,8 @@ extension Orchestrator {
             redact: { token.redact($0) },
             targetTip: tip
         )
+        mode.secrets = [token.value]
+        return mode
     }
 
     /// Pull requests are opened against the remote's target branch: the local one must not hold

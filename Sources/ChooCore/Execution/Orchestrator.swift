@@ -240,6 +240,20 @@ public struct Orchestrator: Sendable {
         try await recordCheckout(git: git, ledger: ledger)
         context.runLock = lock
         context.github = github
+        // Agents see the environment and print what they see: logs and events keep no secret.
+        let redactor = SecretRedactor(secrets: github?.secrets ?? [], environment: environment)
+        context.redactor = redactor
+        bus.redact(with: { redactor.redact($0) })
+        // A usage limit an earlier run met and was stopped by is waited out before any turn.
+        for (provider, pause) in (try? RunJournal(in: base).pendingLimits(before: run, now: effects.clock.now())) ?? [:]
+        {
+            context.allowance.pause(
+                provider,
+                until: pause.until.date,
+                resetKnown: pause.resetKnown,
+                window: pause.window
+            )
+        }
         context.runner = LedgerRunner(inner: runner, ledger: ledger, bus: bus, worktreeBase: base)
         context.childLedger = ledger
         context.journalSink = journalSink

@@ -124,6 +124,34 @@ public struct PromptBuilder: Sendable {
         return text
     }
 
+    /// The prompt that continues the agent's conversation on task `task` of `unit` after a turn
+    /// that did not count: what went wrong and what choo found, then the task's check and file
+    /// again. The conversation already holds the task and the rules.
+    public func continuation(
+        for unit: Unit,
+        task number: Int,
+        retry: Retry,
+        notices: [String] = []
+    ) throws(PromptError) -> String {
+        guard let task = unit.task(number) else {
+            throw .unknownTask(unit: unit.id, number: number, available: unit.tasks.compactMap(\.number).sorted())
+        }
+        var text = "Your last turn on task #\(number) did not count (this is attempt \(retry.attempt) of "
+        text += "\(retry.maxAttempts)).\n\n" + retry.reason + "\n"
+        if let output = retry.output, !output.isEmpty {
+            text += "\nOutput of the failing command:\n\n```\n\(QuotedOutput.quote(output, limit: outputLimit))\n```\n"
+        }
+        if !notices.isEmpty {
+            text +=
+                "\nWhat choo found after your last turn:\n\n" + notices.map { "- \($0)" }.joined(separator: "\n") + "\n"
+        }
+        text += "\nYour earlier changes are still in the worktree. Fix this, run the check "
+        text += "`\(task.backpressure ?? "")` from the repository root until it exits 0, then set `status: complete` "
+        text += "in the frontmatter of `\(task.file)`. The rules from the start of this conversation still hold: "
+        text += "change no spec file's checks, do not commit, reset or switch the branch.\n"
+        return text
+    }
+
     /// The tasks offered: the ready ones, or the one asked for.
     func offeredTasks(of unit: Unit, only number: Int?) throws(PromptError) -> [TaskSpec] {
         let ready = unit.readyTasks

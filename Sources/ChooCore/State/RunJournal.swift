@@ -13,7 +13,7 @@ public final class RunJournal: Sendable {
 
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating and migrating as needed) the journal in `folder`.
     public init(in folder: String) throws {

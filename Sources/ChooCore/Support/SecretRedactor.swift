@@ -59,8 +59,11 @@ public struct SecretRedactor: Sendable {
         output.reserveCapacity(text.utf8.count)
         var rest = text[...]
         while let (range, prefix) = nextPrefix(in: rest) {
-            let body = rest[range.upperBound...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
-            let boundary = range.lowerBound == rest.startIndex ? output.last : rest[rest.index(before: range.lowerBound)]
+            let body = rest[range.upperBound...].prefix {
+                $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-")
+            }
+            let boundary =
+                range.lowerBound == rest.startIndex ? output.last : rest[rest.index(before: range.lowerBound)]
             let standsAlone = boundary.map { !($0.isLetter || $0.isNumber) } ?? true
             output += rest[..<range.lowerBound]
             if body.count >= 16, standsAlone {

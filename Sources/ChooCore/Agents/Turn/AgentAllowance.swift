@@ -203,7 +203,9 @@ public final class AgentAllowance: Sendable {
             ("budget.per_unit.max_tokens", budget.unitMaxTokens.map(Double.init), Double(own.tokens.total), false),
         ]
         for (key, limit, spent, dollars) in checks {
-            if let limit, spent >= limit { return BudgetExceeded(key: key, limit: limit, spent: spent, dollars: dollars) }
+            if let limit, spent >= limit {
+                return BudgetExceeded(key: key, limit: limit, spent: spent, dollars: dollars)
+            }
         }
         return nil
     }

@@ -103,7 +103,8 @@ final class AgentStreamReader: Sendable {
         state.withLock { state in Self.write(text, to: &state) }
     }
 
-    private func handle(_ pieces: [StreamLines.Piece], errorOutput: Bool, state: inout State) -> [(AgentEvent, Summary)] {
+    private func handle(_ pieces: [StreamLines.Piece], errorOutput: Bool, state: inout State) -> [(AgentEvent, Summary)]
+    {
         var events: [(AgentEvent, Summary)] = []
         for piece in pieces {
             switch piece {

@@ -161,7 +161,9 @@ struct AgentTurns: UnitPart {
         )
         reader.finish()
         activity.finishAll()
-        reader.appendToLog("\n## exit\n\n\(OutcomeText.describe(outcome)) after \(OutcomeText.seconds(outcome.duration))\n")
+        reader.appendToLog(
+            "\n## exit\n\n\(OutcomeText.describe(outcome)) after \(OutcomeText.seconds(outcome.duration))\n"
+        )
         let summary = reader.summary
         let usage = publisher.ownUsage(summary.usage)
         let spend = finalSpend(usage: usage, summary: summary, provider: provider, task: task)
@@ -350,7 +352,7 @@ struct AgentTurns: UnitPart {
     }
 
     /// Runs `waits` side by side and returns once the first has returned, cancelling the rest.
-    private static func firstOf(_ waits: @escaping @Sendable () async -> Void...) async {
+    private static func firstOf(_ waits: @Sendable () async -> Void...) async {
         await withTaskGroup(of: Void.self) { group in
             for wait in waits { group.addTask { await wait() } }
             await group.next()

@@ -11,6 +11,8 @@ struct TaskLoop: UnitPart {
         let git = work.git()
         var attempt = 0
         var retry: PromptBuilder.Retry?
+        // The agent's conversation on the current task, which a retry continues where it can.
+        var conversation: AgentTurns.Result?
         var notices: [String] = []
         var leftovers: [String] = []
         var changedSinceHead: Set<String>?
@@ -53,15 +55,18 @@ struct TaskLoop: UnitPart {
                 }
                 focus = next
                 attempt += 1
-                outcome = try await agentTurn(
+                let turn = try await agentTurn(
                     unit: before,
                     focus: next,
                     ready: ready,
                     attempt: attempt,
                     retry: retry,
+                    conversation: conversation,
                     leftovers: leftovers,
                     notices: notices
                 )
+                outcome = turn.outcome
+                conversation = turn
                 leftovers = []
                 notices = []
             }
@@ -85,7 +90,11 @@ struct TaskLoop: UnitPart {
                 case let outcome? where outcome.succeeded: .succeeded
                 case let outcome?:
                     .failed(
-                        description: OutcomeText.describeAgent(outcome, config: context.config),
+                        description: OutcomeText.describeAgent(
+                            outcome,
+                            config: context.config,
+                            lastActivity: conversation?.lastActivity
+                        ),
                         output: outcome.output
                     )
                 }
@@ -144,20 +153,33 @@ struct TaskLoop: UnitPart {
             committed.formUnion(marked.compactMap(\.number))
             attempt = 0
             retry = nil
+            conversation = nil
         }
     }
 
-    /// Offers the ready tasks to the agent and runs it once.
+    /// Offers the ready tasks to the agent and runs it once; a retry continues the agent's
+    /// `conversation` on the task, told only what went wrong, when its provider can resume.
     private func agentTurn(
         unit: Unit,
         focus: Int,
         ready: [TaskSpec],
         attempt: Int,
         retry: PromptBuilder.Retry?,
+        conversation: AgentTurns.Result?,
         leftovers: [String],
         notices: [String]
-    ) async throws -> ProcessOutcome {
-        let prompt = try PromptBuilder().prompt(for: unit, retry: retry, leftovers: leftovers, notices: notices)
+    ) async throws -> AgentTurns.Result {
+        let builder = PromptBuilder()
+        let prompt = try builder.prompt(for: unit, retry: retry, leftovers: leftovers, notices: notices)
+        var resume: AgentTurns.Resume?
+        if let retry, let conversation, let session = conversation.session {
+            resume = AgentTurns.Resume(
+                provider: conversation.provider,
+                session: session,
+                prompt: try builder.continuation(for: unit, task: focus, retry: retry, notices: notices),
+                reportedTotal: conversation.reportedTotal
+            )
+        }
         context.bus.publish(
             Event(
                 .taskStarted(.init(attempt: attempt, offered: ready.compactMap(\.number))),
@@ -165,12 +187,7 @@ struct TaskLoop: UnitPart {
                 task: focus
             )
         )
-        return try await agent.invoke(
-            task: focus,
-            attempt: attempt,
-            turn: .task,
-            prompt: prompt
-        )
+        return try await agent.run(task: focus, attempt: attempt, turn: .task, prompt: prompt, resume: resume)
     }
 
     /// The tasks whose `status: complete` is committed in HEAD of the unit's worktree.
