@@ -57,6 +57,7 @@ extension Choo {
                         line += ", \(notStarted) " + (live ? "queued" : "not started")
                     }
                 }
+                if let spend = run.spend { line += "  " + spend.summary }
                 Output.print(line)
             }
         }

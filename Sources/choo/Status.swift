@@ -31,6 +31,7 @@ extension Choo {
                     runningNow: RunLock.holder(in: base),
                     attempts: (try? records.latestAttempts()) ?? [:]
                 )
+                journal?.spend = (try? records.unitSpend()) ?? [:]
             }
             var branches: [String: UnitBranchWork] = [:]
             if FileSystem.repositoryRoot(containing: workspace.repositoryRoot) != nil {

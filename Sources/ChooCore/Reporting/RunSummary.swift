@@ -60,6 +60,23 @@ extension Orchestrator.Outcome {
             out += "undo these changes; until then the next run refuses to start if one is tracked or in the spec "
             out += "tree.\n"
         }
+        let spent = state.spend
+        if !spent.isEmpty {
+            let tokens = spent.tokens
+            out += "Agents spent: " + spent.summary + " (input \(Spend.tokens(tokens.input)), output "
+            out += "\(Spend.tokens(tokens.output)), cache read \(Spend.tokens(tokens.cacheRead)), cache write "
+            out += "\(Spend.tokens(tokens.cacheWrite)))"
+            if spent.estimated { out += "; ~ marks a cost estimated from choo's price table" }
+            if spent.unpriced > 0 { out += "; some models have no price (set `prices` in .choo.yaml)" }
+            out += "\n"
+        }
+        if let budget = state.budgetReached {
+            out += style.yellow("Budget reached") + ": " + (budget.message ?? budget.details.budget) + "\n"
+        }
+        for (provider, pause) in state.pauses.sorted(by: { $0.key < $1.key }) where state.outcome != .complete {
+            out += style.yellow("\(provider) is at its usage limit") + " until "
+            out += Timestamp(pause.until.date).description + "; the next run waits for it before its first turn\n"
+        }
         if let checkoutProblem { out += style.yellow("warning") + ": \(checkoutProblem)\n" }
         if let journalWarning { out += style.yellow("warning") + ": \(journalWarning)\n" }
         out += "Agent logs: \(logFolder)\n"

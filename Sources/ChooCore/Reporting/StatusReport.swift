@@ -14,6 +14,8 @@ public struct StatusReport: Sendable, Encodable {
         public var runningNow: String?
         /// Each unit's newest attempt: run, status, error.
         public var attempts: [String: (run: Int64, status: String, error: String?)]
+        /// What agents spent on each unit, in every recorded run.
+        public var spend: [String: Spend] = [:]
 
         /// Creates a view.
         public init(
@@ -102,6 +104,7 @@ public struct StatusReport: Sendable, Encodable {
             var line = style.bold(unit.id.padded(to: width)) + "  " + bar + "  "
             line += "\(unit.completedTasks)/\(unit.tasks.count)".padded(to: 7) + colored(status(of: unit), style: style)
             if let number = unit.orchPRNumber { line += "  " + style.dim("pull request #\(number)") }
+            if let spend = journal?.spend[unit.id], !spend.isEmpty { line += "  " + style.dim(spend.summary) }
             let blockers = blockers(of: unit)
             if !blockers.blockedBy.isEmpty {
                 line += "  " + style.red("blocked by " + describe(blockers.blockedBy))
@@ -140,6 +143,7 @@ public struct StatusReport: Sendable, Encodable {
             totals.append("\(count(status)) \(status.rawValue.replacingFirst("_", with: " "))")
         }
         out += "\n" + style.bold("Total: ") + totals.joined(separator: ", ") + "; tasks \(done)/\(tasks) complete\n"
+        if let spent = totalSpend { out += "Agents spent: \(spent.summary) in every recorded run\n" }
         if let running = journal?.runningNow {
             out += style.yellow("A run is in progress: \(running)") + "\n"
         } else if let last = journal?.lastRun {
@@ -152,6 +156,12 @@ public struct StatusReport: Sendable, Encodable {
             out += ". `choo history` lists every run.\n"
         }
         return out
+    }
+
+    /// What agents spent on the tree's units in every recorded run; `nil` when nothing was recorded.
+    public var totalSpend: Spend? {
+        let spends = tree.units.compactMap { journal?.spend[$0.id] }
+        return spends.isEmpty ? nil : spends.reduce(Spend(), +)
     }
 
     private func describe(_ ids: [String]) -> String {
@@ -212,6 +222,7 @@ public struct StatusReport: Sendable, Encodable {
         var status: UnitStatus
         var branch: UnitBranchWork?
         var lastAttempt: (run: Int64, outcome: String, error: String?)?
+        var spend: Spend?
 
         private struct AttemptJSON: Encodable {
             var run: Int64
@@ -236,6 +247,7 @@ public struct StatusReport: Sendable, Encodable {
             case unitBranch = "unit_branch"
             case committedTasks = "committed_tasks"
             case lastAttempt = "last_attempt"
+            case spend
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -263,6 +275,7 @@ public struct StatusReport: Sendable, Encodable {
             try container.encode(unit.orchStartedAt, forKey: .startedAt)
             try container.encode(unit.orchCompletedAt, forKey: .completedAt)
             try container.encode(unit.tasks.map(TaskJSON.init), forKey: .tasks)
+            try container.encode(spend, forKey: .spend)
         }
     }
 
@@ -273,10 +286,12 @@ public struct StatusReport: Sendable, Encodable {
             case units, pending, failed, blocked, complete, tasks
             case inProgress = "in_progress"
             case tasksComplete = "tasks_complete"
+            case spend
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(report.totalSpend, forKey: .spend)
             try container.encode(report.tree.units.count, forKey: .units)
             try container.encode(report.count(.pending), forKey: .pending)
             try container.encode(report.count(.inProgress), forKey: .inProgress)
@@ -306,7 +321,8 @@ public struct StatusReport: Sendable, Encodable {
                     blockers: blockers(of: unit),
                     status: status(of: unit),
                     branch: branches[unit.id],
-                    lastAttempt: lastAttempt(of: unit)
+                    lastAttempt: lastAttempt(of: unit),
+                    spend: journal?.spend[unit.id]
                 )
             },
             forKey: .units

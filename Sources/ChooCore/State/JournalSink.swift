@@ -82,7 +82,7 @@ public final class JournalSink: EventSink {
         if let row = JournalRows.run(after), row != JournalRows.run(before) {
             try db.execute(
                 sql: "UPDATE runs SET ended_at = ?, outcome = ?, units = ?, complete = ?, failed = ?, blocked = ?, "
-                    + "not_started = ? WHERE id = ?",
+                    + "not_started = ?, spend = ? WHERE id = ?",
                 arguments: StatementArguments(row + [run.databaseValue])
             )
         }
@@ -111,13 +111,13 @@ public final class JournalSink: EventSink {
             if let id {
                 try db.execute(
                     sql: "UPDATE unit_attempts SET status = ?, branch = ?, worktree = ?, started_at = ?, ended_at = ?, "
-                        + "error = ? WHERE id = ?",
+                        + "error = ?, spend = ? WHERE id = ?",
                     arguments: values + [id]
                 )
             } else {
                 try db.execute(
                     sql: "INSERT INTO unit_attempts (runsId, unit, status, branch, worktree, started_at, ended_at, "
-                        + "error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "error, spend) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     arguments: [run, unit.id] + values
                 )
                 rows.attempts[unit.id] = db.lastInsertedRowID
@@ -137,13 +137,13 @@ public final class JournalSink: EventSink {
                     guard row != previous else { continue }
                     try db.execute(
                         sql: "UPDATE invocations SET task = ?, attempt = ?, provider = ?, log_file = ?, "
-                            + "started_at = ?, ended_at = ?, exit = ?, error = ? WHERE id = ?",
+                            + "started_at = ?, ended_at = ?, exit = ?, error = ?, spend = ? WHERE id = ?",
                         arguments: values + [ids[index]]
                     )
                 } else {
                     try db.execute(
                         sql: "INSERT INTO invocations (runsId, unit, task, attempt, provider, log_file, started_at, "
-                            + "ended_at, exit, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "ended_at, exit, error, spend) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         arguments: [run, unit.id] + values
                     )
                     ids.append(db.lastInsertedRowID)
@@ -189,7 +189,7 @@ enum JournalRows {
             state.finishedAt.map(RunState.text(instant:)).databaseValue,
             (state.outcome?.rawValue ?? "running").databaseValue, totals.units.databaseValue,
             totals.complete.databaseValue, totals.failed.databaseValue, totals.blocked.databaseValue,
-            totals.notStarted.databaseValue,
+            totals.notStarted.databaseValue, spendValue(state.spend),
         ]
     }
 
@@ -201,6 +201,7 @@ enum JournalRows {
             unit.state.rawValue.databaseValue, unit.branch.databaseValue, unit.worktree.databaseValue,
             unit.startedAt.map(RunState.text(instant:)).databaseValue,
             unit.finishedAt.map(RunState.text(instant:)).databaseValue, unit.error.databaseValue,
+            spendValue(unit.spend),
         ]
     }
 
@@ -210,7 +211,15 @@ enum JournalRows {
             turn.task.databaseValue, turn.attempt.databaseValue, turn.provider.databaseValue,
             turn.logFile.databaseValue, RunState.text(instant: turn.startedAt).databaseValue,
             turn.endedAt.map(RunState.text(instant:)).databaseValue, turn.exit.databaseValue,
-            turn.error.databaseValue,
+            turn.error.databaseValue, spendValue(turn.spend),
         ]
+    }
+
+    /// A spend as its JSON, `NULL` when nothing was spent (no agent reported any).
+    static func spendValue(_ spend: Spend) -> DatabaseValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard !spend.isEmpty, let data = try? encoder.encode(spend) else { return .null }
+        return String(decoding: data, as: UTF8.self).databaseValue
     }
 }

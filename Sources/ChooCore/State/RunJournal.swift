@@ -122,6 +122,12 @@ public final class RunJournal: Sendable {
         migrator.registerMigration("v4: child process tags") { db in
             try db.alter(table: "processes") { table in table.add(column: "tag", .text) }
         }
+        migrator.registerMigration("v5: what agents spent") { db in
+            // Tokens by kind and dollars as JSON (``Spend``): the run's, each unit attempt's, each turn's.
+            for table in ["runs", "unit_attempts", "invocations"] {
+                try db.alter(table: table) { table in table.add(column: "spend", .text) }
+            }
+        }
         return migrator
     }
 
@@ -303,9 +309,11 @@ public final class RunJournal: Sendable {
         public var failed: Int?
         public var blocked: Int?
         public var notStarted: Int?
+        /// What the run's agents spent, when it recorded it.
+        public var spend: Spend?
 
         enum CodingKeys: String, CodingKey {
-            case id, pid, command, outcome, units, complete, failed, blocked
+            case id, pid, command, outcome, units, complete, failed, blocked, spend
             case startedAt = "started_at"
             case endedAt = "ended_at"
             case notStarted = "not_started"
@@ -327,7 +335,8 @@ public final class RunJournal: Sendable {
                     complete: row["complete"],
                     failed: row["failed"],
                     blocked: row["blocked"],
-                    notStarted: row["not_started"]
+                    notStarted: row["not_started"],
+                    spend: Self.spend(row["spend"])
                 )
             }
         }
@@ -392,6 +401,24 @@ public final class RunJournal: Sendable {
             for row in rows { result[row["unit"]] = (row["runsId"], row["status"], row["error"]) }
             return result
         }
+    }
+
+    /// What agents spent on each unit in every recorded run, summed.
+    public func unitSpend() throws -> [String: Spend] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT unit, spend FROM unit_attempts WHERE spend IS NOT NULL")
+            var result: [String: Spend] = [:]
+            for row in rows {
+                guard let spend = Self.spend(row["spend"]) else { continue }
+                result[row["unit"], default: Spend()] = result[row["unit"], default: Spend()] + spend
+            }
+            return result
+        }
+    }
+
+    /// A ``Spend`` stored as JSON; `nil` for none or one that does not read.
+    static func spend(_ text: String?) -> Spend? {
+        text.flatMap { try? JSONDecoder().decode(Spend.self, from: Data($0.utf8)) }
     }
 
     /// How many events run `run` recorded.
