@@ -202,6 +202,42 @@ struct SystemProcessRunnerTests {
         expectReaped(outcome.processIdentifier)
     }
 
+    @Test("while a call is known to run, silence up to the tool timeout is allowed instead of the idle timeout")
+    func toolCallsEarnTheirOwnTimeout() async throws {
+        // Quiet for 2 s against a 300 ms idle limit: only the open call keeps it alive.
+        var spec = shell("echo started; sleep 2; echo done")
+        spec.idleTimeout = .milliseconds(300)
+        let activity = ProcessActivity(toolTimeout: .seconds(25))
+        activity.started("call-1")
+        spec.activity = activity
+        let outcome = try await runner.run(spec)
+        #expect(outcome.stoppedBecause == nil)
+        #expect(outcome.output == "started\ndone\n")
+
+        // A call that stays quiet past the tool timeout is stuck, and says so.
+        var stuck = shell("echo started; sleep 30")
+        stuck.idleTimeout = .milliseconds(200)
+        let open = ProcessActivity(toolTimeout: .milliseconds(800))
+        open.started("call-2")
+        stuck.activity = open
+        let stopped = try await runner.run(stuck)
+        #expect(stopped.stoppedBecause == .toolIdle)
+        #expect(stopped.duration >= .milliseconds(800))
+        #expect(stopped.duration < Self.stoppedEarly)
+    }
+
+    @Test("once the call ends, the idle timeout is back: a process that then hangs is stopped as idle")
+    func callEndRestoresIdleTimeout() async throws {
+        var spec = shell("echo call-ended; sleep 30")
+        spec.idleTimeout = .milliseconds(300)
+        let activity = ProcessActivity(toolTimeout: .seconds(60))
+        activity.started("call-1")
+        spec.activity = activity
+        let outcome = try await runner.run(spec, onStart: { _ in }, onOutput: { _ in activity.finished("call-1") })
+        #expect(outcome.stoppedBecause == .idle)
+        #expect(outcome.duration < Self.stoppedEarly)
+    }
+
     @Test("a process that keeps printing more often than the idle limit is not stopped")
     func busyProcessIsNotIdle() async throws {
         // Ticks every 100 ms for 3 s against a 2 s idle limit: a 20x margin, so a loaded 2-core
