@@ -106,6 +106,14 @@ extension Event {
         /// A child (agent, check, git) left processes running when it ended, even outside its process
         /// group; they were stopped (choo's own).
         case processLeftoversStopped(ProcessLeftovers)
+
+        // GitHub as it really behaves (issue #13).
+        /// What GitHub requires of pull requests into the target branch, read at the start (choo's own).
+        case githubRequirements(TargetRequirements)
+        /// GitHub refused to merge a pull request, with its status and message (choo's own).
+        case prMergeRefused(MergeRefused)
+        /// Something a person should know about GitHub mode that does not stop the run (choo's own).
+        case githubWarning(GitHubWarning)
         /// An event whose type this version does not know, or whose details it cannot read (a journal
         /// written by another version): its type string and its payload as stored.
         case unknown(type: String, fields: [String: JSONValue])
@@ -176,6 +184,9 @@ extension Event.Payload {
         case .taskConflictMarkers(let details): (EventType.taskConflictMarkers.rawValue, details)
         case .orchCheckoutChanged(let details): (EventType.orchCheckoutChanged.rawValue, details)
         case .processLeftoversStopped(let details): (EventType.processLeftoversStopped.rawValue, details)
+        case .githubRequirements(let details): (EventType.githubRequirements.rawValue, details)
+        case .prMergeRefused(let details): (EventType.prMergeRefused.rawValue, details)
+        case .githubWarning(let details): (EventType.githubWarning.rawValue, details)
         case .unknown(let type, let fields): (type, fields.isEmpty ? nil : fields)
         }
     }
@@ -282,6 +293,9 @@ extension Event.Payload {
         case .taskConflictMarkers: .taskConflictMarkers(try details())
         case .orchCheckoutChanged: .orchCheckoutChanged(try details())
         case .processLeftoversStopped: .processLeftoversStopped(try details())
+        case .githubRequirements: .githubRequirements(try details())
+        case .prMergeRefused: .prMergeRefused(try details())
+        case .githubWarning: .githubWarning(try details())
         }
     }
 

@@ -122,7 +122,7 @@ public struct RunState: Sendable, Hashable {
             finish(finished, outcome: .complete, at: time)
         case .orchFailed(let finished):
             finish(finished, outcome: finished.interrupted ? .interrupted : .failed, at: time)
-        case .orchLeftoversStopped, .orchCheckoutChanged, .githubWaiting, .unknown:
+        case .orchLeftoversStopped, .orchCheckoutChanged, .githubWaiting, .githubRequirements, .unknown:
             break
         case .unitQueued, .unitStarted, .unitResumed, .unitWorktree, .unitMergeQueued, .unitMergeStarted,
             .unitMergeUpdated, .unitMergeConflict, .unitMerged, .unitCleanupFailed, .unitCompleted, .unitFailed,
@@ -131,7 +131,7 @@ public struct RunState: Sendable, Hashable {
             .taskFailed, .unitBaseline, .prCreated, .prReviewPending, .prReviewInProgress, .prReviewApproved,
             .prFeedbackReceived, .prFeedbackAddressed, .prChecks, .prMergeQueued, .prConflict, .prMerged, .prFailed,
             .unitBranchRestored, .unitSpecRestored, .unitSetupExcluded, .unitAsideStranded, .taskConflictMarkers,
-            .processLeftoversStopped:
+            .processLeftoversStopped, .prMergeRefused, .githubWarning:
             guard let id = event.unit else { return }
             if let index = units.firstIndex(where: { $0.id == id }) {
                 units[index].apply(event, at: time)

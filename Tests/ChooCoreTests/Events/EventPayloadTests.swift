@@ -449,6 +449,56 @@ struct PinnedEvent: Sendable, CustomTestStringConvertible {
                 + #""type":"process.leftovers.stopped","unit":"a"}"#
         ),
         .init(
+            .githubRequirements(
+                .init(
+                    branch: "main",
+                    protected: true,
+                    requiredChecks: ["build"],
+                    upToDate: true,
+                    requiredApprovals: 1,
+                    allowedMethods: ["squash"],
+                    unreadable: ["rulesets (404: Not Found)"]
+                )
+            ),
+            #"{"payload":{"allowed_methods":["squash"],"branch":"main","linear_history":false,"merge_queue":false,"#
+                + #""protected":true,"required_approvals":1,"required_checks":["build"],"signatures":false,"#
+                + #""unreadable":["rulesets (404: Not Found)"],"up_to_date":true},"#
+                + #""time":"2027-01-15T08:00:00.000Z","type":"github.requirements"}"#
+        ),
+        .init(
+            .githubRequirements(.init(branch: "main", requiredApprovals: nil)),
+            #"{"payload":{"branch":"main","linear_history":false,"merge_queue":false,"required_checks":[],"#
+                + #""signatures":false,"unreadable":[],"up_to_date":false},"#
+                + #""time":"2027-01-15T08:00:00.000Z","type":"github.requirements"}"#
+        ),
+        .init(
+            .prMergeRefused(
+                .init(
+                    number: 7,
+                    status: 405,
+                    message: "Merge commits are not allowed on this repository.",
+                    permanent: true
+                )
+            ),
+            unit: "a",
+            #"{"payload":{"message":"Merge commits are not allowed on this repository.","number":7,"permanent":true,"#
+                + #""status":405},"time":"2027-01-15T08:00:00.000Z","type":"pr.merge.refused","unit":"a"}"#
+        ),
+        .init(
+            .prMergeRefused(
+                .init(number: 7, status: 409, message: "Head branch was modified.", permanent: false, retryInSeconds: 2)
+            ),
+            unit: "a",
+            #"{"payload":{"message":"Head branch was modified.","number":7,"permanent":false,"retry_in_seconds":2,"#
+                + #""status":409},"time":"2027-01-15T08:00:00.000Z","type":"pr.merge.refused","unit":"a"}"#
+        ),
+        .init(
+            .githubWarning(.init(message: "no CI reported; github.ci is none", number: 7)),
+            unit: "a",
+            #"{"payload":{"message":"no CI reported; github.ci is none","number":7},"#
+                + #""time":"2027-01-15T08:00:00.000Z","type":"github.warning","unit":"a"}"#
+        ),
+        .init(
             .unknown(type: "unit.teleported", fields: ["to": "mars", "hops": 2]),
             unit: "a",
             #"{"payload":{"hops":2,"to":"mars"},"time":"2027-01-15T08:00:00.000Z","type":"unit.teleported","unit":"a"}"#
