@@ -240,6 +240,7 @@ public struct Orchestrator: Sendable {
         try await recordCheckout(git: git, ledger: ledger)
         context.runLock = lock
         context.github = github
+        if let github { announceRequirements(github, bus: bus) }
         context.runner = LedgerRunner(inner: runner, ledger: ledger, bus: bus, worktreeBase: base)
         context.childLedger = ledger
         context.journalSink = journalSink
