@@ -129,8 +129,8 @@ struct GitHubLanding: LandingStrategy {
         private func mergeQueueRequired(number: Int) -> UnitStop {
             let message =
                 "`\(context.targetBranch)` requires a merge queue, and choo does not merge through the queue: pull "
-                + "request #\(number) is approved and its checks pass; add it to the merge queue on GitHub. It stays "
-                + "open with the unit's work on \(work.branch); a run after it merged counts it as landed."
+                + "request #\(number) is ready to merge; add it to the merge queue on GitHub. It stays "
+                + "open with the unit's work on \(work.branch)."
             context.bus.publish(Event(.prFailed(.init(number: number)), unit: unit, error: message))
             return UnitStop.failed(message)
         }
