@@ -38,7 +38,7 @@ struct MergeRefusal: Sendable, Hashable {
             advice =
                 "the branch requires a merge queue, which choo does not use: add the pull request to the queue on "
                 + "GitHub, or run again once it merged"
-        } else if has("signature", "signed") {
+        } else if has("signature", "signed commit") {
             advice =
                 "the branch requires signed commits: configure git to sign commits (commit.gpgsign), or relax the "
                 + "rule, then run again"
