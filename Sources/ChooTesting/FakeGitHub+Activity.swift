@@ -58,7 +58,9 @@ extension FakeGitHub {
     /// commit without explicitly set check runs is asked about, ``checks`` decides its check runs.
     func listCheckRuns(ref: String) async throws -> Reply {
         guard let sha = try await commit(for: ref) else { return .error(422, "No commit found for SHA: \(ref)") }
-        let hook = state.withLock { $0.checkRuns[sha] == nil ? $0.checks : nil }
+        // CI that registers late has nothing to report until its time has come.
+        let registered = checksRegistered(sha)
+        let hook = state.withLock { $0.checkRuns[sha] == nil && registered ? $0.checks : nil }
         // The hook runs outside the lock, so it may look at the fake itself.
         let decided = hook.map { $0(sha) }
         let runs = state.withLock { state in

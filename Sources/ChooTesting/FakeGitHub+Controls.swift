@@ -148,10 +148,14 @@ extension FakeGitHub {
         }
     }
 
-    /// The next `count` requests (whose path contains `pathContaining`, if given) fail with `status`.
-    package func failNext(_ count: Int = 1, status: Int = 500, pathContaining: String? = nil) {
+    /// The next `count` requests (whose path contains `pathContaining`, if given) fail with `status`
+    /// and GitHub's error body with `message` (by default a generic one).
+    package func failNext(_ count: Int = 1, status: Int = 500, pathContaining: String? = nil, message: String? = nil) {
         state.withLock { state in
-            state.injections += Array(repeating: .fail(status: status, pathContaining: pathContaining), count: count)
+            state.injections += Array(
+                repeating: .fail(status: status, pathContaining: pathContaining, message: message),
+                count: count
+            )
         }
     }
 

@@ -44,6 +44,18 @@ extension FakeGitHub {
         ]
     }
 
+    /// The repository's merge settings, as `GET /repos/{o}/{r}` gives them to a token that may push.
+    func mergeSettingsJSON() -> [String: Any] {
+        let allowed = state.withLock { $0.allowedMergeMethods }
+        return [
+            "allow_merge_commit": allowed.contains("merge"),
+            "allow_squash_merge": allowed.contains("squash"),
+            "allow_rebase_merge": allowed.contains("rebase"),
+            "allow_auto_merge": false,
+            "delete_branch_on_merge": false,
+        ]
+    }
+
     /// A pull request; `detail` (mergeability) only in single-pull-request answers, as on GitHub.
     func pullRequestJSON(
         _ pull: PullRequestRecord,

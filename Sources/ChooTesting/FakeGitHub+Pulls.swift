@@ -5,7 +5,7 @@ import Foundation
 extension FakeGitHub {
     /// `GET /repos/{o}/{r}`.
     func repositoryInfo() async throws -> Reply {
-        var json = repositoryJSON()
+        var json = repositoryJSON().merging(mergeSettingsJSON()) { $1 }
         json["default_branch"] = try await defaultBranch()
         return .json(json)
     }
@@ -160,6 +160,7 @@ extension FakeGitHub {
         let result = try await performMerge(
             number,
             method: method,
+            enforcingRules: true,
             expectedHead: call.fields["sha"] as? String,
             title: call.fields["commit_title"] as? String,
             message: call.fields["commit_message"] as? String
@@ -167,7 +168,12 @@ extension FakeGitHub {
         switch result {
         case .merged(let sha):
             return .json(["sha": sha, "merged": true, "message": "Pull Request successfully merged"])
-        case .refused(let status, let message): return .error(status, message)
+        case .refused(let status, let message):
+            return .error(
+                status,
+                message,
+                documentation: "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request"
+            )
         }
     }
 
@@ -178,10 +184,13 @@ extension FakeGitHub {
     }
 
     /// Merges pull request `number` as GitHub does: 405 when closed, behind (if required) or
-    /// conflicting; 409 when `expectedHead` is not the head.
+    /// conflicting; 409 when `expectedHead` is not the head; `enforcingRules` (a merge through the
+    /// API), 405 with GitHub's messages when the repository's merge settings, branch protection or
+    /// rulesets refuse it (see ``mergeRefusal(_:method:head:)``).
     func performMerge(
         _ number: Int,
         method: String,
+        enforcingRules: Bool = false,
         expectedHead: String?,
         title: String? = nil,
         message: String? = nil
@@ -196,7 +205,12 @@ extension FakeGitHub {
             if let expectedHead, expectedHead != headSHA {
                 return .refused(status: 409, message: "Head branch was modified. Review and try the merge again.")
             }
-            if requiresUpToDateBranches, try await !git.isAncestor(baseSHA, of: headSHA) {
+            if enforcingRules, let refusal = try await mergeRefusal(pull, method: method, head: headSHA) {
+                return refusal
+            }
+            if requiresUpToDateBranches || enforcingRules && requiresStrictChecks,
+                try await !git.isAncestor(baseSHA, of: headSHA)
+            {
                 return .refused(status: 405, message: "Head branch is out of date. Review and try the merge again.")
             }
             let subject =

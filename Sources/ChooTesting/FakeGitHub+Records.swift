@@ -140,11 +140,11 @@ extension FakeGitHub {
 
     /// A failure the next matching request gets instead of its answer.
     enum Injection: Sendable {
-        case fail(status: Int, pathContaining: String?)
+        case fail(status: Int, pathContaining: String?, message: String?)
         case rateLimit(status: Int, retryAfter: Int?, resetEpoch: Int?)
 
         func matches(_ path: String) -> Bool {
-            guard case .fail(_, let filter?) = self else { return true }
+            guard case .fail(_, let filter?, _) = self else { return true }
             return path.contains(filter)
         }
     }

@@ -35,11 +35,16 @@ extension FakeGitHub {
         static func json(_ json: Any, status: Int = 200) -> Reply { Reply(status: status, json: json) }
         /// A list, paginated by `per_page` and `page`.
         static func list(_ items: [Any]) -> Reply { Reply(status: 200, json: nil, list: items) }
-        /// An error with GitHub's `{"message": ...}` body (and `errors` when given).
-        static func error(_ status: Int, _ message: String, errors: [[String: Any]] = []) -> Reply {
+        /// An error with GitHub's `{"message": ..., "documentation_url": ...}` body (and `errors` when given).
+        static func error(
+            _ status: Int,
+            _ message: String,
+            errors: [[String: Any]] = [],
+            documentation: String = "https://docs.github.com/rest"
+        ) -> Reply {
             var body: [String: Any] = [
                 "message": message,
-                "documentation_url": "https://docs.github.com/rest",
+                "documentation_url": documentation,
                 "status": String(status),
             ]
             if !errors.isEmpty { body["errors"] = errors }
@@ -112,8 +117,8 @@ extension FakeGitHub {
 
     private func injected(_ injection: Injection) -> Reply {
         switch injection {
-        case .fail(let status, _):
-            return .error(status, status >= 500 ? "Server Error" : "Injected failure")
+        case .fail(let status, _, let message):
+            return .error(status, message ?? (status >= 500 ? "Server Error" : "Injected failure"))
         case .rateLimit(let status, let retryAfter, let resetEpoch):
             let message =
                 status == 403 && retryAfter == nil
@@ -167,6 +172,11 @@ extension FakeGitHub {
             return try await listCheckRuns(ref: rest.dropFirst().dropLast().joined(separator: "/"))
         case ("GET", "commits", 3...) where rest.last == "status":
             return try await combinedStatus(ref: rest.dropFirst().dropLast().joined(separator: "/"))
+        case ("GET", "branches", 3...) where rest.last == "protection":
+            return try await branchProtection(rest.dropFirst().dropLast().joined(separator: "/"))
+        case ("GET", "branches", 2...): return try await branch(rest.dropFirst().joined(separator: "/"))
+        case ("GET", "rules", 3...) where rest[1] == "branches":
+            return try await branchRules(rest.dropFirst(2).joined(separator: "/"))
         case ("DELETE", "git", 4...) where rest[1] == "refs" && rest[2] == "heads":
             return try await deleteBranch(rest.dropFirst(3).joined(separator: "/"))
         default: return .notFound

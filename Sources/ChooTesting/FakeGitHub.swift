@@ -44,6 +44,12 @@ package final class FakeGitHub: Sendable {
         var checks: @Sendable (String) -> [CheckRunSpec] = { _ in [] }
         var viewer = "choo-bot"
         var requiresUpToDateBranches = false
+        var protection: Protection?
+        var protectionReadable = true
+        var rules: [Rule] = []
+        var allowedMergeMethods: Set<String> = ["merge", "squash", "rebase"]
+        var lateChecks: LateChecks?
+        var firstSeen: [String: Date] = [:]
 
         /// A new ID for a review, comment, reaction, check run or status.
         mutating func makeID() -> Int {

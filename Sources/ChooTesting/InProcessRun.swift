@@ -24,9 +24,14 @@ package final class InProcessRun: Sendable {
         package var description: String
     }
 
-    private init(workspace: Workspace, plan: Plan, environment: [String: String], skipReview: Bool) {
+    private init(
+        workspace: Workspace,
+        plan: Plan,
+        environment: [String: String],
+        skipReview: Bool,
+        clock: DrivenWaitClock
+    ) {
         let events = EventStream()
-        let clock = DrivenWaitClock()
         self.events = events
         self.clock = clock
         pollInterval = workspace.config.review.pollInterval
@@ -78,12 +83,14 @@ package final class InProcessRun: Sendable {
     /// it while `body` acts on it; agents, git and the token lookup see `environment`. A run still
     /// going when `body` returns or throws is cancelled (like a second Ctrl-C) and awaited, and one
     /// still going after `timeout` of real time is cancelled, so a test that waits for something
-    /// that never comes fails instead of hanging.
+    /// that never comes fails instead of hanging. The run waits on `clock` (a new one unless the
+    /// test gives one it already handed to others, such as a fake GitHub's late CI).
     package static func withRun<T>(
         in directory: String,
         environment: [String: String],
         overrides: ConfigOverrides = .none,
         skipReview: Bool = false,
+        clock: DrivenWaitClock = DrivenWaitClock(),
         timeout: Duration = .seconds(120),
         _ body: (InProcessRun) async throws -> T
     ) async throws -> T {
@@ -102,7 +109,13 @@ package final class InProcessRun: Sendable {
         } catch {
             throw StartError(description: "\(error)")
         }
-        let run = InProcessRun(workspace: workspace, plan: plan, environment: environment, skipReview: skipReview)
+        let run = InProcessRun(
+            workspace: workspace,
+            plan: plan,
+            environment: environment,
+            skipReview: skipReview,
+            clock: clock
+        )
         let watchdog = Task {
             try await Task.sleep(for: timeout)
             Issue.record("the run was still going after \(timeout) of real time; it is cancelled")

@@ -26,7 +26,8 @@ extension Choo {
                 Ctrl-C once: start nothing new, let running agents finish their turn (shutdown_timeout), commit \
                 what passed, exit 130. Twice: stop now. Running the same command again resumes.
 
-                --dry-run never touches git or any file. Exit codes: 0 all units complete, 1 a unit failed or is \
+                --dry-run never changes git or any file; with pull requests it also reads what GitHub requires of \
+                them (required checks and reviews, merge queue, allowed merge methods). Exit codes: 0 all units complete, 1 a unit failed or is \
                 blocked, 2 bad usage or input, 130 interrupted.
                 """
         )
@@ -135,6 +136,16 @@ extension Choo {
             )
             if dryRun {
                 Output.print(json ? JSONOutput.encode(report) : report.text(style: Output.style), terminator: "")
+                // GitHub mode: what the target requires, read from GitHub (nothing is changed).
+                let orchestrator = Orchestrator(
+                    workspace: workspace,
+                    plan: plan,
+                    effects: .system,
+                    environment: ProcessInfo.processInfo.environment
+                )
+                for line in await orchestrator.gitHubDryRunReport() {
+                    if json { Output.error(line) } else { Output.print(line) }
+                }
                 return
             }
             // Nothing to do starts nothing and records no run.

@@ -25,7 +25,9 @@ struct GitHubFixture {
         mergeMethod: String = "squash",
         deleteBranch: Bool = true,
         ownerInSettings: Bool = false,
+        gitHubSettings: [String] = [],
         settings: String = "",
+        files: [String: String] = [:],
         units: (SpecFixture) throws -> Void
     ) async throws {
         self.fake = fake
@@ -38,12 +40,15 @@ struct GitHubFixture {
               api_url: \(fake.apiURL)
               delete_branch: \(deleteBranch)
             \(ownerInSettings ? "  owner: acme\n  repo: widgets" : "")
+            \(gitHubSettings.map { "  " + $0 }.joined(separator: "\n"))
             review:
               poll_interval: \(pollInterval)
               timeout: \(reviewTimeout)
 
             """
         run = try await RunFixture(behaviour, settings: yaml + settings, units: units)
+        // Files the repository holds besides the spec tree (workflows, say), on main before origin has it.
+        if !files.isEmpty { try await run.repository.commit("Add repository files", files: files) }
         try await FakeGitHub.makeOrigin(for: run.repository, at: bare)
         // choo reads the owner and name from this address; git sends pushes and fetches to the bare
         // repository. With `ownerInSettings`, origin stays a plain path and .choo.yaml names them.
@@ -79,6 +84,7 @@ struct GitHubFixture {
     func inProcess<T>(
         skipReview: Bool = false,
         parallelism: Int? = nil,
+        clock: DrivenWaitClock = DrivenWaitClock(),
         _ body: (InProcessRun) async throws -> T
     ) async throws -> T {
         try await InProcessRun.withRun(
@@ -86,6 +92,7 @@ struct GitHubFixture {
             environment: Self.processEnvironment,
             overrides: ConfigOverrides(parallelism: parallelism),
             skipReview: skipReview,
+            clock: clock,
             body
         )
     }

@@ -172,6 +172,14 @@ struct GitHubRunTests {
             #expect(received.count == 1, "feedback already answered is not answered again")
             #expect(try fixture.run.repository.read("work/feedback.log") == "addressed\n")
             #expect(!(try fixture.written()).contains(GitHubFixture.token))
+            // The fix turn's log is named for review, and the run's state says so too.
+            let logs = events.compactMap { $0.details(Event.AgentInvoked.self)?.logFile }
+            #expect(
+                logs.map { ($0 as NSString).lastPathComponent } == [
+                    "001-task1-attempt1.log", "002-review-attempt1.log",
+                ]
+            )
+            #expect(outcome.state.units.first?.turns.map(\.kind) == [.task, .review])
         }
     }
 
@@ -202,7 +210,10 @@ struct GitHubRunTests {
     func failingCheckFixed() async throws {
         try await withOneUnit { fake, fixture in
             let seen = Mutex<[String]>([])
+            // choo looks at main's tip at the start (CI there means the repository has CI): no checks there.
+            let base = try await fixture.origin("rev-parse", "main")
             fake.checks = { sha in
+                guard sha != base else { return [] }
                 let first = seen.withLock { shas in
                     shas.append(sha)
                     return shas.count == 1
@@ -219,6 +230,12 @@ struct GitHubRunTests {
             #expect(checks.first == .failed)
             #expect(checks.last == .passed)
             #expect(fixture.run.agent.prompts.last?.contains("error: expected ';' in Sources/main.swift") == true)
+            // The fix turn's log is named for CI, not as a baseline turn.
+            let logs = events.compactMap { $0.details(Event.AgentInvoked.self)?.logFile }
+            #expect(
+                logs.map { ($0 as NSString).lastPathComponent } == ["001-task1-attempt1.log", "002-ci-attempt1.log"]
+            )
+            #expect(outcome.state.units.first?.turns.map(\.kind) == [.task, .ci])
             #expect(try fixture.run.repository.read("work/feedback.log") == "addressed\n")
             #expect(fake.pullRequests.first?.merged == true)
         }
@@ -233,7 +250,9 @@ struct GitHubRunTests {
             let outcome = try await fixture.inProcess(skipReview: true) { run in
                 let waiting = await run.events.first { $0.details(Event.PullRequestChecks.self)?.result == .pending }
                 let details = try #require(waiting.details(Event.PullRequestChecks.self))
-                #expect(details.pending?.contains { $0.contains("not started yet") } == true)
+                #expect(
+                    details.pending == ["CI (checks were reported on other commits in this run), not reported yet"]
+                )
                 // However long CI takes to start, choo keeps waiting and does not merge.
                 try await run.nextPoll()
                 try await run.nextPoll()

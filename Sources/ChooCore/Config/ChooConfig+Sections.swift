@@ -12,14 +12,42 @@ extension ChooConfig {
         public var apiURL: URL?
         /// `github.delete_branch`: whether a unit's branch is deleted on GitHub after its pull request merges.
         public var deleteBranch: Bool
+        /// `github.ci`: whether a pull request's head must wait for CI that has not reported yet.
+        public var ci: CIExpectation
+        /// `github.ci_grace`: how long a head waits for expected CI to report before its unit fails.
+        public var ciGrace: Duration
+        /// `github.bots`: logins whose comments are never feedback, besides accounts GitHub marks as bots.
+        public var bots: [String]
 
         /// Creates GitHub settings with choo's defaults.
-        public init(owner: String = "auto", repo: String = "auto", apiURL: URL? = nil, deleteBranch: Bool = true) {
+        public init(
+            owner: String = "auto",
+            repo: String = "auto",
+            apiURL: URL? = nil,
+            deleteBranch: Bool = true,
+            ci: CIExpectation = .auto,
+            ciGrace: Duration = .seconds(600),
+            bots: [String] = []
+        ) {
             self.owner = owner
             self.repo = repo
             self.apiURL = apiURL
             self.deleteBranch = deleteBranch
+            self.ci = ci
+            self.ciGrace = ciGrace
+            self.bots = bots
         }
+    }
+
+    /// `github.ci`: when a pull request's head with no checks reported yet waits for CI.
+    public enum CIExpectation: String, Sendable, Equatable, CaseIterable {
+        /// Always: every head must report checks that pass.
+        case required
+        /// When the repository's workflows run for pull requests or pushes to the branch, or checks
+        /// were seen on another head in this run.
+        case auto
+        /// Never: a head with nothing reported is green (with a warning when CI was to be expected).
+        case none
     }
 
     /// `worktree`: where unit worktrees live and the commands run around them.

@@ -44,7 +44,7 @@ struct ConfigFileDecoder {
             "limits", "prices",
         ],
         "verify": ["agent_may_edit_specs", "conflict_markers"],
-        "github": ["owner", "repo", "api_url", "delete_branch"],
+        "github": ["owner", "repo", "api_url", "delete_branch", "ci", "ci_grace", "bots"],
         "worktree": ["base_path", "setup", "teardown", "keep"],
         "conditional command": ["command", "if"],
         "claude": ["command", "max_turns"],
@@ -127,6 +127,11 @@ struct ConfigFileDecoder {
             case "repo": set(\.github.repo, string(entry, nonEmpty: true), entry)
             case "api_url": set(\.github.apiURL, url(entry), entry)
             case "delete_branch": set(\.github.deleteBranch, bool(entry), entry)
+            case "ci": set(\.github.ci, choice(entry, ChooConfig.CIExpectation.self), entry)
+            case "ci_grace": set(\.github.ciGrace, duration(entry, allowZero: true), entry)
+            case "bots":
+                record(entry)
+                set(\.github.bots, stringList(entry), entry)
             default: unknownKey(entry, section: "github")
             }
         }

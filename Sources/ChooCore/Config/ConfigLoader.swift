@@ -15,6 +15,7 @@ public enum ConfigLoader {
         "worktree.base_path", "worktree.setup", "worktree.teardown", "worktree.keep",
         "merge.strategy", "merge.max_conflict_retries", "merge.mode", "merge.method",
         "github.owner", "github.repo", "github.api_url", "github.delete_branch",
+        "github.ci", "github.ci_grace", "github.bots",
         "review.timeout", "review.poll_interval",
         "claude.command", "claude.max_turns",
         "baseline_checks",
@@ -32,6 +33,7 @@ public enum ConfigLoader {
     public static let knownKeys: [String] = [
         "target_branch", "parallelism",
         "github.owner", "github.repo", "github.api_url", "github.delete_branch",
+        "github.ci", "github.ci_grace", "github.bots",
         "worktree.base_path", "worktree.setup", "worktree.teardown", "worktree.keep",
         "claude.command", "claude.max_turns",
         "baseline_checks",

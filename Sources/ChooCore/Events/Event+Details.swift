@@ -705,6 +705,51 @@ extension Event {
     }
 }
 
+// GitHub as it really behaves (issue #13).
+extension Event {
+    /// `pr.merge.refused`: GitHub's refusal of a merge, as GitHub said it.
+    public struct MergeRefused: Sendable, Hashable, Codable {
+        /// The pull request's number.
+        public var number: Int
+        /// GitHub's HTTP status (405, 409, ...).
+        public var status: Int
+        /// GitHub's message.
+        public var message: String
+        /// Whether trying again cannot help (the unit fails); otherwise choo tries again.
+        public var permanent: Bool
+        /// For a refusal choo tries again after: how long it waits first.
+        public var retryInSeconds: Double?
+
+        /// Creates the details.
+        public init(number: Int, status: Int, message: String, permanent: Bool, retryInSeconds: Double? = nil) {
+            self.number = number
+            self.status = status
+            self.message = message
+            self.permanent = permanent
+            self.retryInSeconds = retryInSeconds
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case number, status, message, permanent
+            case retryInSeconds = "retry_in_seconds"
+        }
+    }
+
+    /// `github.warning`: what a person should know (the pull request it is about, if any).
+    public struct GitHubWarning: Sendable, Hashable, Codable {
+        /// What to know.
+        public var message: String
+        /// The pull request it is about.
+        public var number: Int?
+
+        /// Creates the details.
+        public init(message: String, number: Int? = nil) {
+            self.message = message
+            self.number = number
+        }
+    }
+}
+
 /// The merge strategy is written into `unit.merge.updated` events as `.choo.yaml` spells it.
 extension ChooConfig.MergeStrategy: Codable {}
 

@@ -120,6 +120,14 @@ extension Event {
         case agentLimitOver(AgentLimitOver)
         /// A spending budget was reached; the run stops gracefully (choo's own).
         case runBudgetReached(BudgetReached)
+
+        // GitHub as it really behaves (issue #13).
+        /// What GitHub requires of pull requests into the target branch, read at the start (choo's own).
+        case githubRequirements(TargetRequirements)
+        /// GitHub refused to merge a pull request, with its status and message (choo's own).
+        case prMergeRefused(MergeRefused)
+        /// Something a person should know about GitHub mode that does not stop the run (choo's own).
+        case githubWarning(GitHubWarning)
         /// An event whose type this version does not know, or whose details it cannot read (a journal
         /// written by another version): its type string and its payload as stored.
         case unknown(type: String, fields: [String: JSONValue])
@@ -197,6 +205,9 @@ extension Event.Payload {
         case .agentLimit(let details): (EventType.agentLimit.rawValue, details)
         case .agentLimitOver(let details): (EventType.agentLimitOver.rawValue, details)
         case .runBudgetReached(let details): (EventType.runBudgetReached.rawValue, details)
+        case .githubRequirements(let details): (EventType.githubRequirements.rawValue, details)
+        case .prMergeRefused(let details): (EventType.prMergeRefused.rawValue, details)
+        case .githubWarning(let details): (EventType.githubWarning.rawValue, details)
         case .unknown(let type, let fields): (type, fields.isEmpty ? nil : fields)
         }
     }
@@ -310,6 +321,9 @@ extension Event.Payload {
         case .agentLimit: .agentLimit(try details())
         case .agentLimitOver: .agentLimitOver(try details())
         case .runBudgetReached: .runBudgetReached(try details())
+        case .githubRequirements: .githubRequirements(try details())
+        case .prMergeRefused: .prMergeRefused(try details())
+        case .githubWarning: .githubWarning(try details())
         }
     }
 

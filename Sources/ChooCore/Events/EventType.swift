@@ -119,5 +119,14 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable, Custom
     /// A spending budget was reached; the run stops gracefully (choo's own).
     case runBudgetReached = "run.budget.reached"
 
+    // GitHub as it really behaves (issue #13).
+    /// What GitHub requires of pull requests into the target branch, read at the start (choo's own).
+    case githubRequirements = "github.requirements"
+    /// GitHub refused to merge a pull request, with its status and message; `permanent` when
+    /// trying again cannot help (choo's own).
+    case prMergeRefused = "pr.merge.refused"
+    /// Something a person should know about GitHub mode that does not stop the run (choo's own).
+    case githubWarning = "github.warning"
+
     public var description: String { rawValue }
 }

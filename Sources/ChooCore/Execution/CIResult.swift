@@ -1,6 +1,6 @@
 /// Where a pull request head's CI stands, from its check runs and commit statuses, decided
-/// without I/O: what failed (with the output GitHub gives) and what is still running. Neither
-/// means green.
+/// without I/O: what failed (with the output GitHub gives), what is still running, and which
+/// required checks have not reported at all. None of them means green.
 struct CIResult: Sendable, Hashable {
     /// The check-run conclusions that fail a check; `success`, `neutral` and `skipped` do not.
     static let failingConclusions: Set<String> = [
@@ -12,7 +12,16 @@ struct CIResult: Sendable, Hashable {
     /// The checks and statuses not finished.
     var pending: [String] = []
 
-    init(runs: [CheckRun], statuses: [CombinedStatus.Status]) {
+    /// The required checks (`required`) that reported nothing at all on the head.
+    var missing: [String] = []
+    /// Whether anything at all (a check run or a status) reported on the head.
+    var reported: Bool
+
+    /// Classifies `runs` and `statuses`; a context in `required` that neither names is ``missing``.
+    init(runs: [CheckRun], statuses: [CombinedStatus.Status], required: [String] = []) {
+        reported = !runs.isEmpty || !statuses.isEmpty
+        let names = Set(runs.map(\.name) + statuses.map(\.context))
+        missing = required.filter { !names.contains($0) }
         for run in runs {
             if run.status != "completed" {
                 pending.append(run.name)

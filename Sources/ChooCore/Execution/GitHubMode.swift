@@ -23,6 +23,13 @@ public struct GitHubMode: Sendable {
     public var secrets: [String] = []
     /// The target branch's tip on the remote when the run was prepared.
     public var targetTip: String?
+    /// What GitHub requires of pull requests into the target, read when the run was prepared;
+    /// `nil` when not read (then nothing is assumed required).
+    public var requirements: TargetRequirements?
+    /// The repository's workflows at the target's tip: when CI is to be expected on a head.
+    public var workflows = WorkflowTriggers()
+    /// Whether checks were reported on any head (or the target's tip) in this run.
+    public var ciSightings = CISightings()
 
     /// Creates the GitHub side of a run; `clock` is the run's ``Effects/clock``.
     public init(
@@ -75,5 +82,31 @@ public final class PullRequestBook: Sendable {
     /// The head commit GitHub merged for `unit`, if its pull request was merged in this run.
     public func mergedHead(of unit: String) -> String? {
         entries.withLock { $0[unit]?.mergedHead }
+    }
+}
+
+/// Whether CI has been seen in this run: check runs or statuses reported on any head, or on the
+/// target's tip. Once seen, a head that reports nothing waits for its CI instead of counting as green.
+/// It also keeps when choo first looked at each head's CI, from which `github.ci_grace` counts.
+public final class CISightings: Sendable {
+    private let seen = Mutex(false)
+    private let looks = Mutex<[String: Date]>([:])
+
+    /// Nothing seen yet.
+    public init() {}
+
+    /// Checks were reported somewhere.
+    public func record() { seen.withLock { $0 = true } }
+
+    /// Whether checks were reported anywhere in this run.
+    public var any: Bool { seen.withLock { $0 } }
+
+    /// When choo first looked at `head`'s CI (`now` if this is the first look).
+    public func firstLook(at head: String, now: Date) -> Date {
+        looks.withLock { looks in
+            if let first = looks[head] { return first }
+            looks[head] = now
+            return now
+        }
     }
 }

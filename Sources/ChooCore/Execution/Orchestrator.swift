@@ -254,6 +254,7 @@ public struct Orchestrator: Sendable {
                 window: pause.window
             )
         }
+        if let github { announceRequirements(github, bus: bus) }
         context.runner = LedgerRunner(inner: runner, ledger: ledger, bus: bus, worktreeBase: base)
         context.childLedger = ledger
         context.journalSink = journalSink

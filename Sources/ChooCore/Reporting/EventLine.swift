@@ -70,6 +70,19 @@ public enum EventLine {
             body = "\(unit) #\(merged.number) " + style.green("merged") + " on GitHub"
         case .githubWaiting(let waiting):
             body = style.yellow("GitHub") + ": waiting \(Int(waiting.seconds)) s (\(short(waiting.reason)))"
+        case .githubRequirements(let requirements):
+            body =
+                style.yellow("GitHub") + ": pull requests into \(requirements.branch): "
+                + requirements.summary().joined(separator: "; ")
+        case .prMergeRefused(let refused):
+            let retry = refused.retryInSeconds.map { "; trying again in \(Int($0.rounded(.up))) s" } ?? ""
+            body =
+                "\(unit) #\(refused.number): " + style.red("GitHub refused the merge")
+                + " (\(refused.status): \(refused.message))" + (refused.permanent ? "" : retry)
+        case .githubWarning(let warning):
+            body =
+                (event.unit == nil ? "" : "\(unit)\(warning.number.map { " #\($0)" } ?? ""): ")
+                + style.yellow("warning") + ": \(warning.message)"
         case .unitCompleted: body = "\(unit) " + style.green("complete")
         case .unitFailed: body = "\(unit) " + style.red("failed") + (event.error.map { ": \($0)" } ?? "")
         case .unitBlocked: body = "\(unit) " + style.yellow("blocked") + (event.error.map { ": \($0)" } ?? "")

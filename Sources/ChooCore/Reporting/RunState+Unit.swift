@@ -395,6 +395,10 @@ extension RunState {
                 updatePullRequest(merged.number) { $0.mergedCommit = merged.commit }
             case .prFailed(let failed):
                 updatePullRequest(failed.number) { $0.problem = event.error ?? "the pull request failed" }
+            case .prMergeRefused(let refused) where refused.permanent:
+                updatePullRequest(refused.number) { pullRequest in
+                    pullRequest.problem = "GitHub refused the merge (\(refused.status): \(refused.message))"
+                }
             case .unitBranchRestored, .unitSpecRestored, .unitAsideStranded, .taskConflictMarkers:
                 guardNotices += 1
             case .agentSession(let session):
@@ -416,7 +420,7 @@ extension RunState {
                 break
             case .orchStarted, .orchCompleted, .orchFailed, .orchLeftoversStopped, .orchInterrupted,
                 .orchCheckoutChanged, .unitResumed, .unitSetupExcluded, .processLeftoversStopped, .githubWaiting,
-                .unknown:
+                .githubRequirements, .githubWarning, .prMergeRefused, .unknown:
                 break
             }
         }

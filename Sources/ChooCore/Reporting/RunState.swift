@@ -137,7 +137,7 @@ public struct RunState: Sendable, Hashable {
             finish(finished, outcome: .complete, at: time)
         case .orchFailed(let finished):
             finish(finished, outcome: finished.interrupted ? .interrupted : .failed, at: time)
-        case .orchLeftoversStopped, .orchCheckoutChanged, .githubWaiting, .unknown:
+        case .orchLeftoversStopped, .orchCheckoutChanged, .githubWaiting, .githubRequirements, .unknown:
             break
         case .runBudgetReached(let budget):
             budgetReached = BudgetStop(details: budget, message: event.error)
@@ -155,7 +155,8 @@ public struct RunState: Sendable, Hashable {
             .taskFailed, .unitBaseline, .prCreated, .prReviewPending, .prReviewInProgress, .prReviewApproved,
             .prFeedbackReceived, .prFeedbackAddressed, .prChecks, .prMergeQueued, .prConflict, .prMerged, .prFailed,
             .unitBranchRestored, .unitSpecRestored, .unitSetupExcluded, .unitAsideStranded, .taskConflictMarkers,
-            .processLeftoversStopped, .agentSession, .agentTool, .agentUsage, .agentRetry:
+            .processLeftoversStopped, .prMergeRefused, .githubWarning, .agentSession, .agentTool, .agentUsage,
+            .agentRetry:
             applyToUnit(event, at: time)
         }
     }

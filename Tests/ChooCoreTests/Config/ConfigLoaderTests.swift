@@ -14,6 +14,9 @@ extension ConfigTests {
               repo: myrepo
               api_url: https://github.example.com/api/v3
               delete_branch: false
+              ci: required
+              ci_grace: 90s
+              bots: [coverage-bot, deploy-preview]
             worktree:
               base_path: /tmp/worktrees
               setup:
@@ -173,6 +176,9 @@ extension ConfigTests {
             #expect(config.github.repo == "myrepo")
             #expect(config.github.apiURL == URL(string: "https://github.example.com/api/v3"))
             #expect(config.github.deleteBranch == false)
+            #expect(config.github.ci == .required)
+            #expect(config.github.ciGrace == .seconds(90))
+            #expect(config.github.bots == ["coverage-bot", "deploy-preview"])
             #expect(config.worktree.basePath == "/tmp/worktrees")
             #expect(
                 config.worktree.setup == [
@@ -267,9 +273,9 @@ extension ConfigTests {
             let load = try loadConfig(Self.fullFile)
             #expect(load.presentKeys == Set(ConfigLoader.knownKeys))
             #expect(load.presentKeyLines["target_branch"] == 2)
-            #expect(load.presentKeyLines["worktree.setup"] == 11)
-            #expect(load.presentKeyLines["review.timeout"] == 34)
-            #expect(load.source(of: "review.timeout") == .file(line: 34))
+            #expect(load.presentKeyLines["worktree.setup"] == 14)
+            #expect(load.presentKeyLines["review.timeout"] == 37)
+            #expect(load.source(of: "review.timeout") == .file(line: 37))
             #expect(load.source(of: "github.owner") == .file(line: 5))
         }
 
@@ -445,6 +451,33 @@ extension ConfigTests {
             #expect(load.diagnostics.map(\.rule) == [.configType])
             #expect(load.diagnostics.first?.line == 1)
             #expect(load.diagnostics.first?.message.contains("top level") == true)
+        }
+
+        @Test(
+            "bad github.ci, github.ci_grace and github.bots values are errors naming the setting",
+            arguments: [
+                ("github:\n  ci: sometimes\n", "github.ci"),
+                ("github:\n  ci_grace: soon\n", "github.ci_grace"),
+                ("github:\n  bots: 3\n", "github.bots"),
+            ]
+        )
+        func badGitHubCISettings(text: String, key: String) throws {
+            let load = try loadConfig(text)
+            let diagnostic = try #require(load.diagnostics.first)
+            #expect(diagnostic.severity == .error)
+            #expect(diagnostic.message.contains(key), "\(diagnostic)")
+            #expect(diagnostic.line == 2)
+        }
+
+        @Test("github.ci defaults to auto with a 10 minute grace and no extra bots; ci_grace may be 0")
+        func gitHubCIDefaults() throws {
+            let defaults = try loadConfig("")
+            #expect(defaults.config.github.ci == .auto)
+            #expect(defaults.config.github.ciGrace == .seconds(600))
+            #expect(defaults.config.github.bots.isEmpty)
+            let none = try loadConfig("github:\n  ci: none\n  ci_grace: 0s\n")
+            #expect(none.diagnostics.isEmpty, "\(none.diagnostics)")
+            #expect(none.config.github.ci == .none && none.config.github.ciGrace == .zero)
         }
 
         @Test("several problems in one file are all reported, in file order, each with its line")

@@ -18,7 +18,76 @@ struct PinnedEvent: Sendable, CustomTestStringConvertible {
         self.line = line
     }
 
-    static let all: [PinnedEvent] = [
+    static let all: [PinnedEvent] = core + agents
+
+    /// Samples of the agents' events.
+    static let agents: [PinnedEvent] = [
+        .init(
+            .agentSession(.init(provider: "claude", session: "s-1", resumed: true, model: "claude-opus-4-5")),
+            unit: "a",
+            task: 1,
+            #"{"payload":{"model":"claude-opus-4-5","provider":"claude","resumed":true,"session":"s-1"},"#
+                + #""task":1,"time":"2027-01-15T08:00:00.000Z","type":"agent.session","unit":"a"}"#
+        ),
+        .init(
+            .agentTool(.init(tool: "Edit", target: "Sources/A.swift")),
+            unit: "a",
+            task: 1,
+            #"{"payload":{"target":"Sources/A.swift","tool":"Edit"},"task":1,"time":"2027-01-15T08:00:00.000Z","#
+                + #""type":"agent.tool","unit":"a"}"#
+        ),
+        .init(
+            .agentUsage(
+                .init(
+                    usage: TokenUsage(input: 10, output: 20, cacheRead: 300, cacheWrite: 40),
+                    costUSD: 0.5,
+                    costSource: "reported",
+                    final: true,
+                    model: "claude-opus-4-5",
+                    turns: 3
+                )
+            ),
+            unit: "a",
+            task: 1,
+            #"{"payload":{"cache_read_tokens":300,"cache_write_tokens":40,"cost_source":"reported","cost_usd":0.5,"#
+                + #""final":true,"input_tokens":10,"model":"claude-opus-4-5","output_tokens":20,"turns":3},"#
+                + #""task":1,"time":"2027-01-15T08:00:00.000Z","type":"agent.usage","unit":"a"}"#
+        ),
+        .init(
+            .agentRetry(.init(status: 529, attempt: 2, delayMilliseconds: 1000)),
+            unit: "a",
+            #"{"payload":{"attempt":2,"delay_ms":1000,"status":529},"time":"2027-01-15T08:00:00.000Z","#
+                + #""type":"agent.retry","unit":"a"}"#
+        ),
+        .init(
+            .agentLimit(
+                .init(
+                    provider: "claude",
+                    until: Timestamp(PinnedEvent.time),
+                    resetKnown: true,
+                    window: "five_hour",
+                    message: "You've hit your limit"
+                )
+            ),
+            unit: "a",
+            #"{"payload":{"message":"You've hit your limit","provider":"claude","reset_known":true,"#
+                + #""until":"2027-01-15T08:00:00Z","window":"five_hour"},"time":"2027-01-15T08:00:00.000Z","#
+                + #""type":"agent.limit","unit":"a"}"#
+        ),
+        .init(
+            .agentLimitOver(.init(provider: "codex")),
+            #"{"payload":{"provider":"codex"},"time":"2027-01-15T08:00:00.000Z","type":"agent.limit.over"}"#
+        ),
+        .init(
+            .runBudgetReached(.init(budget: "budget.max_cost_usd", limit: 5, spent: 5.25)),
+            unit: "a",
+            error: "budget.max_cost_usd ($5.00) reached",
+            #"{"error":"budget.max_cost_usd ($5.00) reached","payload":{"budget":"budget.max_cost_usd","limit":5,"#
+                + #""spent":5.25},"time":"2027-01-15T08:00:00.000Z","type":"run.budget.reached","unit":"a"}"#
+        ),
+    ]
+
+    static let core: [PinnedEvent] = [
         .init(
             .orchStarted(.init(units: 3, parallelism: 2, tasks: 5)),
             #"{"payload":{"parallelism":2,"tasks":5,"units":3},"time":"2027-01-15T08:00:00.000Z","type":"orch.started"}"#
@@ -449,67 +518,54 @@ struct PinnedEvent: Sendable, CustomTestStringConvertible {
                 + #""type":"process.leftovers.stopped","unit":"a"}"#
         ),
         .init(
-            .agentSession(.init(provider: "claude", session: "s-1", resumed: true, model: "claude-opus-4-5")),
-            unit: "a",
-            task: 1,
-            #"{"payload":{"model":"claude-opus-4-5","provider":"claude","resumed":true,"session":"s-1"},"#
-                + #""task":1,"time":"2027-01-15T08:00:00.000Z","type":"agent.session","unit":"a"}"#
-        ),
-        .init(
-            .agentTool(.init(tool: "Edit", target: "Sources/A.swift")),
-            unit: "a",
-            task: 1,
-            #"{"payload":{"target":"Sources/A.swift","tool":"Edit"},"task":1,"time":"2027-01-15T08:00:00.000Z","#
-                + #""type":"agent.tool","unit":"a"}"#
-        ),
-        .init(
-            .agentUsage(
+            .githubRequirements(
                 .init(
-                    usage: TokenUsage(input: 10, output: 20, cacheRead: 300, cacheWrite: 40),
-                    costUSD: 0.5,
-                    costSource: "reported",
-                    final: true,
-                    model: "claude-opus-4-5",
-                    turns: 3
+                    branch: "main",
+                    protected: true,
+                    requiredChecks: ["build"],
+                    upToDate: true,
+                    requiredApprovals: 1,
+                    allowedMethods: ["squash"],
+                    unreadable: ["rulesets (404: Not Found)"]
+                )
+            ),
+            #"{"payload":{"allowed_methods":["squash"],"branch":"main","linear_history":false,"merge_queue":false,"#
+                + #""protected":true,"required_approvals":1,"required_checks":["build"],"signatures":false,"#
+                + #""unreadable":["rulesets (404: Not Found)"],"up_to_date":true},"#
+                + #""time":"2027-01-15T08:00:00.000Z","type":"github.requirements"}"#
+        ),
+        .init(
+            .githubRequirements(.init(branch: "main", requiredApprovals: nil)),
+            #"{"payload":{"branch":"main","linear_history":false,"merge_queue":false,"required_checks":[],"#
+                + #""signatures":false,"unreadable":[],"up_to_date":false},"#
+                + #""time":"2027-01-15T08:00:00.000Z","type":"github.requirements"}"#
+        ),
+        .init(
+            .prMergeRefused(
+                .init(
+                    number: 7,
+                    status: 405,
+                    message: "Merge commits are not allowed on this repository.",
+                    permanent: true
                 )
             ),
             unit: "a",
-            task: 1,
-            #"{"payload":{"cache_read_tokens":300,"cache_write_tokens":40,"cost_source":"reported","cost_usd":0.5,"#
-                + #""final":true,"input_tokens":10,"model":"claude-opus-4-5","output_tokens":20,"turns":3},"#
-                + #""task":1,"time":"2027-01-15T08:00:00.000Z","type":"agent.usage","unit":"a"}"#
+            #"{"payload":{"message":"Merge commits are not allowed on this repository.","number":7,"permanent":true,"#
+                + #""status":405},"time":"2027-01-15T08:00:00.000Z","type":"pr.merge.refused","unit":"a"}"#
         ),
         .init(
-            .agentRetry(.init(status: 529, attempt: 2, delayMilliseconds: 1000)),
-            unit: "a",
-            #"{"payload":{"attempt":2,"delay_ms":1000,"status":529},"time":"2027-01-15T08:00:00.000Z","#
-                + #""type":"agent.retry","unit":"a"}"#
-        ),
-        .init(
-            .agentLimit(
-                .init(
-                    provider: "claude",
-                    until: Timestamp(PinnedEvent.time),
-                    resetKnown: true,
-                    window: "five_hour",
-                    message: "You've hit your limit"
-                )
+            .prMergeRefused(
+                .init(number: 7, status: 409, message: "Head branch was modified.", permanent: false, retryInSeconds: 2)
             ),
             unit: "a",
-            #"{"payload":{"message":"You've hit your limit","provider":"claude","reset_known":true,"#
-                + #""until":"2027-01-15T08:00:00Z","window":"five_hour"},"time":"2027-01-15T08:00:00.000Z","#
-                + #""type":"agent.limit","unit":"a"}"#
+            #"{"payload":{"message":"Head branch was modified.","number":7,"permanent":false,"retry_in_seconds":2,"#
+                + #""status":409},"time":"2027-01-15T08:00:00.000Z","type":"pr.merge.refused","unit":"a"}"#
         ),
         .init(
-            .agentLimitOver(.init(provider: "codex")),
-            #"{"payload":{"provider":"codex"},"time":"2027-01-15T08:00:00.000Z","type":"agent.limit.over"}"#
-        ),
-        .init(
-            .runBudgetReached(.init(budget: "budget.max_cost_usd", limit: 5, spent: 5.25)),
+            .githubWarning(.init(message: "no CI reported; github.ci is none", number: 7)),
             unit: "a",
-            error: "budget.max_cost_usd ($5.00) reached",
-            #"{"error":"budget.max_cost_usd ($5.00) reached","payload":{"budget":"budget.max_cost_usd","limit":5,"#
-                + #""spent":5.25},"time":"2027-01-15T08:00:00.000Z","type":"run.budget.reached","unit":"a"}"#
+            #"{"payload":{"message":"no CI reported; github.ci is none","number":7},"#
+                + #""time":"2027-01-15T08:00:00.000Z","type":"github.warning","unit":"a"}"#
         ),
         .init(
             .unknown(type: "unit.teleported", fields: ["to": "mars", "hops": 2]),

@@ -46,9 +46,23 @@ struct CIResultTests {
         )
     }
 
-    @Test("no checks at all is neither failing nor pending")
+    @Test("no checks at all is neither failing nor pending, and nothing reported")
     func none() {
         let result = CIResult(runs: [], statuses: [])
-        #expect(result.failures.isEmpty && result.pending.isEmpty)
+        #expect(result.failures.isEmpty && result.pending.isEmpty && result.missing.isEmpty)
+        #expect(!result.reported)
+    }
+
+    @Test("a required check that reported nothing is missing, whether named by a check run or a status")
+    func requiredChecks() {
+        let result = CIResult(
+            runs: [Self.run("build", "completed", "success")],
+            statuses: [.init(context: "ci/lint", state: "success")],
+            required: ["build", "ci/lint", "e2e", "deploy"]
+        )
+        #expect(result.missing == ["e2e", "deploy"])
+        #expect(result.reported && result.failures.isEmpty && result.pending.isEmpty)
+        let allThere = CIResult(runs: [Self.run("e2e", "in_progress")], statuses: [], required: ["e2e"])
+        #expect(allThere.missing.isEmpty && allThere.pending == ["e2e"])
     }
 }

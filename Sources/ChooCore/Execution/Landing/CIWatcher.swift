@@ -1,15 +1,22 @@
 import Foundation
 
-/// Watching CI on a unit's pushed head: polls on the run's clock until every check run and status
-/// has finished (``CIResult`` classifies them); a failing one goes to the agent (``FeedbackFix``),
-/// up to `max_attempts` rounds. No checks at all count as green unless the target's own tip has
-/// some, in which case CI has not started yet.
+/// Watching CI on a unit's pushed head: polls on the run's clock until the head is green
+/// (``CIResult`` classifies its check runs and statuses); a failing check goes to the agent
+/// (``FeedbackFix``), up to `max_attempts` rounds.
+///
+/// A head is green when every required check of the target (``TargetRequirements``) passed and
+/// every other check run and status reported on it passed. A head that reports nothing yet is not
+/// green when CI is expected (``CIExpectation``): `github.ci: required`, or the repository's
+/// workflows run for it, or checks were reported on another head in this run. Expected CI (or a
+/// required check) that has not reported within `github.ci_grace` of the head's first look fails
+/// the unit, naming what it waited for; with `github.ci: none` nothing is waited for and the head
+/// lands with a warning when CI was to be expected.
 struct CIWatcher: GitHubPart {
     let work: UnitWork
     let github: GitHubMode
 
-    /// Waits until every check run and status on the pushed head has finished; a failing one goes to
-    /// the agent (up to `max_attempts` rounds) and the fix is pushed. No checks at all counts as green.
+    /// Waits until the pushed head is green; a failing check goes to the agent (up to
+    /// `max_attempts` rounds) and the fix is pushed.
     func awaitChecks(number: Int, shutdown: ShutdownFlag) async throws {
         let git = work.git()
         let timeout = context.config.review.timeout
@@ -26,7 +33,12 @@ struct CIWatcher: GitHubPart {
             let combined: CombinedStatus = try await gitHub("reading the statuses of \(head)") {
                 try await client.combinedStatus(ref: head)
             }
-            let checks = CIResult(runs: runs, statuses: combined.statuses)
+            let checks = CIResult(
+                runs: runs,
+                statuses: combined.statuses,
+                required: github.requirements?.requiredChecks ?? []
+            )
+            if checks.reported { github.ciSightings.record() }
             let failures = checks.failures
             var pending = checks.pending
             if !failures.isEmpty {
@@ -49,10 +61,20 @@ struct CIWatcher: GitHubPart {
                 announced = nil
                 continue
             }
-            if runs.isEmpty, combined.statuses.isEmpty, try await repositoryHasCI() {
-                // Nothing reported yet, but the target's own tip has checks: CI has not started on
-                // this head yet. Merging now would skip it.
-                pending.append("CI on \(String(head.prefix(8))) (not started yet)")
+            let now = github.clock.now()
+            let since = github.ciSightings.firstLook(at: head, now: now)
+            let absent = awaitedButAbsent(checks, head: head, number: number)
+            if !absent.isEmpty {
+                let grace = context.config.github.ciGrace
+                if now.timeIntervalSince(since) >= OutcomeText.interval(grace) {
+                    throw UnitStop.failed(
+                        "no CI reported on pull request #\(number) (head \(head.prefix(8))) within "
+                            + "\(OutcomeText.readable(grace)) (github.ci_grace): waited for "
+                            + absent.joined(separator: "; ") + ". The pull request stays open; check that CI runs "
+                            + "for it, or set github.ci to none if this repository has none, then run again."
+                    )
+                }
+                pending += absent.map { "\($0), not reported yet" }
             }
             if pending.isEmpty {
                 context.bus.publish(
@@ -76,7 +98,7 @@ struct CIWatcher: GitHubPart {
                     Event(.prChecks(.init(number: number, head: head, result: .pending, pending: pending)), unit: unit)
                 )
             }
-            if github.clock.now() >= deadline {
+            if now >= deadline {
                 throw UnitStop.failed(
                     "CI checks on pull request #\(number) were still running after \(OutcomeText.readable(timeout)) "
                         + "(review.timeout): \(pending.joined(separator: ", ")). Run again to keep waiting."
@@ -86,18 +108,42 @@ struct CIWatcher: GitHubPart {
         }
     }
 
-    /// Whether the repository runs CI: the target branch's tip on GitHub has check runs or statuses.
-    /// A head with none then waits for its CI to start instead of counting as green.
-    private func repositoryHasCI() async throws -> Bool {
-        let client = github.client
-        let target = context.targetBranch
-        let runs: [CheckRun] = try await gitHub("reading the checks of `\(target)`") {
-            try await client.checkRuns(ref: target)
+    /// What the head waits for that has not reported at all: each required check, and CI as a
+    /// whole when it is expected and nothing reported. With `github.ci: none`, expected CI is not
+    /// waited for: a warning says the head goes on without it.
+    private func awaitedButAbsent(_ checks: CIResult, head: String, number: Int) -> [String] {
+        var absent = checks.missing.map { "the required check `\($0)`" }
+        guard !checks.reported, let reason = ciExpectedBecause() else { return absent }
+        if context.config.github.ci == .none {
+            if absent.isEmpty {
+                context.bus.publish(
+                    Event(
+                        .githubWarning(
+                            .init(
+                                message: "no CI reported on \(head.prefix(8)), although \(reason); github.ci is none, "
+                                    + "so it goes on without CI",
+                                number: number
+                            )
+                        ),
+                        unit: unit
+                    )
+                )
+            }
+        } else {
+            absent.append("CI (\(reason))")
         }
-        if !runs.isEmpty { return true }
-        let combined: CombinedStatus = try await gitHub("reading the statuses of `\(target)`") {
-            try await client.combinedStatus(ref: target)
+        return absent
+    }
+
+    /// Why CI is expected on this unit's heads, or `nil` when it is not.
+    private func ciExpectedBecause() -> String? {
+        if context.config.github.ci == .required { return "github.ci is required" }
+        let workflows = github.workflows.running(head: work.branch, base: context.targetBranch)
+        if !workflows.isEmpty {
+            return "the workflow\(workflows.count == 1 ? "" : "s") " + workflows.joined(separator: ", ")
+                + " run\(workflows.count == 1 ? "s" : "") for this pull request"
         }
-        return !combined.statuses.isEmpty
+        if github.ciSightings.any { return "checks were reported on other commits in this run" }
+        return nil
     }
 }

@@ -61,6 +61,7 @@ struct GitHubLanding: LandingStrategy {
             let git = work.git(editor: true)
             let number = try pullRequestNumber()
             try await update.rollBackUnfinishedOperation()
+            var refusals: [MergeRefusal] = []
             for _ in 1 ... landingRounds {
                 if Task.isCancelled { throw UnitStop.interrupted }
                 let pullRequest = try await gitHub("reading pull request #\(number)") {
@@ -71,6 +72,7 @@ struct GitHubLanding: LandingStrategy {
                     return
                 }
                 if !pullRequest.isOpen { throw closedByPerson(number: number) }
+                if github.requirements?.mergeQueue == true { throw mergeQueueRequired(number: number) }
                 let base = try await fetchTarget()
                 if try await !git.isAncestor(base, of: "HEAD") {
                     work.publish(.prConflict(.init(number: number, base: base)))
@@ -83,21 +85,54 @@ struct GitHubLanding: LandingStrategy {
                 guard let head = try await git.resolve("HEAD") else {
                     throw UnitStop.failed("the worktree has no HEAD")
                 }
-                if let retry = try await merge(number, head: head) {
-                    // The base moved under the merge, required checks have not reported yet, or
-                    // GitHub has not caught up with the push: look again after a poll interval.
-                    work.publish(.unitMergeUpdated(.init(retry: true, reason: retry)))
+                if let refusal = try await merge(number, head: head) {
+                    // The base moved under the merge, GitHub is still computing mergeability, required
+                    // checks have not reported yet, or GitHub has not caught up with the push: look
+                    // again after a backoff on the run's clock.
+                    refusals.append(refusal)
+                    let backoff = mergeBackoff(after: refusals.count)
+                    work.publish(
+                        .prMergeRefused(
+                            .init(
+                                number: number,
+                                status: refusal.status,
+                                message: refusal.message,
+                                permanent: false,
+                                retryInSeconds: OutcomeText.interval(backoff)
+                            )
+                        )
+                    )
                     // A landing under way finishes even when a graceful stop is asked for.
-                    try await wait(shutdown: nil)
+                    try await wait(shutdown: nil, for: backoff)
                     continue
                 }
                 try await finishLanding(number: number, head: head)
                 return
             }
+            let answers = refusals.map { "\($0.status): \($0.message)" }
             throw UnitStop.failed(
-                "pull request #\(number) could not be merged after \(landingRounds) tries (its base kept moving "
-                    + "or GitHub refused); it stays open with the unit's work. Run again to land it."
+                "pull request #\(number) could not be merged after \(landingRounds) tries; GitHub answered "
+                    + (answers.last ?? "nothing")
+                    + (answers.count > 1 ? " (and before: \(answers.dropLast().joined(separator: "; ")))" : "")
+                    + ". It stays open with the unit's work on \(work.branch). Run again to land it."
             )
+        }
+
+        /// The wait before merging again after the `count`th transient refusal: 2 s doubling, at
+        /// most one poll interval.
+        private func mergeBackoff(after count: Int) -> Duration {
+            let doubled = Duration.seconds(2) * (1 << min(max(count - 1, 0), 16))
+            return min(doubled, context.config.review.pollInterval)
+        }
+
+        /// The unit's failure when the target requires a merge queue: choo does not merge around it.
+        private func mergeQueueRequired(number: Int) -> UnitStop {
+            let message =
+                "`\(context.targetBranch)` requires a merge queue, and choo does not merge through the queue: pull "
+                + "request #\(number) is ready to merge; add it to the merge queue on GitHub. It stays "
+                + "open with the unit's work on \(work.branch)."
+            context.bus.publish(Event(.prFailed(.init(number: number)), unit: unit, error: message))
+            return UnitStop.failed(message)
         }
 
         /// The number of the unit's pull request, known once ``publish()`` ran in this run.
@@ -169,15 +204,33 @@ struct GitHubLanding: LandingStrategy {
             return try await work.git().commitAll(message: "chore(\(unit)): record pull request #\(number)") != nil
         }
 
-        /// Merges pull request `number` at `head`; `nil` when merged, or why it is worth trying again.
-        private func merge(_ number: Int, head: String) async throws -> String? {
+        /// Merges pull request `number` at `head`: `nil` when merged, or GitHub's refusal when trying
+        /// again may help. A permanent refusal fails the unit with GitHub's status and message and
+        /// what to do; the pull request and the branch stay.
+        private func merge(_ number: Int, head: String) async throws -> MergeRefusal? {
+            let method = context.config.merge.method.rawValue
             let outcome: MergeOutcome
             do {
-                outcome = try await github.client.merge(number, sha: head, method: context.config.merge.method.rawValue)
+                outcome = try await github.client.merge(number, sha: head, method: method)
             } catch {
-                if let status = error.status, status == 405 || status == 409 { return "\(error)" }
                 if case .cancelled = error { throw UnitStop.interrupted }
-                throw UnitStop.failed("merging pull request #\(number) failed: \(error)")
+                guard
+                    let refusal = MergeRefusal(
+                        error,
+                        method: method,
+                        allowedMethods: github.requirements?.allowedMethods
+                    )
+                else { throw UnitStop.failed("merging pull request #\(number) failed: \(error)") }
+                guard let advice = refusal.advice else { return refusal }
+                work.publish(
+                    .prMergeRefused(
+                        .init(number: number, status: refusal.status, message: refusal.message, permanent: true)
+                    )
+                )
+                throw UnitStop.failed(
+                    "GitHub refused to merge pull request #\(number) (\(refusal.status): \(refusal.message)); "
+                        + "\(advice). The pull request stays open with the unit's work on \(work.branch)."
+                )
             }
             guard outcome.merged else { throw UnitStop.failed("GitHub did not merge #\(number): \(outcome.message)") }
             return nil

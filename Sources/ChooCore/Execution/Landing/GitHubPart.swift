@@ -31,11 +31,11 @@ extension GitHubPart {
         }
     }
 
-    /// Waits one poll interval (`review.poll_interval`) on the run's clock; a cancellation, or a
-    /// graceful stop asked for meanwhile (with `shutdown`), interrupts it at once.
-    func wait(shutdown: ShutdownFlag?) async throws {
+    /// Waits one poll interval (`review.poll_interval`), or `duration`, on the run's clock; a
+    /// cancellation, or a graceful stop asked for meanwhile (with `shutdown`), interrupts it at once.
+    func wait(shutdown: ShutdownFlag?, for duration: Duration? = nil) async throws {
         let clock = github.clock
-        let interval = context.config.review.pollInterval
+        let interval = duration ?? context.config.review.pollInterval
         guard let shutdown else {
             do {
                 return try await clock.sleep(for: interval)

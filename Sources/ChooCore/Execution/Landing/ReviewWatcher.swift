@@ -70,6 +70,13 @@ struct ReviewWatcher: GitHubPart {
         let reactions: [Reaction] = try await gitHub(what) { try await client.reactions(number) }
         let comments: [IssueComment] = try await gitHub(what) { try await client.issueComments(number) }
         let lineComments: [ReviewComment] = try await gitHub(what) { try await client.reviewComments(number) }
-        return ReviewVerdict(reviews: reviews, reactions: reactions, comments: comments, lineComments: lineComments)
+        return ReviewVerdict(
+            reviews: reviews,
+            reactions: reactions,
+            comments: comments,
+            lineComments: lineComments,
+            requiredApprovals: github.requirements?.requiredApprovals,
+            bots: Set(context.config.github.bots)
+        )
     }
 }
