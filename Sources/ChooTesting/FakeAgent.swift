@@ -121,23 +121,41 @@ package enum FakeAgent {
         echo $$ >> '\#(pids)'
         prompt="$1"
         [ -n "$prompt" ] || prompt=$(cat)
+        finish() { [ -z "$1" ] || echo "$1"; exit 0; }
+
+        """# + promptCore(log: log) + specialTurns
+    }
+
+    /// The shell lines every fake agent (this one and ``FakeCLI``'s) runs once it has its prompt in
+    /// `$prompt`: appends it to `log`, prints the environment when asked to, and finds the first
+    /// offered task: `$file` (or `$remembered_file`, a resumed conversation's, when the prompt
+    /// offers none), `$unit`, `$task`, with `do_work` and `mark_complete`.
+    static func promptCore(log: String) -> String {
+        #"""
         printf '%s\n=== end of prompt ===\n' "$prompt" >> '\#(log)'
         # A careless agent: prints its whole environment (secrets included) when asked to.
         [ -z "$FAKE_AGENT_PRINTS_ENVIRONMENT" ] || env
         file=$(printf '%s\n' "$prompt" | sed -n 's/^- File: `\(.*\)` (it describes the work)$/\1/p' | head -n 1)
+        [ -n "$file" ] || file="$remembered_file"
         unit=$(basename "$(dirname "$file")")
         task=$(basename "$file" .md)
         do_work() { mkdir -p work && echo "done by the fake agent" > "work/$unit-$task.done"; }
-        # Asked to fix failing baseline checks: leave the marker the tests' checks look for.
-        case "$prompt" in *"project-wide checks fail"*) mkdir -p work && touch work/baseline-fixed; exit 0;; esac
-        # Asked to address review feedback or failing CI checks on a pull request: note it in work/feedback.log.
-        case "$prompt" in *"reviewers asked for changes"*|*"fails these CI checks"*)
-            mkdir -p work && echo "addressed" >> work/feedback.log; echo "addressed the feedback"; exit 0;;
-        esac
         mark_complete() { sed -i 's/^status:.*/status: complete/' "$file"; }
 
         """#
     }
+
+    /// The turns every fake agent answers the same way, ending with `finish <its answer>` (which
+    /// each script defines): fixing the baseline checks, addressing review feedback or failing CI.
+    static let specialTurns = #"""
+        # Asked to fix failing baseline checks: leave the marker the tests' checks look for.
+        case "$prompt" in *"project-wide checks fail"*) mkdir -p work && touch work/baseline-fixed; finish "";; esac
+        # Asked to address review feedback or failing CI checks on a pull request: note it in work/feedback.log.
+        case "$prompt" in *"reviewers asked for changes"*|*"fails these CI checks"*)
+            mkdir -p work && echo "addressed" >> work/feedback.log; finish "addressed the feedback";;
+        esac
+
+        """#
 
     private static func body(_ behaviour: Behaviour, state: String) -> String {
         switch behaviour {
