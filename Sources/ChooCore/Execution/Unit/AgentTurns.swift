@@ -53,10 +53,11 @@ struct AgentTurns: UnitPart {
         guard let provider = context.providers[unit] else { throw UnitStop.failed("no agent configured for the unit") }
         var resume = resume.flatMap { $0.provider == provider.name && provider.canResume ? $0 : nil }
         let allowance = context.allowance
+        var announced: Int?
         while true {
-            let probing = try await waitOutLimit(of: provider.name, task: task)
+            let probing = try await waitOutLimit(of: provider.name, task: task, announced: announced)
             do {
-                try checkBudgets(task: task)
+                try await checkBudgets(task: task)
                 let single = try await once(
                     provider: provider,
                     task: task,
@@ -66,7 +67,7 @@ struct AgentTurns: UnitPart {
                     resume: resume
                 )
                 if let hit = single.limit {
-                    try pause(provider: provider.name, for: hit, task: task)
+                    announced = try await pause(provider: provider.name, for: hit, task: task)
                     continue
                 }
                 if resume != nil, single.sessionMissing {
@@ -252,20 +253,22 @@ struct AgentTurns: UnitPart {
         return Spend(details)
     }
 
-    /// Whether the CLI said the conversation to continue does not exist.
+    /// Whether the CLI said the conversation to continue does not exist: a failure before any
+    /// work whose message says so (Claude: `No conversation found with session ID`; Codex: the
+    /// thread's rollout not found).
     private static func sessionMissing(summary: AgentStreamReader.Summary, outcome: ProcessOutcome) -> Bool {
-        guard !outcome.succeeded || summary.result?.isError == true else { return false }
-        let text = (summary.result?.message ?? "") + "\n" + outcome.output.suffix(2048) + outcome.errorOutput
+        guard !outcome.succeeded || summary.result?.isError == true, summary.toolCalls == 0 else { return false }
+        let text = (summary.result?.message ?? "") + "\n" + outcome.output.suffix(2048) + outcome.errorOutput.suffix(2048)
         let lower = text.lowercased()
-        return lower.contains("no conversation found") || lower.contains("session not found")
-            || lower.contains("thread not found") || lower.contains("no session found")
-            || (lower.contains("not found") && (lower.contains("session") || lower.contains("thread")))
+        let subject = ["conversation", "session", "thread", "rollout"].contains { lower.contains($0) }
+        let missing = ["not found", "no conversation found", "no rollout found", "could not find", "does not exist"]
+        return subject && missing.contains { lower.contains($0) }
     }
 
     // MARK: Budgets and usage limits
 
     /// Stops the run gracefully when a budget is reached: no new turn starts.
-    private func checkBudgets(task: Int?) throws {
+    private func checkBudgets(task: Int?) async throws {
         guard let reached = context.allowance.budgetReached(unit: unit) else { return }
         let message =
             "\(reached.description); no new agent turn starts and the run stops. Raise the budget in .choo.yaml "
@@ -275,13 +278,20 @@ struct AgentTurns: UnitPart {
             task: task,
             error: message
         )
+        try await stopRun(message)
+    }
+
+    /// Asks the run to stop gracefully for `message` and stops this unit once the run has taken
+    /// the request (so the run counts it as stopped, not failed).
+    private func stopRun(_ message: String) async throws -> Never {
         context.allowance.requestStop(message)
+        await context.allowance.shutdown.raised()
         throw UnitStop.interrupted
     }
 
-    /// Pauses `provider`'s units for `hit`; stops the run gracefully when the wait is longer than
-    /// `limits.max_wait`.
-    private func pause(provider: String, for hit: UsageLimitDetector.Hit, task: Int?) throws {
+    /// Pauses `provider`'s units for `hit` and records the pause; stops the run gracefully when the
+    /// wait is longer than `limits.max_wait`. The pause's generation, which this unit announced.
+    private func pause(provider: String, for hit: UsageLimitDetector.Hit, task: Int?) async throws -> Int {
         let now = work.now
         let limits = context.config.limits
         let jitter = OutcomeText.interval(limits.jitter)
@@ -302,24 +312,27 @@ struct AgentTurns: UnitPart {
                 + "(\(OutcomeText.limit(limits.maxWait))): the run stops; run `choo run` again after then to go on"
             context.allowance.pause(provider, until: until, resetKnown: hit.resetsAt != nil, window: hit.window)
             work.publish(.agentLimit(details), task: task, error: message)
-            context.allowance.requestStop(message)
-            throw UnitStop.interrupted
+            try await stopRun(message)
         }
-        context.allowance.pause(
+        let pause = context.allowance.pause(
             provider,
             until: until,
             resetKnown: hit.resetsAt != nil,
             window: hit.window,
             message: hit.message
         )
+        var recorded = details
+        recorded.until = Timestamp(pause.until)
+        work.publish(.agentLimit(recorded), task: task)
+        return pause.generation
     }
 
     /// Waits while `provider`'s units are paused by its usage limit, announcing the wait; returns
     /// whether this unit makes the single try after a pause without a known reset. A stop of the
     /// run ends the wait.
-    private func waitOutLimit(of provider: String, task: Int?) async throws -> Bool {
+    private func waitOutLimit(of provider: String, task: Int?, announced: Int?) async throws -> Bool {
         let allowance = context.allowance
-        var announced: Int?
+        var announced = announced
         while true {
             let (pause, generation) = allowance.snapshot(provider)
             guard let pause else { return false }
