@@ -72,6 +72,13 @@ extension Choo {
                 was (003-task2-attempt1.log, 004-conflict-attempt1.log; also baseline, review and ci), so no log is \
                 written over. Shows the newest run with logs of the unit; --run N shows another (`choo history` \
                 lists the runs). With --follow, keeps printing what the newest invocation writes until it ends.
+
+                A log is shown readably: whose turn it was, the prompt's first lines, then what the agent did. \
+                For agents that print a machine format (Claude's stream-json, Codex's exec --json) that is each \
+                tool call and what it worked on (`▸ Edit Sources/Greeter.swift`, `✗ Bash swift test failed`), the \
+                agent's text, API retries, usage limits with their reset, and the result with its turns, tokens and \
+                cost; lines that are not the format's JSON show as they are, and stderr lines as `stderr| ...`. \
+                Plain text output shows as it is. --raw prints the log files exactly as written instead.
                 """
         )
 
@@ -83,6 +90,9 @@ extension Choo {
 
         @Flag(help: "Keep printing the newest log as it grows, until that invocation ends.")
         var follow = false
+
+        @Flag(help: "Print the log files exactly as written (the agent's raw output), not rendered.")
+        var raw = false
 
         @Option(help: ArgumentHelp("The run to show (default: the newest run with logs of the unit).", valueName: "n"))
         var run: Int64?
@@ -120,19 +130,27 @@ extension Choo {
                 return
             }
             // Follow the newest log: print what is there, then what is appended, until the
-            // journal records the invocation's end.
+            // journal records the invocation's end; rendered, each line once it is complete.
+            if !raw { printTitle(last) }
+            var renderer = AgentLogRenderer()
             var offset = 0
-            while true {
+            func printAppended() {
                 let bytes = (try? FileSystem.readBytes(file)) ?? []
-                if bytes.count > offset {
+                guard bytes.count > offset else { return }
+                if raw {
                     Output.print(String(decoding: bytes[offset...], as: UTF8.self), terminator: "")
-                    offset = bytes.count
+                } else {
+                    for line in renderer.append(bytes[offset...]) { Output.print(line) }
                 }
+                offset = bytes.count
+            }
+            while true {
+                printAppended()
                 let ended = try journal.invocations(of: unit, task: last.task, run: last.run).last?.endedAt != nil
                 if ended {
-                    let rest = (try? FileSystem.readBytes(file)) ?? []
-                    if rest.count > offset {
-                        Output.print(String(decoding: rest[offset...], as: UTF8.self), terminator: "")
+                    printAppended()
+                    if !raw {
+                        for line in renderer.finish() { Output.print(line) }
                     }
                     return
                 }
@@ -140,7 +158,7 @@ extension Choo {
             }
         }
 
-        private func printLog(_ invocation: RunJournal.Invocation) {
+        private func printTitle(_ invocation: RunJournal.Invocation) {
             let name = invocation.logFile.map { ($0 as NSString).lastPathComponent } ?? ""
             let turn = AgentLog.turn(ofFileName: name)
             let what =
@@ -150,10 +168,19 @@ extension Choo {
                 "== run #\(invocation.run), \(what), attempt \(invocation.attempt.map(String.init) ?? "-"): "
                 + (invocation.logFile ?? "(no log file)")
             Output.print(title)
-            if let file = invocation.logFile, let text = try? FileSystem.readText(file) {
-                Output.print(text)
-            } else {
+        }
+
+        private func printLog(_ invocation: RunJournal.Invocation) {
+            printTitle(invocation)
+            guard let file = invocation.logFile, let bytes = try? FileSystem.readBytes(file) else {
                 Output.print("(the log file is gone)")
+                return
+            }
+            if raw {
+                Output.print(String(decoding: bytes, as: UTF8.self))
+            } else {
+                Output.print(AgentLogRenderer.render(bytes).joined(separator: "\n"))
+                Output.print("")
             }
         }
     }
