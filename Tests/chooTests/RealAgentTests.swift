@@ -188,7 +188,8 @@ struct RealAgentTests {
         try FileManager.default.createDirectory(atPath: marks, withIntermediateDirectories: true)
         // Each unit's check fails the first time it runs, so its task gets a second turn.
         func failsOnce(_ unit: String) -> String {
-            "test -f \(marks)/\(unit) || { touch \(marks)/\(unit); echo first check fails; exit 1; }; " + workCheck(unit, 1)
+            "test -f \(marks)/\(unit) || { touch \(marks)/\(unit); echo first check fails; exit 1; }; "
+                + workCheck(unit, 1)
         }
         let fixture = try await AgentFixture(
             claude: .work,
@@ -283,16 +284,21 @@ struct RealAgentTests {
         let logs = try await fixture.choo("logs", "a", "--raw")
         #expect(logs.stdout.contains("I found the token"), "the line is there, its secrets are not")
         var checked = 0
-        for (path, data) in try fixture.filesOnDisk() {
+        let files = try fixture.filesOnDisk()
+        #expect(files.contains { $0.0.hasSuffix("001-task1-attempt1.log") }, "\(files.map(\.0))")
+        #expect(files.contains { $0.0.hasSuffix("choo.sqlite") }, "\(files.map(\.0))")
+        for (path, data) in files {
             for needle in [pat, secret] {
                 #expect(data.range(of: Data(needle.utf8)) == nil, "\(path) holds \(needle)")
             }
             checked += 1
         }
-        #expect(checked > 3)
+        #expect(checked == files.count)
     }
 
-    @Test("a tool call known to be running is allowed agent_tool_timeout; past it the turn is stuck, naming the key and the call")
+    @Test(
+        "a tool call known to be running is allowed agent_tool_timeout; past it the turn is stuck, naming the key and the call"
+    )
     func toolTimeout() async throws {
         // Quiet for 1 s inside a Bash call, against a 300 ms idle limit: the call's own timeout holds.
         let quietTool = """
@@ -387,6 +393,51 @@ struct UsageLimitRunTests {
             #expect((outcome.state.unit("a")?.turns.count ?? 0) >= 1)
         }
         #expect(fixture.claude.invocations.count >= 3)
+    }
+
+    @Test("a limit with no reset time waits limits.default_wait, then one unit tries before the others follow")
+    func limitWithoutResetProbes() async throws {
+        let clock = DrivenWaitClock()
+        let marker = TemporaryDirectory.current("limit-over")
+        // Claude says it is at its limit but not when it resets, until `marker` exists.
+        let behaviour = FakeCLI.Behaviour.scripted(
+            """
+            limit_text="You've hit your monthly spend limit"
+            [ -f \(ChooBinary.shellQuoted(marker)) ] || text_limit
+            work
+            """
+        )
+        let fixture = try await AgentFixture(claude: behaviour, now: clock.now(), settings: "parallelism: 2\n") {
+            specs in
+            try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            try specs.unit("b", tasks: [.init(1, backpressure: workCheck("b", 1))])
+        }
+        try await InProcessRun.withRun(in: fixture.repository.path, environment: Self.environment, clock: clock) {
+            run in
+            let first = try #require(await run.events.first(.agentLimit).payload.agentLimit)
+            #expect(!first.resetKnown)
+            #expect(first.until.date == clock.now().addingTimeInterval(30 * 60), "limits.default_wait")
+            await run.events.first(.agentLimit, unit: "a")
+            await run.events.first(.agentLimit, unit: "b")
+            // The wait ends while the limit still holds: one unit tries, meets it again; the other waits on.
+            let before = fixture.claude.invocations.count
+            try await run.advance(by: .seconds(30 * 60), sleepers: 2)
+            let second = try #require(
+                await run.events.first { event in
+                    guard case .agentLimit(let limit) = event.payload else { return false }
+                    return limit.until.date > first.until.date
+                }.payload.agentLimit
+            )
+            #expect(second.until.date == clock.now().addingTimeInterval(30 * 60))
+            #expect(fixture.claude.invocations.count == before + 1, "a single try after the wait")
+            // Then the limit is over: the next try gets through and the other unit follows.
+            FileManager.default.createFile(atPath: marker, contents: Data())
+            try await run.advance(by: .seconds(30 * 60), sleepers: 2)
+            let outcome = try await run.outcome()
+            #expect(outcome.exitCode == 0)
+            #expect(outcome.state.count(.complete) == 2)
+            #expect(!run.events.all.contains { $0.type == .taskRetry || $0.type == .taskFailed })
+        }
     }
 
     @Test("a wait longer than limits.max_wait stops the run; the rerun waits out the rest from the journal")

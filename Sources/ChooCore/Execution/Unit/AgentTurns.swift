@@ -258,7 +258,8 @@ struct AgentTurns: UnitPart {
     /// thread's rollout not found).
     private static func sessionMissing(summary: AgentStreamReader.Summary, outcome: ProcessOutcome) -> Bool {
         guard !outcome.succeeded || summary.result?.isError == true, summary.toolCalls == 0 else { return false }
-        let text = (summary.result?.message ?? "") + "\n" + outcome.output.suffix(2048) + outcome.errorOutput.suffix(2048)
+        let text =
+            (summary.result?.message ?? "") + "\n" + outcome.output.suffix(2048) + outcome.errorOutput.suffix(2048)
         let lower = text.lowercased()
         let subject = ["conversation", "session", "thread", "rollout"].contains { lower.contains($0) }
         let missing = ["not found", "no conversation found", "no rollout found", "could not find", "does not exist"]
