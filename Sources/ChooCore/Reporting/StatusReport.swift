@@ -286,12 +286,10 @@ public struct StatusReport: Sendable, Encodable {
             case units, pending, failed, blocked, complete, tasks
             case inProgress = "in_progress"
             case tasksComplete = "tasks_complete"
-            case spend
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(report.totalSpend, forKey: .spend)
             try container.encode(report.tree.units.count, forKey: .units)
             try container.encode(report.count(.pending), forKey: .pending)
             try container.encode(report.count(.inProgress), forKey: .inProgress)
@@ -304,7 +302,7 @@ public struct StatusReport: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case units, totals
+        case units, totals, spend
         case tasksDirectory = "tasks_dir"
         case lastRun = "last_run"
         case runningNow = "running_now"
@@ -328,6 +326,7 @@ public struct StatusReport: Sendable, Encodable {
             forKey: .units
         )
         try container.encode(TotalsJSON(report: self), forKey: .totals)
+        try container.encode(totalSpend, forKey: .spend)
         try container.encode(journal?.lastRun, forKey: .lastRun)
         try container.encode(journal?.runningNow, forKey: .runningNow)
     }

@@ -82,13 +82,13 @@ struct ReportTests {
     func statusJSON() throws {
         let json = JSONOutput.encode(StatusReport(tree: makeTree()))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["tasks_dir", "units", "totals", "last_run", "running_now"])
+        #expect(Set(object.keys) == ["tasks_dir", "units", "totals", "spend", "last_run", "running_now"])
         let units = try #require(object["units"] as? [[String: Any]])
         #expect(
             Set(units[0].keys) == [
                 "id", "title", "status", "provider", "plan_file", "depends_on", "waiting_for", "blocked_by",
                 "tasks_total", "tasks_complete", "orch_branch", "orch_worktree", "orch_pr_number", "orch_started_at",
-                "orch_completed_at", "tasks", "spec_status", "unit_branch", "committed_tasks", "last_attempt",
+                "orch_completed_at", "tasks", "spec_status", "unit_branch", "committed_tasks", "last_attempt", "spend",
             ]
         )
         let top = try #require(units.first { $0["id"] as? String == "top" })
