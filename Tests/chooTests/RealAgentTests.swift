@@ -155,20 +155,25 @@ struct RealAgentTests {
         // limited turn that counted would fail the unit.
         let fixture = try await AgentFixture(
             claude: .usageLimit(invocations: 1, resetsAt: Date()),
+            codex: .usageLimit(invocations: 1, resetsAt: Date()),
             settings: "max_attempts: 1\n"
         ) { specs in
             try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            try specs.unit("b", extra: ["provider: codex"], tasks: [.init(1, backpressure: workCheck("b", 1))])
         }
         let result = try await fixture.choo("run", "--json")
         #expect(result.exitCode == 0, "\(result.stderr)")
         let events = try fixture.events(result)
-        let limited = events.first { $0.type == .taskClaudeDone && $0.error?.contains("usage limit") == true }
-        #expect(limited?.unit == "a", "the first turn ended at claude's usage limit")
+        let limited = events.filter { $0.type == .taskClaudeDone && $0.error?.contains("usage limit") == true }
+        #expect(Set(limited.compactMap(\.unit)) == ["a", "b"], "each first turn ended at its provider's limit")
         #expect(events.contains { $0.type == .agentLimit && $0.unit == "a" }, "the limit is recorded")
         #expect(events.contains { $0.type == .agentLimitOver })
         #expect(!events.contains { $0.type == .taskRetry || $0.type == .taskFailed })
         #expect(fixture.claude.invocations.count == 2)
         #expect(fixture.claude.prompts[1] == fixture.claude.prompts[0], "the same turn runs again")
+        // Codex says so only in its terminal failure's text, with a local time.
+        #expect(events.contains { $0.type == .agentLimit && $0.unit == "b" })
+        #expect(fixture.codex.invocations.count == 2)
     }
 
     @Test("an agent that quotes the limit text while it works is not at a limit")

@@ -52,7 +52,8 @@ struct UsageLimitTextTests {
         .init(
             text:
                 "You've hit your usage limit. Upgrade to Pro (https://openai.com/chatgpt/pricing), visit https://chatgpt.com/codex/settings/usage to purchase more credits or try again at 3:28 PM.",
-            reset: "2026-03-11 15:28"
+            // The current minute: now (its seconds were cut), not tomorrow.
+            reset: "2026-03-10 15:28"
         ),
         .init(text: "You've hit your usage limit. Try again at Aug 8th, 2026 12:30 PM.", reset: "2026-08-08 12:30"),
         .init(text: "You've hit your usage limit. Try again in 3 days 6 hours 57 minutes.", reset: "2026-03-13 22:25"),
@@ -84,5 +85,24 @@ struct UsageLimitTextTests {
         format.timeZone = zone
         format.dateFormat = "yyyy-MM-dd HH:mm"
         #expect(found.resetsAt.map(format.string(from:)) == expected)
+    }
+
+    @Test("a reset at the current minute, or one just gone, is now, not tomorrow")
+    func currentMinuteIsNow() throws {
+        let zone = try #require(TimeZone(identifier: "UTC"))
+        // 1_800_000_000 is 08:00:00 UTC; 30 s later the message still says 8:00 AM.
+        let now = Date(timeIntervalSince1970: 1_800_000_030)
+        let match = UsageLimitText.match(
+            in: "You've hit your usage limit. Try again at 8:00 AM.",
+            now: now,
+            timeZone: zone
+        )
+        #expect(match?.resetsAt == now)
+        let passed = UsageLimitText.match(
+            in: "You've hit your usage limit. Try again at 7:50 AM.",
+            now: now,
+            timeZone: zone
+        )
+        #expect(passed?.resetsAt == Date(timeIntervalSince1970: 1_800_000_000 - 600 + 86400))
     }
 }

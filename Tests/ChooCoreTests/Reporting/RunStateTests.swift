@@ -66,6 +66,71 @@ struct RunStateTests {
         )
     }
 
+    @Test("agents: the running tool and tokens so far per unit, the run's spend, a countdown while a limit pauses")
+    func liveAgentActivity() throws {
+        var view = progress()
+        view.apply(Event(.agentTool(.init(tool: "Bash", target: "swift test\nmore")), time: start, unit: "a", task: 2))
+        view.apply(
+            Event(
+                .agentUsage(.init(usage: TokenUsage(input: 1000, output: 200), final: false)),
+                time: start,
+                unit: "a",
+                task: 2
+            )
+        )
+        var lines = view.liveLines(now: start.addingTimeInterval(75), style: .plain, relativeTo: "/repo")
+        #expect(lines[0].hasSuffix("01:15   1.2k tokens, cost unknown"))
+        #expect(
+            lines[1].contains("task #2 attempt 2 (00:15) · Bash swift test · 1.2k tokens, cost unknown · unit 01:15")
+        )
+        // The turn ends with its final figures: they replace the running ones.
+        view.apply(
+            Event(
+                .taskClaudeDone(
+                    .init(exit: "exited 0", logFile: "/repo/.ralph/worktrees/logs/a/002-task2-attempt2.log")
+                ),
+                time: start,
+                unit: "a",
+                task: 2
+            )
+        )
+        view.apply(
+            Event(
+                .agentUsage(
+                    .init(
+                        usage: TokenUsage(input: 2000, output: 500),
+                        costUSD: 0.5,
+                        costSource: "reported",
+                        final: true
+                    )
+                ),
+                time: start,
+                unit: "a",
+                task: 2
+            )
+        )
+        #expect(view.spend.tokens == TokenUsage(input: 2000, output: 500))
+        #expect(view.unit("a")?.spend(task: 2).costUSD == 0.5)
+        #expect(view.unit("a")?.agentActivity == nil, "no turn runs")
+        // A usage limit: a banner with the countdown, and the unit says it waits.
+        let until = start.addingTimeInterval(75 + 3600)
+        view.apply(
+            Event(
+                .agentLimit(.init(provider: "claude", until: Timestamp(until), resetKnown: true)),
+                time: start,
+                unit: "a",
+                task: 2
+            )
+        )
+        lines = view.liveLines(now: start.addingTimeInterval(75), style: .plain)
+        #expect(lines[1].hasPrefix("  ⏸ claude usage limit: its units wait; resets at "))
+        #expect(lines[1].hasSuffix("(in 1:00:00)"))
+        #expect(lines[2].contains("task #2 waits for claude's usage limit (1:00:00 left)"))
+        view.apply(Event(.agentLimitOver(.init(provider: "claude")), time: start))
+        #expect(view.pauses.isEmpty)
+        #expect(view.unit("a")?.activity == nil)
+    }
+
     @Test("a unit between tasks shows its step and its own time; a running check is named")
     func liveLinesBetweenTasks() {
         var view = progress()

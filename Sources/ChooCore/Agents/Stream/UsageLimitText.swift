@@ -58,7 +58,8 @@ public enum UsageLimitText {
 
     /// The moment a message's `resets …` / `try again at …` names: a time (`5pm`, `3:28 PM`,
     /// `4:20am`), an optional date before it (`Sep 15,`, `Apr 23 at`, `Aug 8th, 2026`) and an optional
-    /// `(IANA/Zone)` after. A time without a date that has passed today means tomorrow.
+    /// `(IANA/Zone)` after. A time without a date that has passed today means tomorrow, unless it
+    /// passed less than five minutes ago (the message's minute, truncated): then it is now.
     static func moment(_ text: String, now: Date, timeZone defaultZone: TimeZone) -> Date? {
         let timePattern = #"(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?"#
         let time = text.range(of: timePattern, options: [.regularExpression, .caseInsensitive])
@@ -105,6 +106,11 @@ public enum UsageLimitText {
             }
         }
         guard time != nil || dated, var date = calendar.date(from: parts) else { return nil }
+        // Messages give the minute; one that names the current minute (or one just gone) is now,
+        // not tomorrow.
+        if date <= now, now.timeIntervalSince(date) < 5 * 60 {
+            return now
+        }
         if date <= now {
             if !dated {
                 date = calendar.date(byAdding: .day, value: 1, to: date) ?? date
