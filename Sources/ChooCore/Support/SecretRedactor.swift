@@ -81,7 +81,8 @@ public struct SecretRedactor: Sendable {
         var best: (Range<Substring.Index>, String)?
         for prefix in tokenPrefixes {
             guard let range = text.range(of: prefix) else { continue }
-            if best == nil || range.lowerBound < best!.0.lowerBound { best = (range, prefix) }
+            if let found = best, found.0.lowerBound <= range.lowerBound { continue }
+            best = (range, prefix)
         }
         return best
     }
