@@ -147,6 +147,11 @@ struct RealAgentTests {
         let logs = try await fixture.choo("logs", "a", "--raw")
         #expect(logs.stdout.contains("Claude Code has switched from npm to native installer"))
         #expect(logs.stdout.contains(#""type":"result""#))
+        let readable = try await fixture.choo("logs", "a")
+        #expect(readable.exitCode == 0, "\(readable.stderr)")
+        #expect(readable.stdout.contains("▸ Write work/a-01-task-1.done"))
+        #expect(readable.stdout.contains("= result: success"))
+        #expect(!readable.stdout.contains(#""type":"assistant""#), "the stream is rendered, not dumped")
     }
 
     @Test("a usage limit through the binary: the turn is not an attempt, the unit waits for the reset and completes")
