@@ -106,6 +106,7 @@ public enum EventLine {
             body =
                 style.yellow("usage limit") + ": \(limit.provider) units wait \(why) "
                 + Self.time(limit.until.date) + (limit.message.map { " (\(short($0)))" } ?? "")
+                + (event.error.map { "; " + $0 } ?? "")
         case .agentLimitOver(let over): body = "\(over.provider) units go on after the usage limit"
         case .runBudgetReached(let budget):
             body =
