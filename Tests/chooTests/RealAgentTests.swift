@@ -390,7 +390,7 @@ struct UsageLimitRunTests {
             await run.events.first(.unitCompleted, unit: "c")
             #expect(!run.events.all.contains { $0.type == .unitCompleted && $0.unit != "c" })
             // The reset comes.
-            FileManager.default.createFile(atPath: marker, contents: Data())
+            _ = FileManager.default.createFile(atPath: marker, contents: Data())
             try await run.advance(by: .seconds(3600), sleepers: 2)
             let outcome = try await run.outcome()
             #expect(outcome.exitCode == 0)
@@ -441,7 +441,7 @@ struct UsageLimitRunTests {
             #expect(second.until.date == clock.now().addingTimeInterval(30 * 60))
             #expect(fixture.claude.invocations.count == before + 1, "a single try after the wait")
             // Then the limit is over: the next try gets through and the other unit follows.
-            FileManager.default.createFile(atPath: marker, contents: Data())
+            _ = FileManager.default.createFile(atPath: marker, contents: Data())
             try await run.advance(by: .seconds(30 * 60), sleepers: 2)
             let outcome = try await run.outcome()
             #expect(outcome.exitCode == 0)
@@ -481,7 +481,7 @@ struct UsageLimitRunTests {
             let waiting = try #require(await run.events.first(.agentLimit, unit: "a").payload.agentLimit)
             #expect(waiting.until.date == reset)
             #expect(fixture.claude.invocations.count == 1, "no turn before the reset")
-            FileManager.default.createFile(atPath: marker, contents: Data())
+            _ = FileManager.default.createFile(atPath: marker, contents: Data())
             try await run.advance(by: .seconds(3 * 3600))
             let outcome = try await run.outcome()
             #expect(outcome.exitCode == 0)

@@ -53,7 +53,7 @@ struct AgentTurnPartsTests {
         let folder = FileManager.default.temporaryDirectory.path + "/choo-reader-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let log = folder + "/turn.log"
-        FileManager.default.createFile(atPath: log, contents: Data())
+        _ = FileManager.default.createFile(atPath: log, contents: Data())
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let reader = AgentStreamReader(format: format, logFile: log, redactor: SecretRedactor()) { _, _ in }
         reader.receive(OutputChunk(lines.joined(separator: "\n") + "\n"))
@@ -239,7 +239,7 @@ struct AgentTurnPartsTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let log = folder + "/turn.log"
-        FileManager.default.createFile(atPath: log, contents: Data("header\n".utf8))
+        _ = FileManager.default.createFile(atPath: log, contents: Data("header\n".utf8))
         let seen = Mutex<[AgentEvent]>([])
         let redactor = SecretRedactor(environment: ["OPENAI_API_KEY": "sk-proj-secretsecretsecret"])
         let reader = AgentStreamReader(format: .codexJSONL, logFile: log, redactor: redactor) { event, _ in
