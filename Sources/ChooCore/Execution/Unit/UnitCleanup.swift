@@ -1,3 +1,5 @@
+import Foundation
+
 /// Removing a unit's worktree and branch when the run is done with it, as ``CleanupDecision``
 /// decides; `worktree.teardown` runs first.
 struct UnitCleanup: UnitPart {
@@ -22,11 +24,28 @@ struct UnitCleanup: UnitPart {
             landedHead: landedHead
         )
         guard decision == .remove else { return }
+        // Its work is on the target. The folder is moved out of the way at once (a rename), git
+        // forgets it under the lock, and its files are deleted after the lock, so other units'
+        // worktrees are made meanwhile. A run killed in between leaves a record git prunes and a
+        // folder under `.removing` the next clean-up deletes: nothing that looks like unlanded work.
+        let files = context.effects.files
+        let removing = context.worktreeBase + "/.removing"
+        let moved = removing + "/" + unit + "-" + UUID().uuidString
+        var away = false
+        if (try? files.createDirectory(removing)) != nil, (try? files.move(worktree, to: moved)) != nil {
+            away = true
+        }
         try await context.repositoryLock.withLock {
-            try await repository.removeWorktree(path: worktree, force: true)
+            if away {
+                try await repository.pruneWorktrees()
+            } else {
+                try await repository.removeWorktree(path: worktree, force: true)
+            }
             try await repository.deleteBranch(work.branch)
         }
         try await repository.deleteReference(BranchGuard.reference(for: unit))
+        // What this and earlier clean-ups moved aside: only landed units' worktrees are ever there.
+        for name in (try? files.names(in: removing)) ?? [] { try? files.remove(removing + "/" + name) }
     }
 
     /// A unit prepared ahead that never started: removes its new worktree and branch if the

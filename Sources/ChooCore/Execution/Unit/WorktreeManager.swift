@@ -18,7 +18,7 @@ struct WorktreeManager: UnitPart {
         guard prepared.begin(unit: unit) else { return }
         var resumed: Bool?
         do {
-            resumed = try await context.repositoryLock.withLock { try await makeWorktreeHoldingLock() }
+            resumed = try await makeWorktree()
             // What ignores files before any agent ran in the worktree; choo trusts those rules.
             context.records.setIgnoreFiles(try await IgnoreGuard(git: work.git()).untrackedIgnoreFiles(), for: unit)
             // Where its git folders are, which the first turn's review reads: found now, not then.
@@ -95,8 +95,13 @@ struct WorktreeManager: UnitPart {
     }
 
     /// Adds `unit`'s worktree (reusing one left by an earlier run); whether its branch existed before.
+    /// Only git's own bookkeeping holds the repository lock; the files are written after it, so
+    /// units starting together check out side by side.
     private func makeWorktree() async throws -> Bool {
-        try await context.repositoryLock.withLock { try await makeWorktreeHoldingLock() }
+        let resumed = try await context.repositoryLock.withLock { try await makeWorktreeHoldingLock() }
+        let git = work.git()
+        if git.worktreeNeedsPopulating() { try await git.populateWorktree() }
+        return resumed
     }
 
     /// ``makeWorktree()`` for a caller that holds the repository lock.
@@ -105,7 +110,7 @@ struct WorktreeManager: UnitPart {
         let branch = work.branch
         try await setAsideUnknownFolder(git: git)
         let resumed = try await git.branchExists(branch)
-        try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch)
+        try await git.addWorktree(path: path, branch: branch, startPoint: context.targetBranch, checkout: false)
         return resumed
     }
 
