@@ -338,7 +338,7 @@ extension WebAssets {
                 svg.append(line);
               }
             }
-            if (!window.chooFirstRender) {
+            if (!window.chooFirstRender && this.rendered) {
               window.chooFirstRender = performance.now();
               document.body.setAttribute('data-first-render-ms', Math.round(window.chooFirstRender));
               document.body.setAttribute('data-units', this.units.size);

@@ -50,7 +50,7 @@ struct WebFixture {
         let text =
             "# choo agent log\n# unit: a\n# turn: task\n# task: 1\n# attempt: 1\n# provider: claude\n# format: text\n\n"
             + "## prompt\n\nDo task 1\n\n## output\n\nworking\nthe key is \(Self.secret)\n"
-        FileManager.default.createFile(atPath: log, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: log, contents: Data(text.utf8))
         bus.publish(
             Event(.taskClaudeInvoke(.init(provider: "claude", attempt: 1, logFile: log)), time: t, unit: "a", task: 1)
         )
