@@ -16,12 +16,15 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
             name: "choo",
             dependencies: [
                 "ChooCore",
+                "ChooWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -37,6 +40,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ChooWeb",
+            dependencies: [
+                "ChooCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ChooTesting",
             dependencies: [
                 "ChooCore",
@@ -47,6 +60,13 @@ let package = Package(
         .testTarget(
             name: "ChooCoreTests",
             dependencies: ["ChooCore", "ChooTesting"]
+        ),
+        .testTarget(
+            name: "ChooWebTests",
+            dependencies: [
+                "ChooCore", "ChooWeb", "ChooTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(
             name: "chooTests",

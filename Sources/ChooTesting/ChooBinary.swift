@@ -88,6 +88,8 @@ extension ChooBinary {
 package final class RunningChoo: Sendable {
     /// The events printed so far; await the one you need.
     package let events = EventStream()
+    /// Every line choo prints, on stdout or stderr, as it comes (one reader).
+    package let lines: AsyncStream<String>
     private final class Shared: Sendable {
         let processIdentifier = Mutex<Int32?>(nil)
         let partialLine = Mutex("")
@@ -106,6 +108,8 @@ package final class RunningChoo: Sendable {
     ) {
         let (started, startedContinuation) = AsyncStream.makeStream(of: Int32.self)
         self.started = started
+        let (lines, linesContinuation) = AsyncStream.makeStream(of: String.self)
+        self.lines = lines
         let events = self.events
         let shared = self.shared
         var base = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RALPH_") }
@@ -119,7 +123,10 @@ package final class RunningChoo: Sendable {
             separatesErrorOutput: true
         )
         outcome = Task {
-            defer { events.finish("choo exited") }
+            defer {
+                events.finish("choo exited")
+                linesContinuation.finish()
+            }
             return try await SystemProcessRunner(environment: base).run(
                 spec,
                 onStart: { identifier in
@@ -134,6 +141,7 @@ package final class RunningChoo: Sendable {
                         text = String(complete.removeLast())
                         return complete
                     }
+                    for line in lines { linesContinuation.yield(String(line)) }
                     for line in lines where line.hasPrefix("{") {
                         if let event = try? JSONDecoder().decode(Event.self, from: Data(line.utf8)) {
                             events.receive(event, sequence: 0)

@@ -27,11 +27,13 @@ struct Choo: AsyncParsableCommand {
               choo run             run it: parallel worktrees, agents, checks, merges
               choo status          where every unit and task stands
               choo prompt <unit>   the exact prompt the agent would get next
+              choo web             a live dashboard of the runs in the browser
               choo cleanup         remove landed units' worktrees; unlanded work is kept
             """,
         version: ChooVersion.current,
         subcommands: [
-            Validate.self, Run.self, Status.self, Prompt.self, Logs.self, History.self, Cleanup.self, Demo.self,
+            Validate.self, Run.self, Status.self, Prompt.self, Logs.self, History.self, Web.self, Cleanup.self,
+            Demo.self,
         ]
     )
 
@@ -46,7 +48,11 @@ struct Choo: AsyncParsableCommand {
             handler.logLevel = .info
             return handler
         }
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // `choo run --web` without a port: ArgumentParser has no option with an optional value.
+        if arguments.first == "run" {
+            arguments = arguments.map { $0 == "--web" ? "--web=" + Run.webDefault : $0 }
+        }
         if let mistake = UsageErrors.unknownHelpTopic(in: arguments) {
             Output.error(mistake)
             Self.exit(withError: ExitCode(2))

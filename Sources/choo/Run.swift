@@ -103,6 +103,20 @@ extension Choo {
         @Flag(help: "With pull requests, merge once CI is green without waiting for an approving review.")
         var skipReview = false
 
+        @Option(
+            name: .customLong("web"),
+            help: ArgumentHelp(
+                "Serve a live dashboard of this run in the browser (--web[=port]).",
+                discussion:
+                    "Default port \(WebServerOptions.defaultPort); 0 picks a free one. The URL is printed on stderr; "
+                    + "`choo web` shows the run afterwards.",
+                valueName: "port"
+            )
+        )
+        var web: String?
+
+        @OptionGroup var webServer: WebServerOptions
+
         @Flag(
             help: ArgumentHelp(
                 "Print events as JSON, one object per line, and nothing else on stdout.",
@@ -110,6 +124,28 @@ extension Choo {
             )
         )
         var json = false
+
+        /// `--web`'s port: the default when given without one.
+        var webPort: Int? {
+            get throws {
+                guard let web else { return nil }
+                if web == Self.webDefault { return WebServerOptions.defaultPort }
+                guard let port = Int(web), (0 ... 65535).contains(port) else {
+                    throw ValidationError("--web takes a port number from 0 to 65535 (--web=8080), not `\(web)`")
+                }
+                return port
+            }
+        }
+
+        /// What a bare `--web` is read as (see ``Choo/main()``).
+        static let webDefault = "default"
+
+        func validate() throws {
+            _ = try webPort
+            if web != nil && dryRun {
+                throw ValidationError("--web serves a run; it has nothing to show with --dry-run")
+            }
+        }
 
         func run() async throws {
             var overrides = common.overrides
@@ -162,7 +198,8 @@ extension Choo {
                 effects: .system,
                 json: json,
                 force: force,
-                skipReview: skipReview
+                skipReview: skipReview,
+                web: try webPort.map { RunExecution.WebRequest(port: $0, options: webServer) }
             )
         }
     }

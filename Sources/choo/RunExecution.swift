@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChooCore
+import ChooWeb
 import Foundation
 
 #if canImport(Glibc)
@@ -11,6 +12,12 @@ import Darwin
 /// Carrying out a plan, shared by `choo run` and `choo demo`: pre-flight checks, the live view or
 /// `--json` events, Ctrl-C handling, the summary and the exit code.
 enum RunExecution {
+    /// `--web`: serve the run's dashboard on `port` while it runs.
+    struct WebRequest {
+        var port: Int
+        var options: WebServerOptions
+    }
+
     /// Runs `plan`; throws `ExitCode` 2 when the run cannot start, or the run's own code when not 0.
     static func execute(
         plan: Plan,
@@ -18,7 +25,8 @@ enum RunExecution {
         effects: Effects,
         json: Bool,
         force: Bool,
-        skipReview: Bool = false
+        skipReview: Bool = false,
+        web: WebRequest? = nil
     ) async throws {
         var configured = Orchestrator(
             workspace: workspace,
@@ -47,6 +55,15 @@ enum RunExecution {
         }
         let signals = ShutdownSignals()
         defer { signals.stop() }
+        var server: WebServer?
+        if let web {
+            do {
+                server = try await serve(context: context, workspace: workspace, web: web)
+            } catch {
+                await bus.close()
+                throw error
+            }
+        }
         let outcome = await withTaskGroup(of: Orchestrator.Outcome?.self) { group in
             group.addTask {
                 await view.follow(states)
@@ -63,10 +80,35 @@ enum RunExecution {
             return result
         }
         await bus.close()
+        await server?.stop()
         view.clear()
         guard let outcome else { throw ExitCode(1) }
         if !json { Output.print(outcome.text(style: Output.style), terminator: "") }
         if json, let warning = outcome.journalWarning { Output.error("warning: " + warning) }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    /// Starts the dashboard over the run's journal, opened on this run; prints its URL on stderr.
+    private static func serve(context: UnitLifecycle.Context, workspace: Workspace, web: WebRequest) async throws
+        -> WebServer
+    {
+        let journal: RunJournal
+        do {
+            journal = try RunJournal(in: context.worktreeBase)
+        } catch {
+            Output.error("error: --web: could not open the run journal in \(context.worktreeBase): \(error)")
+            throw ExitCode(2)
+        }
+        let run = try? journal.runs(limit: 1).first?.id
+        let server = try await web.options.start(
+            journal: journal,
+            folder: context.worktreeBase,
+            workspace: workspace,
+            port: web.port,
+            portFlag: "--web",
+            focusRun: run ?? nil
+        )
+        Output.error("choo web: serving this run at \(server.url)")
+        return server
     }
 }

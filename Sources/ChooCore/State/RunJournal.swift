@@ -323,23 +323,28 @@ public final class RunJournal: Sendable {
     /// Runs, newest first.
     public func runs(limit: Int = 20) throws -> [RunRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
-                RunRecord(
-                    id: row["id"],
-                    startedAt: row["started_at"],
-                    endedAt: row["ended_at"],
-                    pid: row["pid"],
-                    command: row["command"],
-                    outcome: row["outcome"],
-                    units: row["units"],
-                    complete: row["complete"],
-                    failed: row["failed"],
-                    blocked: row["blocked"],
-                    notStarted: row["not_started"],
-                    spend: Self.spend(row["spend"])
-                )
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map(
+                Self.record
+            )
         }
+    }
+
+    /// A row of `runs` as a record.
+    static func record(_ row: Row) -> RunRecord {
+        RunRecord(
+            id: row["id"],
+            startedAt: row["started_at"],
+            endedAt: row["ended_at"],
+            pid: row["pid"],
+            command: row["command"],
+            outcome: row["outcome"],
+            units: row["units"],
+            complete: row["complete"],
+            failed: row["failed"],
+            blocked: row["blocked"],
+            notStarted: row["not_started"],
+            spend: Self.spend(row["spend"])
+        )
     }
 
     /// One agent invocation, for `choo logs`.
@@ -432,20 +437,7 @@ public final class RunJournal: Sendable {
     /// said, decoded as `choo run --json` consumers decode them. Their times are the middle of the
     /// millisecond the journal stored, so `RunState` keeps the same instant as from the live events.
     public func events(run: Int64) throws -> [Event] {
-        let rows = try pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT type, time, unit, task, payload, error FROM events WHERE runsId = ? ORDER BY seq",
-                arguments: [run]
-            )
-        }
-        let decoder = JSONDecoder()
-        return try rows.map { row in
-            var event = try decoder.decode(Event.self, from: Data(Self.line(row).utf8))
-            let milliseconds = (event.time.timeIntervalSince1970 * 1000).rounded()
-            event.time = Date(timeIntervalSince1970: (milliseconds + 0.5) / 1000)
-            return event
-        }
+        try events(run: run, after: 0).map(\.event)
     }
 
     /// The state of run `run`, rebuilt from the events it recorded: for a finished run what it was
@@ -455,7 +447,7 @@ public final class RunJournal: Sendable {
     }
 
     /// The JSON line of a stored event: its columns put back together.
-    private static func line(_ row: Row) -> String {
+    static func line(_ row: Row) -> String {
         func quoted(_ text: String) -> String {
             let data = (try? Event.lineEncoder().encode(text)) ?? Data("\"\"".utf8)
             return String(decoding: data, as: UTF8.self)
