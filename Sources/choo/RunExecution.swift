@@ -45,6 +45,8 @@ enum RunExecution {
         } else {
             bus.add(view)
         }
+        // A dashboard that cannot start stops the run before it is recorded or takes the lock.
+        if let web { try web.options.checkBeforeRun(port: web.port, portFlag: "--web") }
         let context: UnitLifecycle.Context
         do {
             context = try await orchestrator.prepare(bus: bus)

@@ -146,3 +146,40 @@ struct WebServerOptions: ParsableArguments {
         return server
     }
 }
+
+extension WebServerOptions {
+    /// Checks, before a run starts, that the dashboard can have `port` on the host and that the
+    /// token is acceptable, so a bad `--web` exits 2 without recording a run or taking its lock.
+    /// Port 0 (any free port) always can.
+    func checkBeforeRun(port: Int, portFlag: String) throws {
+        if let token, token.count < 8 {
+            Output.error("error: --token must be at least 8 characters long")
+            throw ExitCode(2)
+        }
+        guard port != 0 else { return }
+        if let problem = Self.bindProblem(host: host, port: port) {
+            Output.error("error: \(portFlag) \(port) on \(host): \(problem); choose another port (\(portFlag)=N)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Why `host:port` cannot be bound now, or `nil` when it can (IPv4 addresses and localhost).
+    static func bindProblem(host: String, port: Int) -> String? {
+        let address = host == "localhost" ? "127.0.0.1" : host
+        var socketAddress = sockaddr_in()
+        socketAddress.sin_family = sa_family_t(AF_INET)
+        socketAddress.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 else { return nil }
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        let bound = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return bound == 0 ? nil : String(cString: strerror(errno))
+    }
+}

@@ -174,6 +174,12 @@ struct WebDashboardTests {
         let busy = try await fixture.choo("web", "--port", "\(port)")
         #expect(busy.exitCode == 2)
         #expect(busy.stderr.contains("--port \(port)") && busy.stderr.contains("in use"), "\(busy.stderr)")
+        // `choo run --web` on a busy port stops before the run is recorded or its lock taken.
+        let run = try await fixture.choo("run", "--web=\(port)")
+        #expect(run.exitCode == 2)
+        #expect(run.stderr.contains("--web \(port)") && run.stderr.contains("in use"), "\(run.stderr)")
+        #expect(try RunJournal(in: fixture.repository.path + "/.ralph/worktrees").runs().isEmpty)
+        #expect(fixture.agent.prompts.isEmpty)
         await first.send(SIGINT)
         #expect(try await first.wait().termination == .exited(0))
     }
