@@ -45,22 +45,11 @@ enum RunExecution {
             Output.error("error: \(error)")
             throw ExitCode(2)
         }
+        if let run = context.run { DetachedRun.announce(run: run, logFolder: context.logFolder) }
         let signals = ShutdownSignals()
         defer { signals.stop() }
-        let outcome = await withTaskGroup(of: Orchestrator.Outcome?.self) { group in
-            group.addTask {
-                await view.follow(states)
-                return nil
-            }
-            group.addTask { await orchestrator.run(context: context, shutdownRequests: signals.requests) }
-            var result: Orchestrator.Outcome?
-            while let next = await group.next() {
-                if let next {
-                    result = next
-                    group.cancelAll()
-                }
-            }
-            return result
+        let outcome = await view.following(states) {
+            await orchestrator.run(context: context, shutdownRequests: signals.requests)
         }
         await bus.close()
         view.clear()

@@ -239,6 +239,7 @@ public struct Orchestrator: Sendable {
         // Before any unit starts: what the user's checkout looks like, to notice what changes in it.
         try await recordCheckout(git: git, ledger: ledger)
         context.runLock = lock
+        context.run = run
         context.github = github
         // Agents see the environment and print what they see: logs and events keep no secret.
         let redactor = SecretRedactor(secrets: github?.secrets ?? [], environment: environment)

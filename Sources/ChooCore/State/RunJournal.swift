@@ -322,8 +322,17 @@ public final class RunJournal: Sendable {
 
     /// Runs, newest first.
     public func runs(limit: Int = 20) throws -> [RunRecord] {
+        try records(sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit])
+    }
+
+    /// Run `id`, if the journal has it.
+    public func run(_ id: Int64) throws -> RunRecord? {
+        try records(sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).first
+    }
+
+    private func records(sql: String, arguments: StatementArguments) throws -> [RunRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 RunRecord(
                     id: row["id"],
                     startedAt: row["started_at"],
@@ -432,11 +441,18 @@ public final class RunJournal: Sendable {
     /// said, decoded as `choo run --json` consumers decode them. Their times are the middle of the
     /// millisecond the journal stored, so `RunState` keeps the same instant as from the live events.
     public func events(run: Int64) throws -> [Event] {
+        try events(run: run, after: 0).map(\.event)
+    }
+
+    /// The events run `run` recorded after sequence number `sequence` (at most `limit`), in order,
+    /// each with its sequence number: what a follower reads to catch up.
+    public func events(run: Int64, after sequence: Int, limit: Int = -1) throws -> [(sequence: Int, event: Event)] {
         let rows = try pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT type, time, unit, task, payload, error FROM events WHERE runsId = ? ORDER BY seq",
-                arguments: [run]
+                sql: "SELECT seq, type, time, unit, task, payload, error FROM events WHERE runsId = ? AND seq > ? "
+                    + "ORDER BY seq LIMIT ?",
+                arguments: [run, sequence, limit]
             )
         }
         let decoder = JSONDecoder()
@@ -444,7 +460,7 @@ public final class RunJournal: Sendable {
             var event = try decoder.decode(Event.self, from: Data(Self.line(row).utf8))
             let milliseconds = (event.time.timeIntervalSince1970 * 1000).rounded()
             event.time = Date(timeIntervalSince1970: (milliseconds + 0.5) / 1000)
-            return event
+            return (row["seq"], event)
         }
     }
 
