@@ -16,13 +16,23 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .executableTarget(
             name: "choo",
             dependencies: [
                 "ChooCore",
+                "ChooMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ChooMCP",
+            dependencies: [
+                "ChooCore",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -50,7 +60,9 @@ let package = Package(
         ),
         .testTarget(
             name: "chooTests",
-            dependencies: ["choo", "ChooCore", "ChooTesting"]
+            dependencies: [
+                "choo", "ChooCore", "ChooMCP", "ChooTesting", .product(name: "MCP", package: "swift-sdk"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
