@@ -32,7 +32,7 @@ struct Choo: AsyncParsableCommand {
         version: ChooVersion.current,
         subcommands: [
             Validate.self, Run.self, Status.self, Prompt.self, Logs.self, History.self, Cleanup.self, Demo.self,
-            Watch.self, Stop.self, Mcp.self,
+            Watch.self, Stop.self, Mcp.self, Notify.self,
         ]
     )
 

@@ -52,6 +52,8 @@ enum RunExecution {
             await orchestrator.run(context: context, shutdownRequests: signals.requests)
         }
         await bus.close()
+        // Deliveries still under way get one attempt's time at most; the run is over.
+        await context.webhooks?.drain(within: workspace.config.notify.map(\.timeout).max() ?? .zero)
         view.clear()
         guard let outcome else { throw ExitCode(1) }
         if !json { Output.print(outcome.text(style: Output.style), terminator: "") }

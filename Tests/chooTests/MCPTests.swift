@@ -176,7 +176,7 @@ struct MCPClientTests {
         #expect(try await fixture.landed() == ["feat(u): complete task #1 - Task 1"])
 
         let logs = try #require(report["logs"] as? [String: Any])
-        #expect(logs["is_error"] as? Bool != true)
+        #expect(logs["is_error"] as? Bool != true, "\(logs)")
         #expect((logs["text"] as? String)?.contains("== run #1, task 1, attempt 1:") == true)
         let unknown = try #require(report["logs_unknown"] as? [String: Any])
         #expect(unknown["is_error"] as? Bool == true)
