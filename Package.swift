@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .executableTarget(
@@ -25,7 +26,16 @@ let package = Package(
             dependencies: [
                 "ChooCore",
                 "ChooWeb",
+                "ChooMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ChooMCP",
+            dependencies: [
+                "ChooCore",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -70,7 +80,9 @@ let package = Package(
         ),
         .testTarget(
             name: "chooTests",
-            dependencies: ["choo", "ChooCore", "ChooTesting"]
+            dependencies: [
+                "choo", "ChooCore", "ChooMCP", "ChooTesting", .product(name: "MCP", package: "swift-sdk"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

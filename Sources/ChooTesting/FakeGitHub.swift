@@ -87,33 +87,10 @@ package final class FakeGitHub: Sendable {
         _ body: (FakeGitHub) async throws -> T
     ) async throws -> T {
         let fake = FakeGitHub(owner: owner, repo: repo, bareRepository: bareRepository, token: token)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            try await fake.respond(to: request)
-        }
-        let application = Application(
-            responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: Logger(label: "FakeGitHub") { _ in SwiftLogNoOpLogHandler() }
-        )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { portContinuation.finish() }
-                try await application.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                try await group.next()
-                throw ControlError(description: "the fake GitHub server did not start")
-            }
+        let respond: @Sendable (Request) async throws -> Response = { try await fake.respond(to: $0) }
+        return try await LocalHTTPServer.run(label: "FakeGitHub", respond: respond) { port in
             fake.state.withLock { $0.port = port }
-            let result = try await body(fake)
-            group.cancelAll()
-            return result
+            return try await body(fake)
         }
     }
 

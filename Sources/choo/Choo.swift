@@ -33,7 +33,7 @@ struct Choo: AsyncParsableCommand {
         version: ChooVersion.current,
         subcommands: [
             Validate.self, Run.self, Status.self, Prompt.self, Logs.self, History.self, Web.self, Cleanup.self,
-            Demo.self,
+            Demo.self, Watch.self, Stop.self, Mcp.self, Notify.self,
         ]
     )
 

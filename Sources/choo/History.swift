@@ -159,15 +159,7 @@ extension Choo {
         }
 
         private func printTitle(_ invocation: RunJournal.Invocation) {
-            let name = invocation.logFile.map { ($0 as NSString).lastPathComponent } ?? ""
-            let turn = AgentLog.turn(ofFileName: name)
-            let what =
-                turn == nil || turn == .task
-                ? "task \(invocation.task.map(String.init) ?? "-")" : "\(turn?.rawValue ?? "") turn"
-            let title =
-                "== run #\(invocation.run), \(what), attempt \(invocation.attempt.map(String.init) ?? "-"): "
-                + (invocation.logFile ?? "(no log file)")
-            Output.print(title)
+            Output.print(invocation.title)
         }
 
         private func printLog(_ invocation: RunJournal.Invocation) {

@@ -64,6 +64,29 @@ final class LiveView: EventSink {
         }
     }
 
+    /// Runs `work` while the view follows `states` (see ``follow(_:)``); what `work` returned, or
+    /// `nil` when the task was cancelled before it did.
+    func following<Result: Sendable>(
+        _ states: RunStateFeed,
+        during work: @escaping @Sendable () async -> Result
+    ) async -> Result? {
+        await withTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                await self.follow(states)
+                return nil
+            }
+            group.addTask { await work() }
+            var result: Result?
+            while let next = await group.next() {
+                if let next {
+                    result = next
+                    group.cancelAll()
+                }
+            }
+            return result
+        }
+    }
+
     /// Removes the live block before the summary is printed.
     func clear() {
         guard isTerminal else { return }

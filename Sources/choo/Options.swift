@@ -55,15 +55,8 @@ extension Workspace {
     /// Opens the workspace; on any error prints every problem to stderr and exits 2.
     static func openOrExit(tasksDirectory: String?, overrides: ConfigOverrides) throws -> Workspace {
         let workspace = Workspace.open(tasksDirectory: tasksDirectory, overrides: overrides)
-        if workspace.hasErrors {
-            let settings = workspace.configLoad.diagnostics
-            let errors = workspace.diagnostics.count(where: { $0.severity == .error })
-            if settings.hasErrors, errors == settings.count(where: { $0.severity == .error }) {
-                // Only the settings (a flag, .choo.yaml) are wrong: the spec tree is not to blame.
-                for problem in settings.sortedForDisplay() { Output.error(problem.description) }
-                throw ExitCode(2)
-            }
-            Output.error(workspace.problemsReport.text(style: Output.errorStyle), terminator: "")
+        if let problems = workspace.blockingProblems(style: Output.errorStyle) {
+            Output.error(problems, terminator: "")
             throw ExitCode(2)
         }
         // A warning about the settings is about something the user typed (a misspelled key): shown

@@ -125,6 +125,15 @@ extension Choo {
         )
         var json = false
 
+        @Flag(
+            help: ArgumentHelp(
+                "Run in the background: print the run's number and return once it holds the run lock.",
+                discussion: "The run has a session of its own and survives the terminal; its output goes to "
+                    + "<worktree base>/logs/run-<N>/choo.log. Follow it with `choo watch`, stop it with `choo stop`."
+            )
+        )
+        var detach = false
+
         /// `--web`'s port: the default when given without one.
         var webPort: Int? {
             get throws {
@@ -148,6 +157,8 @@ extension Choo {
         }
 
         func run() async throws {
+            DetachedRun.adoptDescriptor()
+            if detach && dryRun { throw ValidationError("--detach and --dry-run contradict each other; pass one") }
             var overrides = common.overrides
             overrides.parallelism = parallelism
             overrides.provider = provider
@@ -187,6 +198,10 @@ extension Choo {
             // Nothing to do starts nothing and records no run.
             if let nothing = report.nothingToRun(style: json ? .plain : Output.style) {
                 if json { Output.error(nothing, terminator: "") } else { Output.print(nothing, terminator: "") }
+                return
+            }
+            if detach {
+                try await RunDetach.start(workspace: workspace, json: json)
                 return
             }
             if skipReview && workspace.config.merge.mode != .github {

@@ -55,6 +55,7 @@ enum RunExecution {
             Output.error("error: \(error)")
             throw ExitCode(2)
         }
+        if let run = context.run { DetachedRun.announce(run: run, logFolder: context.logFolder) }
         let signals = ShutdownSignals()
         defer { signals.stop() }
         var server: WebServer?
@@ -66,22 +67,12 @@ enum RunExecution {
                 throw error
             }
         }
-        let outcome = await withTaskGroup(of: Orchestrator.Outcome?.self) { group in
-            group.addTask {
-                await view.follow(states)
-                return nil
-            }
-            group.addTask { await orchestrator.run(context: context, shutdownRequests: signals.requests) }
-            var result: Orchestrator.Outcome?
-            while let next = await group.next() {
-                if let next {
-                    result = next
-                    group.cancelAll()
-                }
-            }
-            return result
+        let outcome = await view.following(states) {
+            await orchestrator.run(context: context, shutdownRequests: signals.requests)
         }
         await bus.close()
+        // Deliveries still under way get one attempt's time at most; the run is over.
+        await context.webhooks?.drain(within: workspace.config.notify.map(\.timeout).max() ?? .zero)
         await server?.stop()
         view.clear()
         guard let outcome else { throw ExitCode(1) }

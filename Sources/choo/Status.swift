@@ -23,33 +23,8 @@ extension Choo {
 
         func run() async throws {
             let workspace = try Workspace.openOrExit(tasksDirectory: tree.tasksDirectory, overrides: common.overrides)
-            let base = FileSystem.absolute(workspace.config.worktree.basePath, relativeTo: workspace.repositoryRoot)
-            var journal: StatusReport.JournalView?
-            if let records = try? RunJournal.existing(in: base) {
-                journal = StatusReport.JournalView(
-                    lastRun: try? records.runs(limit: 1).first,
-                    runningNow: RunLock.holder(in: base),
-                    attempts: (try? records.latestAttempts()) ?? [:]
-                )
-                journal?.spend = (try? records.unitSpend()) ?? [:]
-            }
-            var branches: [String: UnitBranchWork] = [:]
-            if FileSystem.repositoryRoot(containing: workspace.repositoryRoot) != nil {
-                do {
-                    branches = try await UnitBranchWork.read(
-                        tree: workspace.tree,
-                        repositoryRoot: workspace.repositoryRoot,
-                        target: workspace.config.targetBranch,
-                        scratch: FileManager.default.temporaryDirectory.path + "/choo-status-" + UUID().uuidString,
-                        runner: Effects.system.runner
-                    )
-                } catch {
-                    Output.error(
-                        "note: the unit branches could not be read, so work committed there is not shown: \(error)"
-                    )
-                }
-            }
-            let report = StatusReport(tree: workspace.tree, journal: journal, branches: branches)
+            let (report, note) = await StatusReport.read(workspace: workspace, runner: Effects.system.runner)
+            if let note { Output.error(note) }
             if json {
                 Output.print(JSONOutput.encode(report), terminator: "")
             } else {

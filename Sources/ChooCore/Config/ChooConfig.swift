@@ -55,6 +55,8 @@ public struct ChooConfig: Sendable, Equatable {
     /// `prices`: model prices that override or extend the shipped price table, by model id (or
     /// provider name, for a provider whose model is not known).
     public var prices: [String: ModelPrice] = [:]
+    /// `notify`: webhooks told about the events that need a person.
+    public var notify: [Webhook] = []
 
     /// Creates a configuration; every argument defaults to choo's default for that setting.
     public init(

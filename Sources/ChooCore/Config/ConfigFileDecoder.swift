@@ -41,7 +41,7 @@ struct ConfigFileDecoder {
             "target_branch", "parallelism", "github", "worktree", "claude", "baseline_checks", "merge", "review",
             "log_level", "provider", "code_review", "feature", "backpressure_timeout", "max_attempts",
             "agent_timeout", "agent_idle_timeout", "shutdown_timeout", "verify", "agent_tool_timeout", "budget",
-            "limits", "prices",
+            "limits", "prices", "notify",
         ],
         "verify": ["agent_may_edit_specs", "conflict_markers"],
         "github": ["owner", "repo", "api_url", "delete_branch", "ci", "ci_grace", "bots"],
@@ -49,6 +49,7 @@ struct ConfigFileDecoder {
         "conditional command": ["command", "if"],
         "claude": ["command", "max_turns"],
         "baseline check": ["name", "command", "pattern"],
+        "webhook": ["url", "events", "format", "timeout"],
         "merge": ["max_conflict_retries", "strategy", "mode", "method"],
         "review": ["timeout", "poll_interval"],
         "provider": ["type", "command", "providers", "resume"],
@@ -114,6 +115,7 @@ struct ConfigFileDecoder {
         case "budget": section(entry) { $0.decodeBudget($1) }
         case "limits": section(entry) { $0.decodeLimits($1) }
         case "prices": set(\.prices, prices(entry), entry)
+        case "notify": set(\.notify, webhooks(entry), entry)
         default: unknownKey(entry, section: "")
         }
     }
@@ -333,15 +335,33 @@ struct ConfigFileDecoder {
 
     // MARK: - Lists and maps
 
+    /// The items of the list `entry`, each with its path and its fields (`what` names the list and
+    /// `item` one of its items in messages); `nil` when the value is not a list. Items that are not
+    /// mappings are reported and left out. Leaves `insideEntry` set (when it returns a list).
+    private mutating func listEntries(
+        _ entry: Entry,
+        of what: String,
+        item: String,
+        hint: String
+    ) -> [(path: String, node: Node, fields: [Entry])]? {
+        guard let nodes = list(entry, of: what, hint: hint) else { return nil }
+        // The items' keys are not recorded one by one; the caller ends this when it has read them.
+        insideEntry = true
+        var items: [(path: String, node: Node, fields: [Entry])] = []
+        for (index, node) in nodes.enumerated() {
+            let path = "\(entry.path)[\(index)]"
+            guard let fields = listItemFields(node, path: path, what: item, hint: hint) else { continue }
+            items.append((path, node, fields))
+        }
+        return items
+    }
+
     private mutating func conditionalCommands(_ entry: Entry) -> [ChooConfig.ConditionalCommand]? {
         let hint = "write entries like `- command: npm install` with an optional `if: package.json` below it"
-        guard let items = list(entry, of: "commands", hint: hint) else { return nil }
-        insideEntry = true
+        guard let items = listEntries(entry, of: "commands", item: "a command", hint: hint) else { return nil }
         defer { insideEntry = false }
         var commands: [ChooConfig.ConditionalCommand] = []
-        for (index, item) in items.enumerated() {
-            let path = "\(entry.path)[\(index)]"
-            guard let fields = listItemFields(item, path: path, what: "a command", hint: hint) else { continue }
+        for (path, item, fields) in items {
             var command: String?
             var condition: String?
             for field in fields {
@@ -362,13 +382,10 @@ struct ConfigFileDecoder {
 
     private mutating func baselineChecks(_ entry: Entry) -> [ChooConfig.BaselineCheck]? {
         let hint = "write entries like `- name: lint` with `command: make lint` and an optional `pattern: \"*.go\"`"
-        guard let items = list(entry, of: "checks", hint: hint) else { return nil }
-        insideEntry = true
+        guard let items = listEntries(entry, of: "checks", item: "a check", hint: hint) else { return nil }
         defer { insideEntry = false }
         var checks: [ChooConfig.BaselineCheck] = []
-        for (index, item) in items.enumerated() {
-            let path = "\(entry.path)[\(index)]"
-            guard let fields = listItemFields(item, path: path, what: "a check", hint: hint) else { continue }
+        for (path, item, fields) in items {
             var name: String?
             var command: String?
             var pattern: String?
@@ -389,6 +406,84 @@ struct ConfigFileDecoder {
             }
         }
         return checks
+    }
+
+    private mutating func webhooks(_ entry: Entry) -> [ChooConfig.Webhook]? {
+        let hint =
+            "write entries like `- url: https://hooks.example.com/...` with optional `events: [unit.failed]`, "
+            + "`format: slack` (or `json`) and `timeout: 10s`"
+        guard let items = listEntries(entry, of: "webhooks", item: "a webhook", hint: hint) else { return nil }
+        defer { insideEntry = false }
+        var hooks: [ChooConfig.Webhook] = []
+        for (path, item, fields) in items {
+            var url: URL?
+            var hook = ChooConfig.Webhook(url: URL(fileURLWithPath: "/"))
+            var valid = true
+            for field in fields {
+                switch field.key {
+                case "url":
+                    url = webhookURL(field)
+                    if url == nil { valid = false }
+                case "events":
+                    if let events = eventTypes(field) { hook.events = events } else { valid = false }
+                case "format":
+                    if let format = choice(field, ChooConfig.Webhook.Format.self) {
+                        hook.format = format
+                    } else {
+                        valid = false
+                    }
+                case "timeout":
+                    if let timeout = duration(field) { hook.timeout = timeout } else { valid = false }
+                default: unknownKey(field, section: "webhook")
+                }
+            }
+            if !fields.contains(where: { $0.key == "url" }) {
+                missingField("url", in: path, line: item.mark?.line, hint: hint)
+            }
+            if valid, let url {
+                hook.url = url
+                hooks.append(hook)
+            }
+        }
+        return hooks
+    }
+
+    /// A webhook URL: http(s) with a host. The value is a secret, so a message never quotes it.
+    private mutating func webhookURL(_ entry: Entry) -> URL? {
+        guard let text = string(entry, nonEmpty: true) else { return nil }
+        guard let url = Self.httpURL(text) else {
+            report(
+                .error,
+                .configValue,
+                "`\(entry.path)` is not an http(s) URL (the value is not shown: webhook URLs carry secrets)",
+                hint: "write the hook's whole URL, e.g. `https://hooks.slack.com/services/...`",
+                line: entry.valueLine
+            )
+            return nil
+        }
+        return url
+    }
+
+    /// A list of event type strings, each one choo publishes.
+    private mutating func eventTypes(_ entry: Entry) -> [EventType]? {
+        guard let names = stringList(entry) else { return nil }
+        var types: [EventType] = []
+        let known = EventType.allCases.map(\.rawValue)
+        for name in names {
+            guard let type = EventType(rawValue: name) else {
+                report(
+                    .error,
+                    .configValue,
+                    "`\(entry.path)` names unknown event type `\(name)`",
+                    hint: Suggestion.closest(to: name, among: known).map { "did you mean `\($0)`?" }
+                        ?? "use the types `choo run --json` prints, e.g. `unit.failed`, `orch.completed`, `agent.limit`",
+                    line: entry.valueLine
+                )
+                return nil
+            }
+            types.append(type)
+        }
+        return types
     }
 
     private mutating func providerCommands(_ entry: Entry) -> [String: ChooConfig.ProviderCommand]? {
@@ -769,12 +864,18 @@ struct ConfigFileDecoder {
         }
     }
 
+    /// `text` as an http(s) URL with a host; `nil` when it is not one.
+    private static func httpURL(_ text: String) -> URL? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            url.host != nil
+        else { return nil }
+        return url
+    }
+
     private mutating func url(_ entry: Entry) -> URL?? {
         guard let text = string(entry) else { return nil }
         if text.isEmpty { return .some(nil) }
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-            url.host != nil
-        else {
+        guard let url = Self.httpURL(text) else {
             report(
                 .error,
                 .configValue,

@@ -26,6 +26,7 @@ public enum ConfigLoader {
         "agent_tool_timeout", "provider.resume", "prices",
         "budget.max_cost_usd", "budget.max_tokens", "budget.per_unit.max_cost_usd", "budget.per_unit.max_tokens",
         "limits.default_wait", "limits.max_wait", "limits.jitter",
+        "notify",
     ]
 
     /// Every key path `.choo.yaml` accepts, at the granularity a person writes them (a section's leaves; lists and
@@ -50,6 +51,7 @@ public enum ConfigLoader {
         "budget.max_cost_usd", "budget.max_tokens", "budget.per_unit.max_cost_usd", "budget.per_unit.max_tokens",
         "limits.default_wait", "limits.max_wait", "limits.jitter",
         "prices",
+        "notify",
     ]
 
     /// The environment variables choo reads (the Go tool's names), and the setting each one sets.

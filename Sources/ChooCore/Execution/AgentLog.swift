@@ -37,3 +37,14 @@ public enum AgentLog {
         return AgentTurn(rawValue: String(parts[1]))
     }
 }
+
+extension RunJournal.Invocation {
+    /// The heading `choo logs` gives the turn: the run, what the turn was, the attempt, the file.
+    public var title: String {
+        let name = logFile.map { String($0.split(separator: "/").last ?? "") } ?? ""
+        let turn = AgentLog.turn(ofFileName: name)
+        let what =
+            turn == nil || turn == .task ? "task \(task.map(String.init) ?? "-")" : "\(turn?.rawValue ?? "") turn"
+        return "== run #\(run), \(what), attempt \(attempt.map(String.init) ?? "-"): " + (logFile ?? "(no log file)")
+    }
+}

@@ -239,11 +239,26 @@ public struct Orchestrator: Sendable {
         // Before any unit starts: what the user's checkout looks like, to notice what changes in it.
         try await recordCheckout(git: git, ledger: ledger)
         context.runLock = lock
+        context.run = run
         context.github = github
         // Agents see the environment and print what they see: logs and events keep no secret.
-        let redactor = SecretRedactor(secrets: github?.secrets ?? [], environment: environment)
+        // Webhook URLs are secrets too: a Slack URL carries a token.
+        let hookSecrets = config.notify.flatMap { [$0.url.absoluteString, $0.url.path] }
+        let redactor = SecretRedactor(secrets: (github?.secrets ?? []) + hookSecrets, environment: environment)
         context.redactor = redactor
         bus.redact(with: { redactor.redact($0) })
+        if !config.notify.isEmpty {
+            let journal = try? RunJournal(in: base)
+            let clock = effects.clock
+            let sink = WebhookSink(
+                hooks: config.notify,
+                delivery: WebhookDelivery(transport: effects.http, clock: clock, redact: { redactor.redact($0) }),
+                repository: (root as NSString).lastPathComponent,
+                record: { journal?.recordNotification($0, run: run, at: clock.now()) }
+            )
+            bus.add(sink)
+            context.webhooks = sink
+        }
         // A usage limit an earlier run met and was stopped by is waited out before any turn.
         for (provider, pause) in (try? RunJournal(in: base).pendingLimits(before: run, now: effects.clock.now())) ?? [:]
         {

@@ -35,6 +35,10 @@ public struct UnitLifecycle: Sendable {
         /// Serialises worktree administration: git cannot add or remove two worktrees of one
         /// repository at the same time.
         public var repositoryLock = AsyncLock()
+        /// The run's webhooks (`notify:`), when it has any: drained when the bus has closed.
+        public var webhooks: WebhookSink?
+        /// The run's number in the journal, once it has one.
+        public var run: Int64?
         /// Held for the whole run: one `choo run` at a time per repository.
         public var runLock: RunLock?
         /// Where every child's process group is recorded, for the next run after a crash.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where every unit and task of a spec tree stands, as `choo status` shows it.
 public struct StatusReport: Sendable, Encodable {
     /// The tree shown.
@@ -329,5 +331,38 @@ public struct StatusReport: Sendable, Encodable {
         try container.encode(totalSpend, forKey: .spend)
         try container.encode(journal?.lastRun, forKey: .lastRun)
         try container.encode(journal?.runningNow, forKey: .runningNow)
+    }
+}
+
+extension StatusReport {
+    /// The status of `workspace`'s tree with what its journal and unit branches say (`choo status`,
+    /// the MCP server's `status`), and a note when the unit branches could not be read.
+    public static func read(workspace: Workspace, runner: any ProcessRunning) async -> (StatusReport, note: String?) {
+        let base = FileSystem.absolute(workspace.config.worktree.basePath, relativeTo: workspace.repositoryRoot)
+        var journal: StatusReport.JournalView?
+        if let records = try? RunJournal.existing(in: base) {
+            journal = StatusReport.JournalView(
+                lastRun: try? records.runs(limit: 1).first,
+                runningNow: RunLock.holder(in: base),
+                attempts: (try? records.latestAttempts()) ?? [:]
+            )
+            journal?.spend = (try? records.unitSpend()) ?? [:]
+        }
+        var branches: [String: UnitBranchWork] = [:]
+        var note: String?
+        if FileSystem.repositoryRoot(containing: workspace.repositoryRoot) != nil {
+            do {
+                branches = try await UnitBranchWork.read(
+                    tree: workspace.tree,
+                    repositoryRoot: workspace.repositoryRoot,
+                    target: workspace.config.targetBranch,
+                    scratch: FileManager.default.temporaryDirectory.path + "/choo-status-" + UUID().uuidString,
+                    runner: runner
+                )
+            } catch {
+                note = "note: the unit branches could not be read, so work committed there is not shown: \(error)"
+            }
+        }
+        return (StatusReport(tree: workspace.tree, journal: journal, branches: branches), note)
     }
 }

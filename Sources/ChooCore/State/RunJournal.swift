@@ -128,7 +128,57 @@ public final class RunJournal: Sendable {
                 try db.alter(table: table) { table in table.add(column: "spend", .text) }
             }
         }
+        migrator.registerMigration("v6: webhook deliveries") { db in
+            try db.create(table: "notifications") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.belongsTo("runs", onDelete: .cascade).notNull()
+                table.column("hook", .integer).notNull()
+                table.column("event_type", .text).notNull()
+                table.column("seq", .integer)
+                table.column("result", .text).notNull()
+                table.column("status", .integer)
+                table.column("attempts", .integer).notNull()
+                table.column("error", .text)
+                table.column("at", .text).notNull()
+            }
+        }
         return migrator
+    }
+
+    // MARK: Webhooks
+
+    /// Records how a webhook delivery of run `run` ended (`delivered` or `gave up`). Never the URL.
+    public func recordNotification(_ result: WebhookDelivery.Result, run: Int64, at time: Date) {
+        try? pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO notifications (runsId, hook, event_type, seq, result, status, attempts, error, at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    run, result.hook, result.eventType, result.sequence, result.delivered ? "delivered" : "gave up",
+                    result.status, result.attempts, result.error, Self.text(time),
+                ]
+            )
+        }
+    }
+
+    /// The webhook deliveries run `run` recorded, in order.
+    public func notifications(run: Int64) throws -> [WebhookDelivery.Result] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM notifications WHERE runsId = ? ORDER BY id", arguments: [run]).map
+            {
+                row in
+                let result: String = row["result"]
+                return WebhookDelivery.Result(
+                    hook: row["hook"],
+                    eventType: row["event_type"],
+                    sequence: row["seq"],
+                    delivered: result == "delivered",
+                    status: row["status"],
+                    attempts: row["attempts"],
+                    error: row["error"]
+                )
+            }
+        }
     }
 
     // MARK: The user's checkout
@@ -322,10 +372,17 @@ public final class RunJournal: Sendable {
 
     /// Runs, newest first.
     public func runs(limit: Int = 20) throws -> [RunRecord] {
+        try records(sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit])
+    }
+
+    /// Run `id`, if the journal has it.
+    public func run(_ id: Int64) throws -> RunRecord? {
+        try records(sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).first
+    }
+
+    private func records(sql: String, arguments: StatementArguments) throws -> [RunRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map(
-                Self.record
-            )
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.record)
         }
     }
 

@@ -71,6 +71,13 @@ public final class RunLock: Sendable {
         return nil
     }
 
+    /// The process that holds the lock in `folder` right now, as its lock file records it; `nil`
+    /// when nobody holds it (or the record does not name a pid).
+    public static func holderProcess(in folder: String) -> Int32? {
+        guard let holder = holder(in: folder), holder.hasPrefix("pid ") else { return nil }
+        return Int32(holder.dropFirst(4).prefix { $0.isNumber })
+    }
+
     /// Releases the lock (also done when the process ends).
     public func release() {
         _ = flock(descriptor, LOCK_UN)

@@ -94,6 +94,19 @@ public struct Workspace: Sendable {
         )
     }
 
+    /// What a command other than `validate` prints when the workspace has errors (ending in a
+    /// newline), or `nil` when it has none: only the settings' problems when only the settings (a
+    /// flag, `.choo.yaml`) are wrong, since the spec tree is not to blame then; else every problem.
+    public func blockingProblems(style: TextStyle) -> String? {
+        guard hasErrors else { return nil }
+        let settings = configLoad.diagnostics
+        let errors = diagnostics.count(where: { $0.severity == .error })
+        if settings.hasErrors, errors == settings.count(where: { $0.severity == .error }) {
+            return settings.sortedForDisplay().map { $0.description + "\n" }.joined()
+        }
+        return problemsReport.text(style: style)
+    }
+
     /// The report of only the problems that stop a command, for commands other than `validate`.
     public var problemsReport: DiagnosticsReport {
         DiagnosticsReport(

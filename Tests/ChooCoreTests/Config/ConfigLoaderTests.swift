@@ -96,6 +96,9 @@ extension ConfigTests {
                 output: 10
                 cache_read: 0.125
                 cache_write: 0
+            notify:
+              - url: https://hooks.slack.com/services/T0/B0/XYZ
+                format: slack
 
             """
 
