@@ -26,7 +26,7 @@ struct UsageErrorTests {
     }
 
     static let commandList =
-        "The commands are: validate, run, status, prompt, logs, history, cleanup, demo, help.\n"
+        "The commands are: validate, run, status, prompt, logs, history, cleanup, demo, watch, stop, mcp, notify, help.\n"
         + "See 'choo --help' for what each does."
 
     static let cases: [Case] = [
