@@ -26,7 +26,8 @@ struct UsageErrorTests {
     }
 
     static let commandList =
-        "The commands are: validate, run, status, prompt, logs, history, web, cleanup, demo, help.\n"
+        "The commands are: validate, run, status, prompt, logs, history, web, cleanup, demo, watch, stop, mcp, notify, "
+        + "help.\n"
         + "See 'choo --help' for what each does."
 
     static let cases: [Case] = [
