@@ -32,6 +32,19 @@ public final class WebhookSink: EventSink {
             workers.append(
                 Task {
                     for await job in stream {
+                        // Past the end-of-run drain: what is still queued is given up, and recorded so.
+                        if Task.isCancelled {
+                            var dropped = WebhookDelivery.Result(
+                                hook: index,
+                                eventType: job.event.typeName,
+                                sequence: job.sequence,
+                                delivered: false,
+                                attempts: 0
+                            )
+                            dropped.error = "the run ended before it could be sent"
+                            record(dropped)
+                            continue
+                        }
                         let body = WebhookMessage.body(for: job.event, format: hook.format, repository: repository)
                         let result = await delivery.send(
                             body,
@@ -41,7 +54,6 @@ public final class WebhookSink: EventSink {
                             sequence: job.sequence
                         )
                         record(result)
-                        if Task.isCancelled { break }
                     }
                 }
             )
@@ -62,7 +74,7 @@ public final class WebhookSink: EventSink {
     }
 
     /// Waits for every queued delivery (call after the bus closed), at most `limit`; what is still
-    /// under way then is given up (and recorded so).
+    /// under way or queued then is given up, each recorded so.
     public func drain(within limit: Duration) async {
         finish()
         let workers = self.workers
@@ -72,8 +84,19 @@ public final class WebhookSink: EventSink {
             }
             group.addTask { try? await Task.sleep(for: limit) }
             await group.next()
-            // Awaiting a worker does not end on cancellation: the workers themselves are cancelled.
+            // Awaiting a worker does not end on cancellation: the workers themselves are cancelled,
+            // and record what they still hold without sending it.
             for worker in workers { worker.cancel() }
+            group.cancelAll()
+        }
+        // They record quickly once their delivery in flight has noticed the cancellation; a bounded
+        // wait, so a delivery that does not notice cannot hold the process.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for worker in workers { await worker.value }
+            }
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            await group.next()
             group.cancelAll()
         }
     }

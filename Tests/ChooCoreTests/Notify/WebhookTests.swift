@@ -158,6 +158,12 @@ private final class Results: Sendable {
         let recorded = results.all
         #expect(recorded.first?.delivered == false)
         #expect(recorded.first?.error == "the run ended before it was delivered")
+        // The event still queued behind it is given up too, without being sent, and recorded so.
+        #expect(recorded.count == 2, "\(recorded)")
+        #expect(recorded.last?.eventType == "orch.failed")
+        #expect(recorded.last?.delivered == false)
+        #expect(recorded.last?.attempts == 0)
+        #expect(recorded.last?.error == "the run ended before it could be sent")
         #expect(transport.sent.withLock { $0.count } == 1)
     }
 }
