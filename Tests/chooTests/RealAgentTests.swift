@@ -399,8 +399,11 @@ struct UsageLimitRunTests {
             #expect(outcome.state.unit("b")?.task(1)?.attempts == 1)
             #expect(!run.events.all.contains { $0.type == .taskRetry || $0.type == .taskFailed })
             #expect(run.events.all.contains { $0.type == .agentLimitOver })
-            // The turn that met the limit is in the unit's turns; its spend is nothing.
-            #expect((outcome.state.unit("a")?.turns.count ?? 0) >= 1)
+            // The turns that met the limit are recorded as such, spent nothing, and were no attempt.
+            let limited = ["a", "b"].flatMap { outcome.state.unit($0)?.turns ?? [] }
+                .filter { $0.error?.contains("usage limit") == true }
+            #expect(!limited.isEmpty)
+            #expect(limited.allSatisfy { $0.spend.isEmpty && $0.attempt == 1 })
         }
         #expect(fixture.claude.invocations.count >= 3)
     }
