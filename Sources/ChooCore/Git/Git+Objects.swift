@@ -168,14 +168,26 @@ extension Git {
     /// compare-and-swapped. Throws ``GitError/referenceMoved(reference:expected:actual:)`` when the
     /// branch moved meanwhile, and git's failure otherwise (changes in that checkout in the way).
     public func advanceBranch(_ branch: String, from old: String, to new: String) async throws(GitError) {
+        let checkout = try await worktrees().first(where: { $0.branch == branch })
+        try await advanceBranch(branch, from: old, to: new, checkout: checkout?.path)
+    }
+
+    /// ``advanceBranch(_:from:to:)`` where the caller knows which checkout, if any, has `branch`
+    /// checked out (e.g. from ``checkedOutBranches(commonDirectory:)``).
+    public func advanceBranch(
+        _ branch: String,
+        from old: String,
+        to new: String,
+        checkout: String?
+    ) async throws(GitError) {
         let reference = "refs/heads/" + branch
-        guard let checkout = try await worktrees().first(where: { $0.branch == branch }) else {
+        guard let checkout else {
             return try await updateReference(reference, to: new, expecting: old)
         }
         let current = try await resolve(reference)
         guard current == old else { throw .referenceMoved(reference: reference, expected: old, actual: current) }
         var there = self
-        there.repository = checkout.path
+        there.repository = checkout
         do {
             try await there.fastForward(to: new)
         } catch {

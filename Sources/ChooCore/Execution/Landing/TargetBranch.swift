@@ -14,7 +14,13 @@ struct TargetBranch: Sendable {
     /// Returns false when the target moved meanwhile.
     func move(from tip: String, to landed: String) async throws -> Bool {
         do {
-            try await lock.withLock { try await repository.advanceBranch(name, from: tip, to: landed) }
+            // Which checkout has the target is read from git's files, which needs no lock; only
+            // where they cannot say does it take the lock and ask git.
+            if let checkouts = Git.checkedOutBranches(commonDirectory: repository.repository + "/.git") {
+                try await repository.advanceBranch(name, from: tip, to: landed, checkout: checkouts[name])
+            } else {
+                try await lock.withLock { try await repository.advanceBranch(name, from: tip, to: landed) }
+            }
             return true
         } catch GitError.referenceMoved {
             return false
