@@ -57,6 +57,9 @@ public struct ChooConfig: Sendable, Equatable {
     public var prices: [String: ModelPrice] = [:]
     /// `notify`: webhooks told about the events that need a person.
     public var notify: [Webhook] = []
+    /// `unit_niceness`: how much lower than the merge queue's the CPU priority of units' work is
+    /// (agents, checks and the git commands around them), 0 to 19; 0 runs everything alike.
+    public var unitNiceness = 10
 
     /// Creates a configuration; every argument defaults to choo's default for that setting.
     public init(

@@ -41,7 +41,7 @@ struct ConfigFileDecoder {
             "target_branch", "parallelism", "github", "worktree", "claude", "baseline_checks", "merge", "review",
             "log_level", "provider", "code_review", "feature", "backpressure_timeout", "max_attempts",
             "agent_timeout", "agent_idle_timeout", "shutdown_timeout", "verify", "agent_tool_timeout", "budget",
-            "limits", "prices", "notify",
+            "limits", "prices", "notify", "unit_niceness",
         ],
         "verify": ["agent_may_edit_specs", "conflict_markers"],
         "github": ["owner", "repo", "api_url", "delete_branch", "ci", "ci_grace", "bots"],
@@ -116,6 +116,7 @@ struct ConfigFileDecoder {
         case "limits": section(entry) { $0.decodeLimits($1) }
         case "prices": set(\.prices, prices(entry), entry)
         case "notify": set(\.notify, webhooks(entry), entry)
+        case "unit_niceness": set(\.unitNiceness, int(entry, minimum: 0, maximum: 19), entry)
         default: unknownKey(entry, section: "")
         }
     }
@@ -755,6 +756,21 @@ struct ConfigFileDecoder {
             return nil
         }
         return text
+    }
+
+    private mutating func int(_ entry: Entry, minimum: Int, maximum: Int) -> Int? {
+        guard let value = int(entry, minimum: minimum) else { return nil }
+        guard value <= maximum else {
+            report(
+                .error,
+                .configValue,
+                "`\(entry.path)` must be \(maximum) or less, not \(value)",
+                hint: "write a whole number from \(minimum) to \(maximum), e.g. `\(entry.key): \(maximum / 2)`",
+                line: entry.valueLine
+            )
+            return nil
+        }
+        return value
     }
 
     private mutating func int(_ entry: Entry, minimum: Int) -> Int? {

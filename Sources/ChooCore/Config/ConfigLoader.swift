@@ -26,7 +26,7 @@ public enum ConfigLoader {
         "agent_tool_timeout", "provider.resume", "prices",
         "budget.max_cost_usd", "budget.max_tokens", "budget.per_unit.max_cost_usd", "budget.per_unit.max_tokens",
         "limits.default_wait", "limits.max_wait", "limits.jitter",
-        "notify",
+        "notify", "unit_niceness",
     ]
 
     /// Every key path `.choo.yaml` accepts, at the granularity a person writes them (a section's leaves; lists and
@@ -51,7 +51,7 @@ public enum ConfigLoader {
         "budget.max_cost_usd", "budget.max_tokens", "budget.per_unit.max_cost_usd", "budget.per_unit.max_tokens",
         "limits.default_wait", "limits.max_wait", "limits.jitter",
         "prices",
-        "notify",
+        "notify", "unit_niceness",
     ]
 
     /// The environment variables choo reads (the Go tool's names), and the setting each one sets.

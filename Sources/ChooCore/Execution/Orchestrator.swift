@@ -289,18 +289,33 @@ public struct Orchestrator: Sendable {
             shutdownTimeout: workspace.config.shutdownTimeout,
             logFolder: context.logFolder
         )
+        // Units' work runs at a lower CPU priority than the merge queue: one unit lands at a time
+        // and every other waits for it, so it must not be starved by the work beside it.
+        let niceness = Int32(workspace.config.unitNiceness)
         var review: RunLoop.ReviewExecutor?
         if lifecycle.reviews {
-            review = { unit, flag in await lifecycle.review(unit: unit, shutdown: flag) }
+            review = { unit, flag in
+                await ProcessPriority.$niceness.withValue(niceness) {
+                    await lifecycle.review(unit: unit, shutdown: flag)
+                }
+            }
         }
         let started = ContinuousClock.now
         let checkoutResult = Mutex(CheckoutCheck())
         let summary = await loop.run(
             shutdownRequests: Self.merge(shutdownRequests, context.allowance.stopRequests),
-            executeUnit: { unit, flag in await lifecycle.run(unit: unit, shutdown: flag) },
+            executeUnit: { unit, flag in
+                await ProcessPriority.$niceness.withValue(niceness) { await lifecycle.run(unit: unit, shutdown: flag) }
+            },
             mergeUnit: { unit, flag in await lifecycle.land(unit: unit, shutdown: flag) },
-            cleanUp: { unit in await lifecycle.cleanUp(unit: unit) },
-            prepareUnit: { unit in await lifecycle.prepare(unit: unit) },
+            cleanUp: { unit in
+                await ProcessPriority.$niceness.withValue(niceness) { await lifecycle.cleanUp(unit: unit) }
+            },
+            prepareUnit: { unit, landed in
+                await ProcessPriority.$niceness.withValue(niceness) {
+                    await lifecycle.prepare(unit: unit, dependenciesLanded: landed)
+                }
+            },
             reviewUnit: review,
             shutdownFlag: context.allowance.shutdown,
             beforeFinishing: {

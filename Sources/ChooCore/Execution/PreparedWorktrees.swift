@@ -10,6 +10,7 @@ public final class PreparedWorktrees: Sendable {
         var ready: [String: Bool] = [:]
         var preparing: [String: [CheckedContinuation<Void, Never>]] = [:]
         var started: Set<String> = []
+        var recorded: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -52,6 +53,17 @@ public final class PreparedWorktrees: Sendable {
             if now { start.resume() }
         }
         return state.withLock { $0.ready.removeValue(forKey: unit) }
+    }
+
+    /// Notes that `unit`'s new branch was prepared from a target holding everything it depends on,
+    /// and choo's record of its start is made: its start has nothing to catch up or record.
+    public func markRecorded(unit: String) {
+        _ = state.withLock { $0.recorded.insert(unit) }
+    }
+
+    /// Whether ``markRecorded(unit:)`` was called for `unit` (asked once, when it starts).
+    public func takeRecorded(unit: String) -> Bool {
+        state.withLock { $0.recorded.remove(unit) != nil }
     }
 
     /// How many starts wait for `unit`'s preparation now (for tests).

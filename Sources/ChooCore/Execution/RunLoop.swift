@@ -82,8 +82,10 @@ public struct RunLoop: Sendable {
     /// Tidies up after a unit landed (removes its worktree and branch); runs outside the merge slot.
     public typealias CleanupExecutor = @Sendable (_ unit: String) async -> Void
 
-    /// Gets a ready unit's worktree ready before a slot frees for it; runs outside the parallelism cap.
-    public typealias PrepareExecutor = @Sendable (_ unit: String) async -> Void
+    /// Gets a unit's worktree ready before a slot frees for it; runs outside the parallelism cap.
+    /// `dependenciesLanded` says whether every unit it depends on has landed already (else it is
+    /// being prepared while they land, and its branch must catch up when it starts).
+    public typealias PrepareExecutor = @Sendable (_ unit: String, _ dependenciesLanded: Bool) async -> Void
 
     /// Waits for `duration`; throws when cancelled. Tests pass a controllable one.
     public typealias Sleeper = @Sendable (_ duration: Duration) async throws -> Void
@@ -185,8 +187,9 @@ public struct RunLoop: Sendable {
                     case .prepareUnit(let id):
                         if let prepareUnit {
                             sideWork += 1
+                            let landed = state.dependenciesSucceeded(id)
                             group.addTask {
-                                await prepareUnit(id)
+                                await prepareUnit(id, landed)
                                 return .prepared
                             }
                         }

@@ -127,9 +127,12 @@ public struct UnitLifecycle: Sendable {
 
     /// Makes `unit`'s worktree and branch before the unit starts, so the slot it later gets goes
     /// straight to work. Called for ready units waiting for a slot; a failure is left for
-    /// ``run(unit:shutdown:)`` to meet again and report.
-    public func prepare(unit: String) async {
-        await WorktreeManager(work: UnitWork(unit: unit, context: context)).prepareAhead()
+    /// ``run(unit:shutdown:)`` to meet again and report. `dependenciesLanded`: every unit it
+    /// depends on has landed, so the worktree made now needs no catching up when the unit starts.
+    public func prepare(unit: String, dependenciesLanded: Bool = false) async {
+        await WorktreeManager(work: UnitWork(unit: unit, context: context)).prepareAhead(
+            dependenciesLanded: dependenciesLanded
+        )
     }
 
     /// Removes the worktrees and new branches of units prepared ahead that never started (they were

@@ -49,7 +49,11 @@ public struct SystemProcessRunner: ProcessRunning {
         environment[ProcessTable.tagVariable] = tag
         let executable = try Self.locate(spec.executable, in: directory, environment: environment)
         let sink = try OutputSink(logFile: spec.logFile, onOutput: onOutput)
-        let supervisor = Supervisor(spec: spec, clock: clock, started: started, sink: sink, onStart: onStart)
+        let niceness = ProcessPriority.niceness
+        let supervisor = Supervisor(spec: spec, clock: clock, started: started, sink: sink) { pid in
+            ProcessPriority.lower(pid, by: niceness)
+            onStart(pid)
+        }
 
         var platformOptions = PlatformOptions()
         platformOptions.createSession = true

@@ -161,6 +161,12 @@ public struct SchedulerState: Sendable, Hashable {
     /// The units running now.
     public var running: [String] { order.filter { phases[$0] == .running } }
 
+    /// Whether every unit `id` depends on has succeeded (landed, when units are landed): a worktree
+    /// made for it now starts from a target that holds all it needs.
+    public func dependenciesSucceeded(_ id: String) -> Bool {
+        (dependencies[id] ?? []).allSatisfy { phases[$0] == .succeeded }
+    }
+
     /// The units waiting for review and CI now.
     public var reviewing: [String] { order.filter { phases[$0] == .reviewing } }
 

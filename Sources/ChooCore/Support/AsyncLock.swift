@@ -14,11 +14,13 @@ public final class AsyncLock: Sendable {
     /// A free lock.
     public init() {}
 
-    /// Runs `body` while holding the lock; callers queue in arrival order.
+    /// Runs `body` while holding the lock; callers queue in arrival order. What `body` starts runs
+    /// at choo's own CPU priority (no ``ProcessPriority/niceness``): others may be waiting for it,
+    /// the merge queue among them.
     public func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
         await acquire()
         defer { release() }
-        return try await body()
+        return try await ProcessPriority.$niceness.withValue(0) { try await body() }
     }
 
     private func acquire() async {

@@ -159,7 +159,7 @@ struct RunLoopTests {
         async let summary = loop.run(
             shutdownRequests: requests,
             executeUnit: gate.executor,
-            prepareUnit: { unit in prepared.receive(Event(.unitStarted, unit: unit), sequence: 0) }
+            prepareUnit: { unit, _ in prepared.receive(Event(.unitStarted, unit: unit), sequence: 0) }
         )
         var started = gate.started.makeAsyncIterator()
         #expect(await started.next() == "a")

@@ -12,13 +12,19 @@ struct WorktreeManager: UnitPart {
     /// Makes `unit`'s worktree and branch before the unit starts, so the slot it later gets goes
     /// straight to work. Called for ready units waiting for a slot; a failure is left for
     /// ``UnitLifecycle/run(unit:shutdown:)`` to meet again and report.
-    func prepareAhead() async {
+    func prepareAhead(dependenciesLanded: Bool = false) async {
         let prepared = context.preparedWorktrees
         // A unit that started meanwhile has its worktree, and may have an agent working in it.
         guard prepared.begin(unit: unit) else { return }
         var resumed: Bool?
         do {
             resumed = try await makeWorktree()
+            // Made from a target that holds all it depends on: its start is where it stands now,
+            // recorded before any other unit's agent could have been near it.
+            if dependenciesLanded, resumed == false {
+                try await guards.branchGuard.record()
+                prepared.markRecorded(unit: unit)
+            }
             // What ignores files before any agent ran in the worktree; choo trusts those rules.
             context.records.setIgnoreFiles(try await IgnoreGuard(git: work.git()).untrackedIgnoreFiles(), for: unit)
             // Where its git folders are, which the first turn's review reads: found now, not then.
@@ -45,6 +51,8 @@ struct WorktreeManager: UnitPart {
         let branch = work.branch
         let resumed: Bool
         var prepared = false
+        // Whether the preparation recorded the start (its branch needed no catching up).
+        var recorded = false
         var start: String?
         // A preparation in flight finishes first, and none starts after this.
         let taken = await context.preparedWorktrees.take(unit: unit)
@@ -52,7 +60,8 @@ struct WorktreeManager: UnitPart {
             resumed = taken
             prepared = true
             // Prepared while the units it needs were being landed: its new branch (no commits of
-            // its own) catches up with what landed meanwhile.
+            // its own) catches up with what landed meanwhile. One prepared once they had landed
+            // starts where it stands (its start was recorded then); its landing catches it up.
             // Another unit's agent may have left a rebase or merge going in it, which would stop
             // the fast-forward: the git folder's files say (no process), and it is rolled back.
             if let folders = context.records.gitFolders(of: path),
@@ -60,16 +69,22 @@ struct WorktreeManager: UnitPart {
             {
                 try await update.rollBackUnfinishedOperation()
             }
-            if !resumed {
+            if !resumed, !context.preparedWorktrees.takeRecorded(unit: unit) {
                 start = try await targetTip()
                 if let start { try await work.git().fastForward(to: start) }
+            } else if !resumed {
+                recorded = true
             }
         } else {
             resumed = try await makeWorktree()
         }
         // choo's record of the unit's work starts where the branch starts; a resumed unit keeps its own.
         let guardian = guards.branchGuard
-        if resumed { try await guardian.recordResumed() } else { try await guardian.record(start) }
+        if resumed {
+            try await guardian.recordResumed()
+        } else if !recorded {
+            try await guardian.record(start)
+        }
         // A prepared worktree's ignore files were recorded when it was made, before other agents ran.
         if !prepared {
             context.records.setIgnoreFiles(try await IgnoreGuard(git: work.git()).untrackedIgnoreFiles(), for: unit)
