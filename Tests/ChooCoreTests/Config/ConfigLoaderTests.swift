@@ -120,6 +120,7 @@ extension ConfigTests {
             )
             #expect(config.worktree.basePath == ".ralph/worktrees")
             #expect(config.worktree.setup.isEmpty && config.worktree.teardown.isEmpty && !config.worktree.keep)
+            #expect(config.worktree.reuse && !config.worktree.keepIgnored)
             #expect(config.claude == ChooConfig.ClaudeSettings(command: "claude", maxTurns: 0))
             #expect(config.baselineChecks.isEmpty)
             #expect(config.merge == ChooConfig.MergeSettings(maxConflictRetries: 3, strategy: .rebase, mode: .local))
@@ -353,9 +354,13 @@ extension ConfigTests {
             ]
         )
         func booleanSpellings(text: String, expected: Bool) throws {
-            let load = try loadConfig("worktree:\n  keep: \(text)\ncode_review:\n  verbose: \(text)\n")
+            let load = try loadConfig(
+                "worktree:\n  keep: \(text)\n  reuse: \(text)\n  keep_ignored: \(text)\ncode_review:\n  verbose: \(text)\n"
+            )
             #expect(load.diagnostics.isEmpty)
             #expect(load.config.worktree.keep == expected)
+            #expect(load.config.worktree.reuse == expected)
+            #expect(load.config.worktree.keepIgnored == expected)
             #expect(load.config.codeReview.verbose == expected)
         }
 
