@@ -27,6 +27,8 @@ extension ConfigTests {
                 - command: make clean
                   if: Makefile
               keep: yes
+              reuse: no
+              keep_ignored: yes
             claude:
               command: custom-claude
               max_turns: 100
@@ -196,6 +198,7 @@ extension ConfigTests {
                 ]
             )
             #expect(config.worktree.keep == true)
+            #expect(config.worktree.reuse == false && config.worktree.keepIgnored == true)
             #expect(config.claude.command == "custom-claude")
             #expect(config.claude.maxTurns == 100)
             #expect(
@@ -278,8 +281,8 @@ extension ConfigTests {
             #expect(load.presentKeys == Set(ConfigLoader.knownKeys))
             #expect(load.presentKeyLines["target_branch"] == 2)
             #expect(load.presentKeyLines["worktree.setup"] == 14)
-            #expect(load.presentKeyLines["review.timeout"] == 37)
-            #expect(load.source(of: "review.timeout") == .file(line: 37))
+            #expect(load.presentKeyLines["review.timeout"] == 39)
+            #expect(load.source(of: "review.timeout") == .file(line: 39))
             #expect(load.source(of: "github.owner") == .file(line: 5))
         }
 
