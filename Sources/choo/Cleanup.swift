@@ -13,7 +13,9 @@ extension Choo {
                 the target branch, `git status --porcelain` prints nothing there, no rebase, merge, cherry-pick, \
                 revert or bisect is in progress, and it is not locked. A branch without a worktree is deleted only \
                 when its tip is on the target. Everything else is kept, and each is listed with the reason. The \
-                record of a worktree whose folder was deleted by hand is pruned.
+                record of a worktree whose folder was deleted by hand is pruned. Landed units' folders waiting in \
+                the pool for reuse (<base>/.pool) are removed when their HEAD is on the target, whatever files \
+                they hold: they are choo's, not work.
 
                 The target is --target, else target_branch in .choo.yaml, else the current branch. While a \
                 `choo run` is in progress in the repository, cleanup refuses (exit 2) and changes nothing: a unit \

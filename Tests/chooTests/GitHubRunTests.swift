@@ -84,6 +84,13 @@ struct GitHubRunTests {
                     < (try #require(names.firstIndex(of: "pr.merged a")))
             )
             #expect(!(try fixture.written()).contains(GitHubFixture.token))
+            // Each worktree held nothing beyond its squash merge (the same tree as main's tip then): both
+            // went to the pool for reuse rather than being removed.
+            let pooled = events.compactMap { event -> String? in
+                guard case .unitWorktreeDisk(let disk) = event.payload, disk.pooled == true else { return nil }
+                return event.unit
+            }
+            #expect(pooled.sorted() == ["a", "b"], "\(names)")
         }
     }
 

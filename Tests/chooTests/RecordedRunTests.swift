@@ -16,7 +16,8 @@ struct RecordedRunTests {
     /// One unit at a time, in a chain, so events come in one order: `base` (two tasks, each check failing
     /// once and retried, a failing baseline check fixed by the agent), `app` after it, `broken` (its
     /// agent never marks the task: it fails after two attempts) and `after-broken`, blocked by it.
-    /// Every worktree gets a file from `worktree.setup`.
+    /// Every worktree gets a file from `worktree.setup`. Landed worktrees are removed, not recycled:
+    /// putting one in the pool is side work whose events would come amid the next unit's.
     static func fixture() async throws -> RunFixture {
         let settings = """
             max_attempts: 2
@@ -24,6 +25,7 @@ struct RecordedRunTests {
               - name: lint
                 command: "test -f work/baseline-fixed || { echo lint found problems; exit 1; }"
             worktree:
+              reuse: false
               setup:
                 - command: "echo log > setup.log"
 
@@ -77,6 +79,7 @@ struct RecordedRunTests {
             .replacing(#/"(commit|onto)":"[0-9a-f]{40}"/#) { #""\#($0.1)":"<commit>""# }
             .replacing(#/"pid":[0-9]+/#, with: #""pid":0"#)
             .replacing(#/"duration_seconds":[0-9.e+-]+/#, with: #""duration_seconds":0"#)
+            .replacing(#/"bytes":[0-9]+/#, with: #""bytes":0"#)
     }
 
     /// `line` of the plain-text output with times, the temporary folder and commit hashes replaced.

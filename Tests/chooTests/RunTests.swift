@@ -367,7 +367,9 @@ struct RunTests {
                 "orch.started", "unit.queued", "unit.started", "unit.worktree", "task.started", "task.claude.invoke",
                 "task.agent.started", "task.claude.done", "task.backpressure", "task.validation.ok", "task.completed",
                 "task.committed",
-                "unit.merge.queued", "unit.merge.started", "unit.merged", "unit.completed", "orch.completed",
+                "unit.merge.queued", "unit.merge.started", "unit.merged", "unit.completed",
+                // The landed worktree went to the pool, its disk use measured.
+                "unit.worktree.disk", "orch.completed",
             ]
         )
     }

@@ -37,7 +37,7 @@ struct WorktreeCheckoutTests {
         #expect(try await fixture.repository.git("show", "main:src/keep.txt") == "the repository's own file")
     }
 
-    @Test("units starting together get complete worktrees, and landed ones leave no folder or record behind")
+    @Test("units starting together get complete worktrees, and landed ones leave only pooled folders behind")
     func parallelCheckouts() async throws {
         let fixture = try await RunFixture(.completeNextTask, settings: "parallelism: 4\n") { specs in
             for unit in ["a", "b", "c", "d", "e", "f"] {
@@ -47,8 +47,11 @@ struct WorktreeCheckoutTests {
         }
         let result = try await fixture.choo("run")
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+        // Besides the main checkout, only landed units' folders waiting to be recycled (detached, no
+        // branch), at most one per parallel unit.
         let worktrees = try await fixture.repository.git("worktree", "list", "--porcelain")
-        #expect(worktrees.components(separatedBy: "worktree ").count == 2, "only the main checkout: \(worktrees)")
+        let others = worktrees.components(separatedBy: "\n\n").dropFirst().filter { !$0.isEmpty }
+        #expect(others.count <= 4 && others.allSatisfy { $0.contains("/.pool/") && $0.contains("\ndetached") })
         let base = fixture.repository.path + "/.ralph/worktrees"
         let left = (try? FileManager.default.contentsOfDirectory(atPath: base + "/.removing")) ?? []
         #expect(left.isEmpty, "\(left)")

@@ -60,18 +60,28 @@ extension ChooConfig {
         public var teardown: [ConditionalCommand]
         /// `worktree.keep`: whether finished worktrees are kept instead of removed.
         public var keep: Bool
+        /// `worktree.reuse`: whether a landed unit's worktree folder is recycled for the next unit
+        /// (switched to its branch, so only the files that differ are written) instead of removed.
+        public var reuse: Bool
+        /// `worktree.keep_ignored`: whether a recycled worktree keeps the files git ignores (build
+        /// caches stay warm); otherwise they are cleaned with the untracked ones.
+        public var keepIgnored: Bool
 
         /// Creates worktree settings with choo's defaults.
         public init(
             basePath: String = ".ralph/worktrees",
             setup: [ConditionalCommand] = [],
             teardown: [ConditionalCommand] = [],
-            keep: Bool = false
+            keep: Bool = false,
+            reuse: Bool = true,
+            keepIgnored: Bool = false
         ) {
             self.basePath = basePath
             self.setup = setup
             self.teardown = teardown
             self.keep = keep
+            self.reuse = reuse
+            self.keepIgnored = keepIgnored
         }
     }
 

@@ -45,7 +45,7 @@ struct ConfigFileDecoder {
         ],
         "verify": ["agent_may_edit_specs", "conflict_markers"],
         "github": ["owner", "repo", "api_url", "delete_branch", "ci", "ci_grace", "bots"],
-        "worktree": ["base_path", "setup", "teardown", "keep"],
+        "worktree": ["base_path", "setup", "teardown", "keep", "reuse", "keep_ignored"],
         "conditional command": ["command", "if"],
         "claude": ["command", "max_turns"],
         "baseline check": ["name", "command", "pattern"],
@@ -163,6 +163,8 @@ struct ConfigFileDecoder {
             case "setup": set(\.worktree.setup, conditionalCommands(entry), entry)
             case "teardown": set(\.worktree.teardown, conditionalCommands(entry), entry)
             case "keep": set(\.worktree.keep, bool(entry), entry)
+            case "reuse": set(\.worktree.reuse, bool(entry), entry)
+            case "keep_ignored": set(\.worktree.keepIgnored, bool(entry), entry)
             default: unknownKey(entry, section: "worktree")
             }
         }

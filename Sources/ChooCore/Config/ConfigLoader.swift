@@ -12,7 +12,8 @@ public enum ConfigLoader {
     /// The key paths the code acts on today; other keys present in the file get a `configNotUsedYet` note.
     public static let usedKeys: Set<String> = [
         "target_branch", "parallelism", "log_level",
-        "worktree.base_path", "worktree.setup", "worktree.teardown", "worktree.keep",
+        "worktree.base_path", "worktree.setup", "worktree.teardown", "worktree.keep", "worktree.reuse",
+        "worktree.keep_ignored",
         "merge.strategy", "merge.max_conflict_retries", "merge.mode", "merge.method",
         "github.owner", "github.repo", "github.api_url", "github.delete_branch",
         "github.ci", "github.ci_grace", "github.bots",
@@ -35,7 +36,8 @@ public enum ConfigLoader {
         "target_branch", "parallelism",
         "github.owner", "github.repo", "github.api_url", "github.delete_branch",
         "github.ci", "github.ci_grace", "github.bots",
-        "worktree.base_path", "worktree.setup", "worktree.teardown", "worktree.keep",
+        "worktree.base_path", "worktree.setup", "worktree.teardown", "worktree.keep", "worktree.reuse",
+        "worktree.keep_ignored",
         "claude.command", "claude.max_turns",
         "baseline_checks",
         "merge.max_conflict_retries", "merge.strategy", "merge.mode", "merge.method",

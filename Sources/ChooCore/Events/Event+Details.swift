@@ -139,18 +139,46 @@ extension Event {
         public var resumed: Bool?
         /// Where a folder that was not a worktree git knows was moved.
         public var setAside: String?
+        /// `true` when the worktree is a recycled folder of an earlier unit (`worktree.reuse`),
+        /// switched to the unit's new branch; absent otherwise.
+        public var recycled: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case path, branch, resumed
+            case path, branch, resumed, recycled
             case setAside = "set_aside"
         }
 
         /// Creates the details.
-        public init(path: String? = nil, branch: String? = nil, resumed: Bool? = nil, setAside: String? = nil) {
+        public init(
+            path: String? = nil,
+            branch: String? = nil,
+            resumed: Bool? = nil,
+            setAside: String? = nil,
+            recycled: Bool? = nil
+        ) {
             self.path = path
             self.branch = branch
             self.resumed = resumed
             self.setAside = setAside
+            self.recycled = recycled
+        }
+    }
+
+    /// `unit.worktree.disk`: the bytes a unit's worktree folder takes on disk (its files, not the
+    /// repository's shared objects), measured when the unit was done with it.
+    public struct WorktreeDisk: Sendable, Hashable, Codable {
+        /// The worktree's folder now: the unit's, or the pool's when it waits to be recycled.
+        public var path: String
+        /// Bytes allocated on disk for its files.
+        public var bytes: Int64
+        /// `true` when the folder waits in the pool to be recycled.
+        public var pooled: Bool?
+
+        /// Creates the details.
+        public init(path: String, bytes: Int64, pooled: Bool? = nil) {
+            self.path = path
+            self.bytes = bytes
+            self.pooled = pooled
         }
     }
 

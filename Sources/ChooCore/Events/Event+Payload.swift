@@ -22,6 +22,8 @@ extension Event {
         case unitResumed(UnitResumed)
         /// A unit's worktree is ready (choo's own).
         case unitWorktree(UnitWorktree)
+        /// How much disk a unit's worktree takes, measured when the unit was done with it (choo's own).
+        case unitWorktreeDisk(WorktreeDisk)
         /// A unit's work is done; it waits for the merge slot (choo's own).
         case unitMergeQueued
         /// A unit is being landed on the target branch (choo's own).
@@ -157,6 +159,7 @@ extension Event.Payload {
         case .unitStarted: (EventType.unitStarted.rawValue, nil)
         case .unitResumed(let details): (EventType.unitResumed.rawValue, details)
         case .unitWorktree(let details): (EventType.unitWorktree.rawValue, details)
+        case .unitWorktreeDisk(let details): (EventType.unitWorktreeDisk.rawValue, details)
         case .unitMergeQueued: (EventType.unitMergeQueued.rawValue, nil)
         case .unitMergeStarted: (EventType.unitMergeStarted.rawValue, nil)
         case .unitMergeUpdated(let details): (EventType.unitMergeUpdated.rawValue, details)
@@ -273,6 +276,7 @@ extension Event.Payload {
         case .unitStarted: try none(.unitStarted)
         case .unitResumed: .unitResumed(try details())
         case .unitWorktree: .unitWorktree(try details())
+        case .unitWorktreeDisk: .unitWorktreeDisk(try details())
         case .unitMergeQueued: try none(.unitMergeQueued)
         case .unitMergeStarted: try none(.unitMergeStarted)
         case .unitMergeUpdated: .unitMergeUpdated(try details())

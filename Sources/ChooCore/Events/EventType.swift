@@ -20,6 +20,8 @@ public enum EventType: String, Sendable, Hashable, Codable, CaseIterable, Custom
     case unitResumed = "unit.resumed"
     /// A unit's worktree is ready (choo's own).
     case unitWorktree = "unit.worktree"
+    /// How much disk a unit's worktree takes, measured when the unit was done with it (choo's own).
+    case unitWorktreeDisk = "unit.worktree.disk"
     /// A unit's work is done; it waits for the merge slot (choo's own).
     case unitMergeQueued = "unit.merge.queued"
     /// A unit is being landed on the target branch (choo's own).

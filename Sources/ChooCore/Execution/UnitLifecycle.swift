@@ -47,6 +47,8 @@ public struct UnitLifecycle: Sendable {
         public var journalSink: JournalSink?
         /// Worktrees made ahead of their unit's start (see ``UnitLifecycle/prepare(unit:)``).
         public var preparedWorktrees = PreparedWorktrees()
+        /// Landed units' worktree folders waiting to be recycled (`worktree.reuse`).
+        public var worktreePool = WorktreePool()
         /// choo's own memory of each unit's commits and ignore files, out of the agent's reach.
         public var records = ChooRecords()
         /// Set in GitHub mode: units land through pull requests instead of the local merge.
@@ -120,7 +122,10 @@ public struct UnitLifecycle: Sendable {
             try await landing.finishWork(work)
         }) {
         case .done: return .succeeded
-        case .failed(let reason): return .failed(reason: reason)
+        case .failed(let reason):
+            // The worktree stays for the person: what it takes on disk is recorded.
+            UnitCleanup(work: work).recordDisk(of: work.path)
+            return .failed(reason: reason)
         case .interrupted: return .interrupted
         }
     }
@@ -164,7 +169,10 @@ public struct UnitLifecycle: Sendable {
     public func land(unit: String, shutdown: ShutdownFlag) async -> SchedulerState.MergeResult {
         let work = UnitWork(unit: unit, context: context)
         switch await UnitEnding.of({ try await landing.land(work, shutdown: shutdown) }) {
-        case .done: return .merged
+        case .done:
+            // Its folder may be recycled: units that need a worktree from now on wait for it.
+            if context.config.worktree.reuse, !context.config.worktree.keep { context.worktreePool.expect(unit) }
+            return .merged
         case .failed(let reason): return .failed(reason: reason)
         case .interrupted: return .interrupted
         }
@@ -175,6 +183,7 @@ public struct UnitLifecycle: Sendable {
     /// reported as an event; the landed work is safe either way.
     public func cleanUp(unit: String) async {
         let work = UnitWork(unit: unit, context: context)
+        defer { context.worktreePool.settle(unit) }
         do {
             try await UnitCleanup(work: work).afterLanding(landedHead: landing.landedHead(of: unit))
         } catch {

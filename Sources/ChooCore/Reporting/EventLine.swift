@@ -15,7 +15,9 @@ public enum EventLine {
             body = text
         case .unitStarted: body = "\(unit) started"
         case .unitWorktree(let worktree):
-            body = "\(unit) worktree \(worktree.path.map(short) ?? "") on \(worktree.branch.map(short) ?? "")"
+            body =
+                "\(unit) worktree \(worktree.path.map(short) ?? "") on \(worktree.branch.map(short) ?? "")"
+                + (worktree.recycled == true ? " (recycled)" : "")
         case .taskClaudeInvoke(let invoked):
             body =
                 "\(unit)\(task): agent \(short(invoked.provider)) started (attempt \(invoked.attempt)), log "
@@ -114,7 +116,8 @@ public enum EventLine {
                 + (event.error ?? budget.budget)
         case .agentSession, .agentTool, .agentUsage:
             body = nil
-        case .orchCompleted, .orchFailed, .orchCheckoutChanged, .unitQueued, .unitResumed, .unitMergeQueued,
+        case .orchCompleted, .orchFailed, .orchCheckoutChanged, .unitQueued, .unitResumed, .unitWorktreeDisk,
+            .unitMergeQueued,
             .unitMergeStarted, .unitCleanupFailed, .taskStarted, .taskAgentStarted, .taskClaudeDone, .taskBackpressure,
             .taskValidationOK, .taskCompleted, .prMergeQueued, .prFailed, .unknown:
             body = nil

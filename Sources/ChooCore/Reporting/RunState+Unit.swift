@@ -419,7 +419,8 @@ extension RunState {
             case .runBudgetReached:
                 break
             case .orchStarted, .orchCompleted, .orchFailed, .orchLeftoversStopped, .orchInterrupted,
-                .orchCheckoutChanged, .unitResumed, .unitSetupExcluded, .processLeftoversStopped, .githubWaiting,
+                .orchCheckoutChanged, .unitResumed, .unitWorktreeDisk, .unitSetupExcluded, .processLeftoversStopped,
+                .githubWaiting,
                 .githubRequirements, .githubWarning, .prMergeRefused, .unknown:
                 break
             }

@@ -148,7 +148,8 @@ public struct RunState: Sendable, Hashable {
         case .agentLimitOver(let over):
             pauses[over.provider] = nil
             for index in units.indices { units[index].apply(event, at: time) }
-        case .unitQueued, .unitStarted, .unitResumed, .unitWorktree, .unitMergeQueued, .unitMergeStarted,
+        case .unitQueued, .unitStarted, .unitResumed, .unitWorktree, .unitWorktreeDisk, .unitMergeQueued,
+            .unitMergeStarted,
             .unitMergeUpdated, .unitMergeConflict, .unitMerged, .unitCleanupFailed, .unitCompleted, .unitFailed,
             .unitBlocked, .unitInterrupted, .taskStarted, .taskClaudeInvoke, .taskAgentStarted, .taskClaudeDone,
             .taskBackpressure, .taskValidationOK, .taskValidationFail, .taskRetry, .taskCompleted, .taskCommitted,

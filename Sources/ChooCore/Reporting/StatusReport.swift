@@ -33,6 +33,38 @@ public struct StatusReport: Sendable, Encodable {
 
     /// What unit branches hold that the target does not, by unit.
     public var branches: [String: UnitBranchWork]
+    /// The worktrees under the worktree base now and the disk they take, when git could list them.
+    public var worktrees: WorktreeDisk?
+
+    /// The worktrees under the worktree base (the pool's included) and the disk they took when
+    /// last measured (each when its unit was done with it: failed, landed and kept, or pooled).
+    public struct WorktreeDisk: Sendable, Hashable, Encodable {
+        /// How many worktrees there are.
+        public var count: Int
+        /// How many of them wait in the pool to be recycled.
+        public var pooled: Int
+        /// How many of them were measured (a running unit's is not yet).
+        public var measured: Int
+        /// The bytes the measured ones take.
+        public var bytes: Int64
+
+        /// Creates the totals.
+        public init(count: Int, pooled: Int, measured: Int, bytes: Int64) {
+            self.count = count
+            self.pooled = pooled
+            self.measured = measured
+            self.bytes = bytes
+        }
+
+        /// The line `choo status` prints.
+        public var text: String {
+            var line = "Worktrees: \(count)" + (pooled > 0 ? " (\(pooled) pooled for reuse)" : "")
+            guard count > 0 else { return line }
+            line += ", \(DiskUsage.describe(bytes)) on disk"
+            if measured < count { line += " (\(measured) of \(count) measured)" }
+            return line
+        }
+    }
 
     /// Creates a report of `tree`, with what the journal says and the unit branches hold when given.
     public init(tree: SpecTree, journal: JournalView? = nil, branches: [String: UnitBranchWork] = [:]) {
@@ -146,6 +178,7 @@ public struct StatusReport: Sendable, Encodable {
         }
         out += "\n" + style.bold("Total: ") + totals.joined(separator: ", ") + "; tasks \(done)/\(tasks) complete\n"
         if let spent = totalSpend { out += "Agents spent: \(spent.summary) in every recorded run\n" }
+        if let worktrees, worktrees.count > 0 { out += worktrees.text + "\n" }
         if let running = journal?.runningNow {
             out += style.yellow("A run is in progress: \(running)") + "\n"
         } else if let last = journal?.lastRun {
@@ -304,7 +337,7 @@ public struct StatusReport: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case units, totals, spend
+        case units, totals, spend, worktrees
         case tasksDirectory = "tasks_dir"
         case lastRun = "last_run"
         case runningNow = "running_now"
@@ -329,6 +362,7 @@ public struct StatusReport: Sendable, Encodable {
         )
         try container.encode(TotalsJSON(report: self), forKey: .totals)
         try container.encode(totalSpend, forKey: .spend)
+        try container.encode(worktrees, forKey: .worktrees)
         try container.encode(journal?.lastRun, forKey: .lastRun)
         try container.encode(journal?.runningNow, forKey: .runningNow)
     }
@@ -350,7 +384,14 @@ extension StatusReport {
         }
         var branches: [String: UnitBranchWork] = [:]
         var note: String?
+        var worktrees: WorktreeDisk?
         if FileSystem.repositoryRoot(containing: workspace.repositoryRoot) != nil {
+            let recorded = (try? RunJournal.existing(in: base)?.worktreeDisk()) ?? [:]
+            worktrees = try? await WorktreeDisk.read(
+                git: Git(repository: workspace.repositoryRoot, runner: runner),
+                base: base,
+                recorded: recorded
+            )
             do {
                 branches = try await UnitBranchWork.read(
                     tree: workspace.tree,
@@ -363,6 +404,32 @@ extension StatusReport {
                 note = "note: the unit branches could not be read, so work committed there is not shown: \(error)"
             }
         }
-        return (StatusReport(tree: workspace.tree, journal: journal, branches: branches), note)
+        var report = StatusReport(tree: workspace.tree, journal: journal, branches: branches)
+        report.worktrees = worktrees
+        return (report, note)
+    }
+}
+
+extension StatusReport.WorktreeDisk {
+    /// The totals of the worktrees `git` lists under `base` now, with the sizes `recorded` by path.
+    static func read(git: Git, base: String, recorded: [String: Int64]) async throws -> Self {
+        let root = Git.canonical(base) + "/"
+        let pool = Git.canonical(base + "/" + WorktreePool.folderName) + "/"
+        let sizes = Dictionary(
+            recorded.map { (Git.canonical($0.key), $0.value) },
+            uniquingKeysWith: { _, last in last }
+        )
+        var totals = Self(count: 0, pooled: 0, measured: 0, bytes: 0)
+        for worktree in try await git.worktrees().dropFirst() where !worktree.isPrunable && !worktree.isBare {
+            let path = Git.canonical(worktree.path)
+            guard path.hasPrefix(root) else { continue }
+            totals.count += 1
+            if path.hasPrefix(pool) { totals.pooled += 1 }
+            if let bytes = sizes[path] {
+                totals.measured += 1
+                totals.bytes += bytes
+            }
+        }
+        return totals
     }
 }

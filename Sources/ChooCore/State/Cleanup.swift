@@ -144,6 +144,8 @@ public struct Cleanup: Sendable {
             var branch: String?
             /// The branch tip that was checked to be on the target.
             var tip: String?
+            /// A folder of the worktree pool (`<base>/.pool/`): choo's, removed with its files.
+            var pooled = false
         }
 
         /// A spec file with its new text.
@@ -248,6 +250,9 @@ public struct Cleanup: Sendable {
             }
             var branch = worktree.branch
             var reasons: [String] = []
+            // A recycled folder waiting in the pool holds no work: a run killed while switching it
+            // leaves changed files, which go with it. Its commits and operations are checked as usual.
+            let pooled = isUnder(Git.canonical(poolFolder), path) && worktree.branch == nil
             if worktree.isLocked {
                 reasons.append("it is locked; `git worktree unlock \(display(worktree.path))` allows removing it")
             }
@@ -263,7 +268,7 @@ public struct Cleanup: Sendable {
                         if branch == nil { branch = operation.branch }
                     }
                     let changes = try await self.git(in: worktree.path).statusEntries().map(\.path)
-                    if !changes.isEmpty {
+                    if !changes.isEmpty, !pooled {
                         let shown = changes.prefix(3).joined(separator: ", ") + (changes.count > 3 ? ", ..." : "")
                         reasons.append(
                             "uncommitted changes in \(plural(changes.count, "file")) (\(shown)); commit or discard "
@@ -295,7 +300,8 @@ public struct Cleanup: Sendable {
                     Plan.Removal(
                         worktree: worktree.path,
                         branch: branch,
-                        tip: branch.flatMap { branches[$0] } ?? worktree.head
+                        tip: branch.flatMap { branches[$0] } ?? worktree.head,
+                        pooled: pooled
                     )
                 )
             } else {
@@ -335,15 +341,20 @@ public struct Cleanup: Sendable {
         "\(plural(count, "commit")) not on \(target) (its work has not landed); choo run lands it, or merge it by hand"
     }
 
-    /// Folders under the base (not `logs`) holding a `.git` entry that git does not list as worktrees.
+    /// The worktree pool's folder (see ``WorktreePool``).
+    private var poolFolder: String { worktreeBase + "/" + WorktreePool.folderName }
+
+    /// Folders under the base and the pool (not `logs`) holding a `.git` entry that git does not
+    /// list as worktrees.
     private func strayFolders(registered: Set<String>) -> [String] {
-        guard let entries = try? FileSystem.entries(of: worktreeBase) else { return [] }
-        return entries.compactMap { entry in
-            let path = worktreeBase + "/" + entry.name
-            guard entry.kind == .directory, entry.name != "logs", FileSystem.exists(path + "/.git"),
-                !registered.contains(Git.canonical(path))
-            else { return nil }
-            return path
+        [worktreeBase, poolFolder].flatMap { folder in
+            ((try? FileSystem.entries(of: folder)) ?? []).compactMap { entry -> String? in
+                let path = folder + "/" + entry.name
+                guard entry.kind == .directory, entry.name != "logs", FileSystem.exists(path + "/.git"),
+                    !registered.contains(Git.canonical(path))
+                else { return nil }
+                return path
+            }
         }
     }
 
@@ -468,10 +479,12 @@ public struct Cleanup: Sendable {
                 continue
             }
             let subject = display(worktree) + (removal.branch.map { " (\($0))" } ?? "")
-            notes += await runTeardown(in: worktree)
+            // A pooled folder had its teardown when its unit landed.
+            if !removal.pooled { notes += await runTeardown(in: worktree) }
             do {
-                // Without --force: git itself refuses if anything changed since it was checked.
-                try await git.removeWorktree(path: worktree, force: false)
+                // Without --force: git itself refuses if anything changed since it was checked. A
+                // pooled folder's files are choo's (its HEAD was checked to be on the target).
+                try await git.removeWorktree(path: worktree, force: removal.pooled)
                 removedAny = true
                 if let branch = removal.branch {
                     branchesToDelete.append((branch, removal.tip, worktree))
@@ -483,6 +496,8 @@ public struct Cleanup: Sendable {
             }
         }
         if removedAny { _ = try? await git.pruneWorktrees() }
+        // An empty pool folder goes too.
+        if (try? FileSystem.entries(of: poolFolder))?.isEmpty == true { try? effects.files.remove(poolFolder) }
 
         for (branch, tip, worktree) in branchesToDelete {
             do {

@@ -84,6 +84,20 @@ extension ConfigTests {
                 hintPart: "`true` or `false`"
             ),
             BadConfigCase(
+                yaml: "worktree:\n  reuse: sometimes\n",
+                rule: .configType,
+                messageParts: ["`worktree.reuse`", "`sometimes`"],
+                line: 2,
+                hintPart: "`true` or `false`"
+            ),
+            BadConfigCase(
+                yaml: "worktree:\n  keep_ignored: [build]\n",
+                rule: .configType,
+                messageParts: ["`worktree.keep_ignored`", "a list"],
+                line: 2,
+                hintPart: "`true` or `false`"
+            ),
+            BadConfigCase(
                 yaml: "claude:\n  command:\n    - claude\n",
                 rule: .configType,
                 messageParts: ["`claude.command`", "a list"],

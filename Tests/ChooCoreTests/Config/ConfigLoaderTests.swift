@@ -27,6 +27,8 @@ extension ConfigTests {
                 - command: make clean
                   if: Makefile
               keep: yes
+              reuse: no
+              keep_ignored: yes
             claude:
               command: custom-claude
               max_turns: 100
@@ -120,6 +122,7 @@ extension ConfigTests {
             )
             #expect(config.worktree.basePath == ".ralph/worktrees")
             #expect(config.worktree.setup.isEmpty && config.worktree.teardown.isEmpty && !config.worktree.keep)
+            #expect(config.worktree.reuse && !config.worktree.keepIgnored)
             #expect(config.claude == ChooConfig.ClaudeSettings(command: "claude", maxTurns: 0))
             #expect(config.baselineChecks.isEmpty)
             #expect(config.merge == ChooConfig.MergeSettings(maxConflictRetries: 3, strategy: .rebase, mode: .local))
@@ -195,6 +198,7 @@ extension ConfigTests {
                 ]
             )
             #expect(config.worktree.keep == true)
+            #expect(config.worktree.reuse == false && config.worktree.keepIgnored == true)
             #expect(config.claude.command == "custom-claude")
             #expect(config.claude.maxTurns == 100)
             #expect(
@@ -277,8 +281,8 @@ extension ConfigTests {
             #expect(load.presentKeys == Set(ConfigLoader.knownKeys))
             #expect(load.presentKeyLines["target_branch"] == 2)
             #expect(load.presentKeyLines["worktree.setup"] == 14)
-            #expect(load.presentKeyLines["review.timeout"] == 37)
-            #expect(load.source(of: "review.timeout") == .file(line: 37))
+            #expect(load.presentKeyLines["review.timeout"] == 39)
+            #expect(load.source(of: "review.timeout") == .file(line: 39))
             #expect(load.source(of: "github.owner") == .file(line: 5))
         }
 
@@ -353,9 +357,13 @@ extension ConfigTests {
             ]
         )
         func booleanSpellings(text: String, expected: Bool) throws {
-            let load = try loadConfig("worktree:\n  keep: \(text)\ncode_review:\n  verbose: \(text)\n")
+            let load = try loadConfig(
+                "worktree:\n  keep: \(text)\n  reuse: \(text)\n  keep_ignored: \(text)\ncode_review:\n  verbose: \(text)\n"
+            )
             #expect(load.diagnostics.isEmpty)
             #expect(load.config.worktree.keep == expected)
+            #expect(load.config.worktree.reuse == expected)
+            #expect(load.config.worktree.keepIgnored == expected)
             #expect(load.config.codeReview.verbose == expected)
         }
 

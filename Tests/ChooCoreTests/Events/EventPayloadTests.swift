@@ -173,6 +173,24 @@ struct PinnedEvent: Sendable, CustomTestStringConvertible {
                 + #""time":"2027-01-15T08:00:00.000Z","type":"unit.worktree","unit":"a"}"#
         ),
         .init(
+            .unitWorktree(.init(path: "/r/.ralph/worktrees/b", branch: "ralph/b", resumed: false, recycled: true)),
+            unit: "b",
+            #"{"payload":{"branch":"ralph/b","path":"/r/.ralph/worktrees/b","recycled":true,"resumed":false},"#
+                + #""time":"2027-01-15T08:00:00.000Z","type":"unit.worktree","unit":"b"}"#
+        ),
+        .init(
+            .unitWorktreeDisk(.init(path: "/r/.ralph/worktrees/.pool/a-1f2e3d4c", bytes: 4096, pooled: true)),
+            unit: "a",
+            #"{"payload":{"bytes":4096,"path":"/r/.ralph/worktrees/.pool/a-1f2e3d4c","pooled":true},"#
+                + #""time":"2027-01-15T08:00:00.000Z","type":"unit.worktree.disk","unit":"a"}"#
+        ),
+        .init(
+            .unitWorktreeDisk(.init(path: "/r/.ralph/worktrees/f", bytes: 8192)),
+            unit: "f",
+            #"{"payload":{"bytes":8192,"path":"/r/.ralph/worktrees/f"},"#
+                + #""time":"2027-01-15T08:00:00.000Z","type":"unit.worktree.disk","unit":"f"}"#
+        ),
+        .init(
             .unitWorktree(.init(setAside: "/r/.ralph/worktrees/.set-aside/a-1")),
             unit: "a",
             error: "/r/.ralph/worktrees/a was not a worktree git knows",

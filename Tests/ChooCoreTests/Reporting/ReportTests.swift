@@ -82,7 +82,7 @@ struct ReportTests {
     func statusJSON() throws {
         let json = JSONOutput.encode(StatusReport(tree: makeTree()))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["tasks_dir", "units", "totals", "spend", "last_run", "running_now"])
+        #expect(Set(object.keys) == ["tasks_dir", "units", "totals", "spend", "last_run", "running_now", "worktrees"])
         let units = try #require(object["units"] as? [[String: Any]])
         #expect(
             Set(units[0].keys) == [

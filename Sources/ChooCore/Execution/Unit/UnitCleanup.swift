@@ -6,10 +6,15 @@ struct UnitCleanup: UnitPart {
     let work: UnitWork
 
     /// After the unit landed: runs `worktree.teardown`, then removes the worktree and deletes the
-    /// branch and choo's record of it, if the decision says so. `landedHead` is the landing
-    /// strategy's (see ``LandingStrategy/landedHead(of:)``).
+    /// branch and choo's record of it, if the decision says so; a worktree holding nothing beyond
+    /// the target is put in the pool instead, for the next unit (`worktree.reuse`, see
+    /// ``WorktreeRecycling``). `landedHead` is the landing strategy's (see
+    /// ``LandingStrategy/landedHead(of:)``). The disk a kept or pooled worktree takes is recorded.
     func afterLanding(landedHead: String?) async throws {
-        guard !context.config.worktree.keep else { return }
+        guard !context.config.worktree.keep else {
+            recordDisk(of: worktree)
+            return
+        }
         await runTeardown()
         let repository = work.repository
         let tip = try await repository.resolve("refs/heads/" + work.branch)
@@ -23,7 +28,13 @@ struct UnitCleanup: UnitPart {
             containedInTarget: contained,
             landedHead: landedHead
         )
-        guard decision == .remove else { return }
+        guard decision == .remove, let tip else { return }
+        let recycling = WorktreeRecycling(work: work)
+        if let pooled = try await recycling.pool(tip: tip, containedInTarget: contained, landedHead: landedHead) {
+            try await repository.deleteReference(BranchGuard.reference(for: unit))
+            recordDisk(of: pooled, pooled: true)
+            return
+        }
         // Its work is on the target. The folder is moved out of the way at once (a rename), git
         // forgets it under the lock, and its files are deleted after the lock, so other units'
         // worktrees are made meanwhile. A run killed in between leaves a record git prunes and a
@@ -65,6 +76,13 @@ struct UnitCleanup: UnitPart {
             try await repository.removeWorktree(path: worktree, force: false)
             try await repository.deleteBranch(work.branch)
         }
+    }
+
+    /// Measures the worktree folder at `path` (outside any lock) and publishes what it takes on
+    /// disk, its `.git` file left out.
+    func recordDisk(of path: String, pooled: Bool = false) {
+        guard let bytes = DiskUsage.bytes(of: path, excluding: [".git"]) else { return }
+        work.publish(.unitWorktreeDisk(.init(path: path, bytes: bytes, pooled: pooled ? true : nil)))
     }
 
     /// Runs `worktree.teardown` in the worktree; its failures are ignored (the landed work is safe).

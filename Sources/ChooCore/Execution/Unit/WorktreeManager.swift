@@ -89,8 +89,9 @@ struct WorktreeManager: UnitPart {
         if !prepared {
             context.records.setIgnoreFiles(try await IgnoreGuard(git: work.git()).untrackedIgnoreFiles(), for: unit)
         }
+        let recycled = context.worktreePool.isRecycled(unit) ? true : nil
         context.bus.publish(
-            Event(.unitWorktree(.init(path: path, branch: branch, resumed: resumed)), unit: unit)
+            Event(.unitWorktree(.init(path: path, branch: branch, resumed: resumed, recycled: recycled)), unit: unit)
         )
         // A run killed during a check left the worktree's untracked files aside: put them back.
         let stranded = guards.untrackedAside.restoreLeftovers()
@@ -109,10 +110,12 @@ struct WorktreeManager: UnitPart {
         return try await work.repository.resolveReference(reference, commonDirectory: common)
     }
 
-    /// Adds `unit`'s worktree (reusing one left by an earlier run); whether its branch existed before.
-    /// Only git's own bookkeeping holds the repository lock; the files are written after it, so
-    /// units starting together check out side by side.
+    /// Adds `unit`'s worktree (reusing one left by an earlier run, or recycling a landed unit's
+    /// folder from the pool); whether its branch existed before. Only git's own bookkeeping holds
+    /// the repository lock; the files are written after it, so units starting together check out
+    /// side by side.
     private func makeWorktree() async throws -> Bool {
+        if try await WorktreeRecycling(work: work).takePooled() { return false }
         let resumed = try await context.repositoryLock.withLock { try await makeWorktreeHoldingLock() }
         let git = work.git()
         if git.worktreeNeedsPopulating() { try await git.populateWorktree() }
@@ -142,6 +145,7 @@ struct WorktreeManager: UnitPart {
             // A landing killed half-way leaves the worktree mid-rebase with a detached HEAD; roll it
             // back so the unit's branch is checked out there again and the worktree can be reused.
             try await update.rollBackUnfinishedOperation()
+            try await WorktreeRecycling(work: work).attachInterrupted()
             return
         }
         let aside = context.worktreeBase + "/.set-aside/" + unit + "-" + Timestamp(work.now).description
