@@ -23,6 +23,10 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "read-model-cost",
+            dependencies: [.product(name: "ChooCore", package: "choo")]
+        ),
+        .executableTarget(
             name: "DiscoveryBenchmark",
             dependencies: [
                 "SpecTreeGenerator",

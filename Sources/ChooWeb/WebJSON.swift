@@ -212,21 +212,32 @@ public enum WebJSON {
         var branch: String
     }
 
-    /// The detail of run `id` in `state`, whose newest event is `lastSeq`.
+    /// The detail of run `id` in `state`, whose newest event is `lastSeq`. With `reusing`, the
+    /// details of an earlier state of the run and the places of the units changed since then: the
+    /// other units' details are taken from it rather than made again.
     public static func run(
         id: Int64,
         state: RunState,
         lastSeq: Int,
         live: Bool,
         catalog: WebCatalog,
-        now: Date
+        now: Date,
+        reusing earlier: (details: [UnitDetail], changed: Set<Int>)? = nil
     ) -> RunDetail {
         let ids = state.units.map(\.id)
         let critical = catalog.criticalPath(among: ids)
         let onPath = Set(critical)
         let dependencies = catalog.dependencies(among: ids)
-        let units = state.units.map { unit in
-            self.unit(unit, info: catalog.units[unit.id], dependsOn: dependencies[unit.id] ?? [], critical: onPath)
+        // Units are only ever added, so the same count means the same units, dependencies and path.
+        let reusable = earlier.flatMap { $0.details.count == ids.count ? $0 : nil }
+        let units = state.units.enumerated().map { index, unit in
+            if let reusable, !reusable.changed.contains(index) { return reusable.details[index] }
+            return self.unit(
+                unit,
+                info: catalog.units[unit.id],
+                dependsOn: dependencies[unit.id] ?? [],
+                critical: onPath
+            )
         }
         return RunDetail(
             run: header(id: id, state: state, lastSeq: lastSeq, live: live, units: units, critical: critical, now: now),

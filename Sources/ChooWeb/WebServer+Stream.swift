@@ -7,20 +7,24 @@ extension WebServer {
     /// `Last-Event-ID` a reconnecting browser sends, else `?after=`) once, in order, as an
     /// `event: journal` message whose `id` is its sequence number; after each batch an
     /// `event: state` message (no id) with the run's header and the units that changed (every unit
-    /// in the first); a `: heartbeat` comment when nothing happened for a while. Ends when the
+    /// in the first), at most once per push interval; a `: heartbeat` comment when nothing happened
+    /// for a while. Ends when the
     /// server stops or the client goes.
     func stream(run id: Int64, after: Int) -> Response {
         let body = ResponseBody { [self] writer in
             var cursor = after
             var seen = watcher.version
             var state = try Self.state(of: id, upTo: after, journal: journal)
-            var sent: [String: WebJSON.UnitDetail]?
+            // The unit details last sent, in the order of the state's units; `nil` before the first.
+            var sent: [WebJSON.UnitDetail]?
+            // The units changed since then, by their place in the state's units.
+            var changed = Set<Int>()
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             while !watcher.isStopped, !Task.isCancelled {
                 let newer = try journal.events(run: id, after: cursor, limit: 500)
                 var chunk = ""
                 for stored in newer {
-                    state.apply(stored.event)
+                    for unit in state.apply(stored.event).units { changed.insert(unit.index) }
                     chunk += "id: \(stored.seq)\nevent: journal\ndata: \(Self.eventJSON(stored))\n\n"
                     cursor = stored.seq
                 }
@@ -32,18 +36,27 @@ extension WebServer {
                         lastSeq: cursor,
                         live: live,
                         catalog: catalog,
-                        now: Date()
+                        now: Date(),
+                        reusing: sent.map { (details: $0, changed: changed) }
                     )
-                    let changed = detail.units.filter { sent?[$0.id] != $0 }
-                    let update = StateUpdate(run: detail.run, units: changed, full: sent == nil)
+                    // Every unit is looked at when units were added (their dependencies may have changed).
+                    let units = sent.map { sent in
+                        let candidates =
+                            sent.count == detail.units.count ? changed.sorted() : Array(detail.units.indices)
+                        return candidates.filter { $0 >= sent.count || sent[$0] != detail.units[$0] }.map {
+                            detail.units[$0]
+                        }
+                    }
+                    let update = StateUpdate(run: detail.run, units: units ?? detail.units, full: sent == nil)
                     chunk += "event: state\ndata: \(WebJSON.text(update))\n\n"
-                    var known = sent ?? [:]
-                    for unit in changed { known[unit.id] = unit }
-                    sent = known
+                    sent = detail.units
+                    changed = []
                 }
                 if !chunk.isEmpty { try await writer.write(ByteBuffer(string: redactor.redact(chunk))) }
                 // A full batch: there may be more at once.
                 if newer.count == 500 { continue }
+                // The next state message no sooner than the push interval: what comes meanwhile is batched.
+                if !chunk.isEmpty { try? await Task.sleep(for: configuration.pushInterval) }
                 let version = await nextChange(after: seen)
                 if let version {
                     seen = version

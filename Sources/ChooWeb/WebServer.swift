@@ -22,6 +22,9 @@ public final class WebServer: Sendable {
         public var heartbeat: Duration
         /// How often the journal's files are looked at besides inotify.
         public var fallbackPoll: Duration
+        /// How often at most an event stream sends the run's state: a state message looks at every
+        /// unit, so it is not sent once per event; the events in between come in one batch.
+        public var pushInterval: Duration
         /// The run the index page opens (`choo run --web`'s own run); `nil` lists the runs.
         public var focusRun: Int64?
 
@@ -32,6 +35,7 @@ public final class WebServer: Sendable {
             token: String? = nil,
             heartbeat: Duration = .seconds(15),
             fallbackPoll: Duration = .seconds(2),
+            pushInterval: Duration = .milliseconds(250),
             focusRun: Int64? = nil
         ) {
             self.host = host
@@ -39,6 +43,7 @@ public final class WebServer: Sendable {
             self.token = token
             self.heartbeat = heartbeat
             self.fallbackPoll = fallbackPoll
+            self.pushInterval = pushInterval
             self.focusRun = focusRun
         }
 

@@ -39,8 +39,13 @@ final class LiveView: EventSink {
         }
     }
 
-    /// Redraws the live block from each state `states` gives, and about once a second for its clocks,
-    /// until the states end or the task is cancelled (terminal only).
+    /// How often at most the block is drawn from a new state: drawing looks at every unit, so it
+    /// must not happen once per event (the feed skips the states in between).
+    static let drawInterval = Duration.milliseconds(100)
+
+    /// Redraws the live block from the newest state `states` gives, at most every
+    /// ``drawInterval``, and about once a second for its clocks, until the states end or the task is
+    /// cancelled (terminal only).
     func follow(_ states: RunStateFeed) async {
         guard isTerminal else { return }
         await withTaskGroup(of: Void.self) { group in
@@ -50,6 +55,7 @@ final class LiveView: EventSink {
                         state.progress = progress
                         self.redraw(&state, onlyIfChanged: true)
                     }
+                    try? await Task.sleep(for: Self.drawInterval)
                 }
             }
             group.addTask {
@@ -99,12 +105,13 @@ final class LiveView: EventSink {
     /// Erases the block, prints `line` (a permanent event line, which may wrap) and draws the block
     /// again below it, in one write so the terminal never shows the block half drawn. The block is
     /// fitted to the terminal's size as it is now, so each of its lines takes exactly one row and
-    /// the next erase removes all of it. Without a line, nothing is written when the block would
-    /// look the same, if `onlyIfChanged`.
+    /// the next erase removes all of it. Below a line it is the block as last drawn (made again
+    /// from the state only when a state comes or the clock ticks: a line comes with most events).
+    /// Without a line, nothing is written when the block would look the same, if `onlyIfChanged`.
     private func redraw(_ state: inout State, above line: String? = nil, onlyIfChanged: Bool = false) {
         let size = TerminalSize.of(STDOUT_FILENO, environment: environment)
         let lines = TerminalText.fit(
-            state.progress.liveLines(now: Date(), style: style, relativeTo: folder),
+            line == nil ? state.progress.liveLines(now: Date(), style: style, relativeTo: folder) : state.drawn,
             columns: size.columns,
             rows: size.rows
         )

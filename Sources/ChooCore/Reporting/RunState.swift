@@ -55,8 +55,11 @@ public struct RunState: Sendable, Hashable {
         public var message: String?
     }
 
+    /// Where each unit is in ``units`` and the run's counts and spend, kept as units change.
+    private var tally = Tally()
+
     /// What every agent of the run spent, the running turns' tokens so far included.
-    public var spend: Spend { units.reduce(Spend()) { $0 + $1.spend } }
+    public var spend: Spend { tally.spend }
 
     /// An empty state, before the run's first event.
     public init() {}
@@ -67,10 +70,10 @@ public struct RunState: Sendable, Hashable {
     }
 
     /// The unit `id`, when an event named it.
-    public func unit(_ id: String) -> UnitState? { units.first { $0.id == id } }
+    public func unit(_ id: String) -> UnitState? { tally.index[id].map { units[$0] } }
 
     /// The number of units in `state`.
-    public func count(_ state: UnitState.State) -> Int { units.count { $0.state == state } }
+    public func count(_ state: UnitState.State) -> Int { tally.count(state) }
 
     /// Why each failed unit failed.
     public var failureReasons: [String: String] {
@@ -103,17 +106,13 @@ public struct RunState: Sendable, Hashable {
     /// The run's counts now.
     public var totals: Totals {
         var totals = Totals()
-        for unit in units {
-            totals.units += 1
-            switch unit.state {
-            case .queued: totals.notStarted += 1
-            case .running, .interrupted: totals.unfinished += 1
-            case .complete: totals.complete += 1
-            case .failed: totals.failed += 1
-            case .blocked: totals.blocked += 1
-            }
-            totals.committedTasks += unit.committedTasks.count
-        }
+        totals.units = units.count
+        totals.notStarted = tally.count(.queued)
+        totals.unfinished = tally.count(.running) + tally.count(.interrupted)
+        totals.complete = tally.count(.complete)
+        totals.failed = tally.count(.failed)
+        totals.blocked = tally.count(.blocked)
+        totals.committedTasks = tally.committedTasks
         return totals
     }
 
@@ -122,32 +121,58 @@ public struct RunState: Sendable, Hashable {
         units.filter { state.contains($0.state) }.map(\.id).sorted()
     }
 
-    /// Updates the state with `event`.
-    public mutating func apply(_ event: Event) {
+    /// What applying an event changed.
+    public struct Change: Sendable {
+        /// Whether the run's own values changed (its start, end, outcome, stop request, pauses or
+        /// budget), not counting its units.
+        public internal(set) var run = false
+        /// The units that changed, in the order they changed.
+        public internal(set) var units: [UnitChange] = []
+
+        /// Whether the event changed nothing.
+        public var isEmpty: Bool { !run && units.isEmpty }
+    }
+
+    /// One unit an event changed.
+    public struct UnitChange: Sendable {
+        /// Where it is in ``RunState/units``.
+        public let index: Int
+        /// The unit as it was before the event; `nil` when the event added it.
+        public let before: UnitState?
+    }
+
+    /// Updates the state with `event`, in place; what it changed. The cost does not grow with the
+    /// number of units, except for the events that concern every unit (a usage limit over, the
+    /// run's end).
+    @discardableResult
+    public mutating func apply(_ event: Event) -> Change {
         let time = Self.instant(event.time)
+        var change = Change()
         switch event.payload {
         case .orchStarted(let started):
-            startedAt = time
-            if let folder = started.logFolder { logFolder = folder }
-            parallelism = started.parallelism
-            plannedTasks = started.tasks
+            updateRun(&change) { state in
+                state.startedAt = time
+                if let folder = started.logFolder { state.logFolder = folder }
+                state.parallelism = started.parallelism
+                state.plannedTasks = started.tasks
+            }
         case .orchInterrupted:
-            stopRequested = true
+            updateRun(&change) { $0.stopRequested = true }
         case .orchCompleted(let finished):
-            finish(finished, outcome: .complete, at: time)
+            finish(finished, outcome: .complete, at: time, change: &change)
         case .orchFailed(let finished):
-            finish(finished, outcome: finished.interrupted ? .interrupted : .failed, at: time)
+            finish(finished, outcome: finished.interrupted ? .interrupted : .failed, at: time, change: &change)
         case .orchLeftoversStopped, .orchCheckoutChanged, .githubWaiting, .githubRequirements, .unknown:
             break
         case .runBudgetReached(let budget):
-            budgetReached = BudgetStop(details: budget, message: event.error)
-            applyToUnit(event, at: time)
+            updateRun(&change) { $0.budgetReached = BudgetStop(details: budget, message: event.error) }
+            applyToUnit(event, at: time, change: &change)
         case .agentLimit(let limit):
-            pauses[limit.provider] = limit
-            applyToUnit(event, at: time)
+            updateRun(&change) { $0.pauses[limit.provider] = limit }
+            applyToUnit(event, at: time, change: &change)
         case .agentLimitOver(let over):
-            pauses[over.provider] = nil
-            for index in units.indices { units[index].apply(event, at: time) }
+            updateRun(&change) { $0.pauses[over.provider] = nil }
+            for index in units.indices { update(index, change: &change) { $0.apply(event, at: time) } }
         case .unitQueued, .unitStarted, .unitResumed, .unitWorktree, .unitWorktreeDisk, .unitMergeQueued,
             .unitMergeStarted,
             .unitMergeUpdated, .unitMergeConflict, .unitMerged, .unitCleanupFailed, .unitCompleted, .unitFailed,
@@ -158,31 +183,83 @@ public struct RunState: Sendable, Hashable {
             .unitBranchRestored, .unitSpecRestored, .unitSetupExcluded, .unitAsideStranded, .taskConflictMarkers,
             .processLeftoversStopped, .prMergeRefused, .githubWarning, .agentSession, .agentTool, .agentUsage,
             .agentRetry:
-            applyToUnit(event, at: time)
+            applyToUnit(event, at: time, change: &change)
         }
+        return change
     }
 
-    /// Applies `event` to the unit it names, if it names one.
-    private mutating func applyToUnit(_ event: Event, at time: Date) {
+    /// The run's own values, to tell whether an event changed them.
+    private struct RunValues: Hashable {
+        var startedAt: Date?
+        var finishedAt: Date?
+        var logFolder: String?
+        var parallelism: Int?
+        var plannedTasks: Int?
+        var stopRequested: Bool
+        var outcome: Outcome?
+        var reported: Event.RunFinished?
+        var pauses: [String: Event.AgentLimit]
+        var budgetReached: BudgetStop?
+    }
+
+    private var runValues: RunValues {
+        RunValues(
+            startedAt: startedAt,
+            finishedAt: finishedAt,
+            logFolder: logFolder,
+            parallelism: parallelism,
+            plannedTasks: plannedTasks,
+            stopRequested: stopRequested,
+            outcome: outcome,
+            reported: reported,
+            pauses: pauses,
+            budgetReached: budgetReached
+        )
+    }
+
+    /// Changes the run's own values with `update`, noting in `change` whether they changed.
+    private mutating func updateRun(_ change: inout Change, _ update: (inout RunState) -> Void) {
+        let before = runValues
+        update(&self)
+        if runValues != before { change.run = true }
+    }
+
+    /// Applies `event` to the unit it names, if it names one (adding the unit the first time).
+    private mutating func applyToUnit(_ event: Event, at time: Date, change: inout Change) {
         guard let id = event.unit else { return }
-        if let index = units.firstIndex(where: { $0.id == id }) {
-            units[index].apply(event, at: time)
+        if let index = tally.index[id] {
+            update(index, change: &change) { $0.apply(event, at: time) }
         } else {
             var unit = UnitState(id: id)
             unit.apply(event, at: time)
+            tally.index[id] = units.count
+            tally.add(unit)
+            change.units.append(UnitChange(index: units.count, before: nil))
             units.append(unit)
         }
     }
 
+    /// Changes the unit at `index` in place with `update`, keeping the tally and noting in `change`
+    /// whether it changed.
+    private mutating func update(_ index: Int, change: inout Change, _ update: (inout UnitState) -> Void) {
+        let before = units[index]
+        update(&units[index])
+        guard units[index] != before else { return }
+        tally.replace(before, with: units[index])
+        change.units.append(UnitChange(index: index, before: before))
+    }
+
     /// The run ended: units still at work when it ended were stopped (a unit waiting for the merge
     /// slot when a stop was asked for, say); units that never started stay not started.
-    private mutating func finish(_ finished: Event.RunFinished, outcome: Outcome, at time: Date) {
-        finishedAt = time
-        reported = finished
-        self.outcome = outcome
-        if finished.interrupted { stopRequested = true }
+    private mutating func finish(_ finished: Event.RunFinished, outcome: Outcome, at time: Date, change: inout Change) {
+        updateRun(&change) { state in
+            state.finishedAt = time
+            state.reported = finished
+            state.outcome = outcome
+            if finished.interrupted { state.stopRequested = true }
+        }
         for index in units.indices where units[index].state == .running {
-            units[index].stop(at: time)
+            update(index, change: &change) { $0.stop(at: time) }
         }
     }
 

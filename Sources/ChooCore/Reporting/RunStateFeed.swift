@@ -9,6 +9,11 @@ import Synchronization
 /// nothing gives none. Once the bus closes, an iterator gets the final state (if it had not seen
 /// it) and then ends. Cancelling the consuming task ends its iteration too. Nothing is buffered
 /// per subscriber, so an abandoned iterator holds nothing.
+///
+/// Receiving an event costs the same whatever the number of units. A state handed out shares its
+/// storage with the feed's until the feed's next change, which then copies the units once: a
+/// consumer that keeps each state it draws should draw at a bounded rate (the live view and the
+/// dashboard do), not once per event.
 public final class RunStateFeed: EventSink, AsyncSequence {
     public typealias Element = RunState
     public typealias Failure = Never
@@ -36,9 +41,8 @@ public final class RunStateFeed: EventSink, AsyncSequence {
 
     public func receive(_ event: Event, sequence: Int) {
         let (update, waiters) = storage.withLock { storage -> ((RunState, Int)?, [Waiter]) in
-            let before = storage.state
-            storage.state.apply(event)
-            guard storage.state != before else { return (nil, []) }
+            // In place: no copy of the state, and what changed is known without comparing states.
+            guard !storage.state.apply(event).isEmpty else { return (nil, []) }
             storage.version += 1
             defer { storage.waiters = [:] }
             return ((storage.state, storage.version), Array(storage.waiters.values))

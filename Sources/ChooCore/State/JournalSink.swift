@@ -5,7 +5,9 @@ import Synchronization
 /// Writes every event of one run into the journal, in order, and keeps the run's other rows (the
 /// run's outcome and counts, unit attempts, agent invocations, checks) as projections of the
 /// run's ``RunState``: each event is applied to the state the sink holds, and the rows whose
-/// values changed are written in the same transaction as the event. No row is derived from an
+/// values changed are written in the same transaction as the event. Only the rows of the units the
+/// event changed are looked at (``RunState/Change``), so an event costs the same whatever the
+/// number of units. No row is derived from an
 /// event's fields here. A write failure is not allowed to stop the run; it is counted and reported
 /// at the end, and the rows it missed are written whole at the next change of the same thing.
 public final class JournalSink: EventSink {
@@ -28,6 +30,8 @@ public final class JournalSink: EventSink {
         var turns: [String: [Int64]] = [:]
         /// How many of each unit's checks have rows.
         var checks: [String: Int] = [:]
+        /// The run row's values as last written.
+        var run: JournalRows.Run?
     }
 
     init(pool: DatabasePool, run: Int64) {
@@ -45,9 +49,9 @@ public final class JournalSink: EventSink {
         let run = self.run
         let pool = self.pool
         projection.withLock { projection in
-            let before = projection.state
-            projection.state.apply(event)
-            let after = projection.state
+            // In place: the state is not copied, and only the units the event changed are visited.
+            let change = projection.state.apply(event)
+            let state = projection.state
             let known = projection.rows
             do {
                 projection.rows = try pool.write { db in
@@ -59,7 +63,7 @@ public final class JournalSink: EventSink {
                             event.payload.json, event.error,
                         ]
                     )
-                    return try Self.project(from: before, to: after, run: run, rows: known, db: db)
+                    return try Self.project(change, of: state, run: run, rows: known, db: db)
                 }
             } catch {
                 failures.withLock { failures in
@@ -70,27 +74,21 @@ public final class JournalSink: EventSink {
         }
     }
 
-    /// Writes the rows whose values differ between `before` and `after`; the rows known afterwards.
+    /// Writes the rows `change` made differ from those written: the run's when its values differ
+    /// from the last written, and those of the units it changed; the rows known afterwards.
     static func project(
-        from before: RunState,
-        to after: RunState,
+        _ change: RunState.Change,
+        of state: RunState,
         run: Int64,
         rows known: WrittenRows,
         db: Database
     ) throws -> WrittenRows {
         var writer = RowWriter(db: db, run: run, rows: known)
-        if let row = JournalRows.run(after), row != JournalRows.run(before) {
-            try db.execute(
-                sql: "UPDATE runs SET ended_at = ?, outcome = ?, units = ?, complete = ?, failed = ?, blocked = ?, "
-                    + "not_started = ?, spend = ? WHERE id = ?",
-                arguments: StatementArguments(row + [run.databaseValue])
-            )
-        }
-        for unit in after.units {
-            let earlier = before.unit(unit.id)
-            guard earlier != unit else { continue }
-            try writer.attempt(of: unit, earlier: earlier)
-            try writer.turns(of: unit, earlier: earlier)
+        try writer.run(of: state)
+        for changed in change.units {
+            let unit = state.units[changed.index]
+            try writer.attempt(of: unit, earlier: changed.before)
+            try writer.turns(of: unit, earlier: changed.before)
             try writer.checks(of: unit)
         }
         return writer.rows
@@ -102,12 +100,23 @@ public final class JournalSink: EventSink {
         let run: Int64
         var rows: WrittenRows
 
+        /// The run's row, when its values differ from those last written.
+        mutating func run(of state: RunState) throws {
+            guard let row = JournalRows.Run(state), row != rows.run else { return }
+            try db.execute(
+                sql: "UPDATE runs SET ended_at = ?, outcome = ?, units = ?, complete = ?, failed = ?, blocked = ?, "
+                    + "not_started = ?, spend = ? WHERE id = ?",
+                arguments: StatementArguments(row.values + [run.databaseValue])
+            )
+            rows.run = row
+        }
+
         /// The unit's attempt row, when it started (or was blocked) and its values changed.
         mutating func attempt(of unit: RunState.UnitState, earlier: RunState.UnitState?) throws {
-            guard let row = JournalRows.attempt(unit) else { return }
+            guard let row = JournalRows.Attempt(unit) else { return }
             let id = rows.attempts[unit.id]
-            guard id == nil || row != earlier.flatMap(JournalRows.attempt) else { return }
-            let values = StatementArguments(row)
+            guard id == nil || row != earlier.flatMap(JournalRows.Attempt.init) else { return }
+            let values = StatementArguments(row.values)
             if let id {
                 try db.execute(
                     sql: "UPDATE unit_attempts SET status = ?, branch = ?, worktree = ?, started_at = ?, ended_at = ?, "
@@ -128,19 +137,20 @@ public final class JournalSink: EventSink {
         mutating func turns(of unit: RunState.UnitState, earlier: RunState.UnitState?) throws {
             var ids = rows.turns[unit.id] ?? []
             for (index, turn) in unit.turns.enumerated() {
-                let row = JournalRows.invocation(turn)
-                let values = StatementArguments(row)
+                let row = JournalRows.Invocation(turn)
                 if index < ids.count {
                     let previous = earlier.flatMap {
-                        index < $0.turns.count ? JournalRows.invocation($0.turns[index]) : nil
+                        index < $0.turns.count ? JournalRows.Invocation($0.turns[index]) : nil
                     }
                     guard row != previous else { continue }
+                    let values = StatementArguments(row.values)
                     try db.execute(
                         sql: "UPDATE invocations SET task = ?, attempt = ?, provider = ?, log_file = ?, "
                             + "started_at = ?, ended_at = ?, exit = ?, error = ?, spend = ? WHERE id = ?",
                         arguments: values + [ids[index]]
                     )
                 } else {
+                    let values = StatementArguments(row.values)
                     try db.execute(
                         sql: "INSERT INTO invocations (runsId, unit, task, attempt, provider, log_file, started_at, "
                             + "ended_at, exit, error, spend) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -178,41 +188,97 @@ public final class JournalSink: EventSink {
     }
 }
 
-/// The values of the rows written from a run's state, in the order of their columns.
+/// The rows written from a run's state: their values, compared to tell whether a row changed,
+/// and the database values of their columns, made only to write them.
 enum JournalRows {
-    /// The run's `ended_at, outcome, units, complete, failed, blocked, not_started`; `nil` before
-    /// the run started (nothing to say yet).
-    static func run(_ state: RunState) -> [DatabaseValue]? {
-        guard state.startedAt != nil || state.outcome != nil else { return nil }
-        let totals = state.totals
-        return [
-            state.finishedAt.map(RunState.text(instant:)).databaseValue,
-            (state.outcome?.rawValue ?? "running").databaseValue, totals.units.databaseValue,
-            totals.complete.databaseValue, totals.failed.databaseValue, totals.blocked.databaseValue,
-            totals.notStarted.databaseValue, spendValue(state.spend),
-        ]
+    /// The run's `ended_at, outcome, units, complete, failed, blocked, not_started, spend`.
+    struct Run: Hashable {
+        var finishedAt: Date?
+        var outcome: String
+        var totals: RunState.Totals
+        var spend: Spend
+
+        /// `nil` before the run started (nothing to say yet).
+        init?(_ state: RunState) {
+            guard state.startedAt != nil || state.outcome != nil else { return nil }
+            finishedAt = state.finishedAt
+            outcome = state.outcome?.rawValue ?? "running"
+            totals = state.totals
+            spend = state.spend
+        }
+
+        var values: [DatabaseValue] {
+            [
+                finishedAt.map(RunState.text(instant:)).databaseValue, outcome.databaseValue,
+                totals.units.databaseValue, totals.complete.databaseValue, totals.failed.databaseValue,
+                totals.blocked.databaseValue, totals.notStarted.databaseValue, spendValue(spend),
+            ]
+        }
     }
 
-    /// The unit's attempt: `status, branch, worktree, started_at, ended_at, error`; `nil` for a unit
-    /// that has not started (or been blocked).
-    static func attempt(_ unit: RunState.UnitState) -> [DatabaseValue]? {
-        guard unit.state != .queued else { return nil }
-        return [
-            unit.state.rawValue.databaseValue, unit.branch.databaseValue, unit.worktree.databaseValue,
-            unit.startedAt.map(RunState.text(instant:)).databaseValue,
-            unit.finishedAt.map(RunState.text(instant:)).databaseValue, unit.error.databaseValue,
-            spendValue(unit.spend),
-        ]
+    /// A unit's attempt: `status, branch, worktree, started_at, ended_at, error, spend`.
+    struct Attempt: Hashable {
+        var status: String
+        var branch: String?
+        var worktree: String?
+        var startedAt: Date?
+        var finishedAt: Date?
+        var error: String?
+        var spend: Spend
+
+        /// `nil` for a unit that has not started (or been blocked).
+        init?(_ unit: RunState.UnitState) {
+            guard unit.state != .queued else { return nil }
+            status = unit.state.rawValue
+            branch = unit.branch
+            worktree = unit.worktree
+            startedAt = unit.startedAt
+            finishedAt = unit.finishedAt
+            error = unit.error
+            spend = unit.spend
+        }
+
+        var values: [DatabaseValue] {
+            [
+                status.databaseValue, branch.databaseValue, worktree.databaseValue,
+                startedAt.map(RunState.text(instant:)).databaseValue,
+                finishedAt.map(RunState.text(instant:)).databaseValue, error.databaseValue, spendValue(spend),
+            ]
+        }
     }
 
-    /// An agent turn's invocation: `task, attempt, provider, log_file, started_at, ended_at, exit, error`.
-    static func invocation(_ turn: RunState.Turn) -> [DatabaseValue] {
-        [
-            turn.task.databaseValue, turn.attempt.databaseValue, turn.provider.databaseValue,
-            turn.logFile.databaseValue, RunState.text(instant: turn.startedAt).databaseValue,
-            turn.endedAt.map(RunState.text(instant:)).databaseValue, turn.exit.databaseValue,
-            turn.error.databaseValue, spendValue(turn.spend),
-        ]
+    /// An agent turn's invocation: `task, attempt, provider, log_file, started_at, ended_at, exit,
+    /// error, spend`.
+    struct Invocation: Hashable {
+        var task: Int?
+        var attempt: Int
+        var provider: String
+        var logFile: String
+        var startedAt: Date
+        var endedAt: Date?
+        var exit: String?
+        var error: String?
+        var spend: Spend
+
+        init(_ turn: RunState.Turn) {
+            task = turn.task
+            attempt = turn.attempt
+            provider = turn.provider
+            logFile = turn.logFile
+            startedAt = turn.startedAt
+            endedAt = turn.endedAt
+            exit = turn.exit
+            error = turn.error
+            spend = turn.spend
+        }
+
+        var values: [DatabaseValue] {
+            [
+                task.databaseValue, attempt.databaseValue, provider.databaseValue, logFile.databaseValue,
+                RunState.text(instant: startedAt).databaseValue, endedAt.map(RunState.text(instant:)).databaseValue,
+                exit.databaseValue, error.databaseValue, spendValue(spend),
+            ]
+        }
     }
 
     /// A spend as its JSON, `NULL` when nothing was spent (no agent reported any).
