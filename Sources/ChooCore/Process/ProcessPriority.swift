@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How much lower than choo's own the CPU priority of the processes a task starts is: its
 /// niceness, added to choo's. The run gives units' work (agents, checks, the git commands around
 /// them) a niceness and the merge queue none, so the one landing at a time, which every unit
@@ -14,21 +6,15 @@ public enum ProcessPriority {
     /// The niceness, for processes started by the current task and the tasks it starts.
     @TaskLocal public static var niceness: Int32 = 0
 
-    /// Lowers the priority of the process group `pid` leads (just started, in a session of its own)
-    /// by `niceness`; nothing for 0. What the group's members start from then on inherits it. A
-    /// failure leaves the group at choo's priority.
-    static func lower(_ pid: Int32, by niceness: Int32) {
-        guard niceness > 0 else { return }
-        errno = 0
-        let own = getpriority(Self.which(PRIO_PROCESS), 0)
-        guard errno == 0 else { return }
-        _ = setpriority(Self.which(PRIO_PGRP), id_t(pid), min(19, own + niceness))
+    /// The executable and arguments that run `executable` with `arguments` at the current
+    /// niceness: through `nice`, so it is niced before it runs its first instruction (a child
+    /// niced after it started could have started its own children already). Unchanged for 0, or
+    /// where there is no `nice`.
+    static func command(_ executable: String, _ arguments: [String]) -> (String, [String]) {
+        guard niceness > 0, let nice = Self.nice else { return (executable, arguments) }
+        return (nice, ["-n", String(niceness), executable] + arguments)
     }
 
-    #if canImport(Glibc)
-    /// glibc declares the `which` of get/setpriority as an enum but takes an `Int32`.
-    private static func which(_ value: __priority_which) -> __priority_which_t { __priority_which_t(value.rawValue) }
-    #else
-    private static func which(_ value: Int32) -> Int32 { value }
-    #endif
+    /// coreutils' `nice`, where it is.
+    private static let nice: String? = ["/usr/bin/nice", "/bin/nice"].first(where: ExecutableLookup.isExecutableFile)
 }

@@ -49,11 +49,9 @@ public struct SystemProcessRunner: ProcessRunning {
         environment[ProcessTable.tagVariable] = tag
         let executable = try Self.locate(spec.executable, in: directory, environment: environment)
         let sink = try OutputSink(logFile: spec.logFile, onOutput: onOutput)
-        let niceness = ProcessPriority.niceness
-        let supervisor = Supervisor(spec: spec, clock: clock, started: started, sink: sink) { pid in
-            ProcessPriority.lower(pid, by: niceness)
-            onStart(pid)
-        }
+        let supervisor = Supervisor(spec: spec, clock: clock, started: started, sink: sink, onStart: onStart)
+        // Niced from its first instruction: `nice` sets the priority and becomes the command.
+        let (launchedExecutable, arguments) = ProcessPriority.command(executable, spec.arguments)
 
         var platformOptions = PlatformOptions()
         platformOptions.createSession = true
@@ -62,8 +60,8 @@ public struct SystemProcessRunner: ProcessRunning {
             .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: spec.terminationGrace)
         ]
         let configuration = Configuration(
-            executable: .path(.init(executable)),
-            arguments: Arguments(spec.arguments),
+            executable: .path(.init(launchedExecutable)),
+            arguments: Arguments(arguments),
             environment: .custom(
                 Dictionary(
                     uniqueKeysWithValues: environment.compactMap { key, value in

@@ -304,7 +304,13 @@ public struct SchedulerState: Sendable, Hashable {
         if !isShuttingDown {
             let ready = order.filter { phases[$0] == .ready }
                 .sorted { (-(priority[$0] ?? 0), $0) < (-(priority[$1] ?? 0), $1) }
-            let slots = parallelism - running.count - reservedSlots(bestReady: ready.first.flatMap { priority[$0] })
+            // Once as many units wait to land as may run, landing is what the run waits for: a unit
+            // started now would only wait too, holding a worktree made afresh instead of a landed
+            // unit's recycled one. New units start as landings make room.
+            let landingBound = landsUnits && mergeQueue.count + (merging == nil ? 0 : 1) >= parallelism
+            let slots =
+                landingBound
+                ? 0 : parallelism - running.count - reservedSlots(bestReady: ready.first.flatMap { priority[$0] })
             for id in ready.prefix(max(0, slots)) {
                 phases[id] = .running
                 prepared.insert(id)

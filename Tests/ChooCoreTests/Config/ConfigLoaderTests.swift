@@ -101,6 +101,7 @@ extension ConfigTests {
             notify:
               - url: https://hooks.slack.com/services/T0/B0/XYZ
                 format: slack
+            unit_niceness: 3
 
             """
 
@@ -250,6 +251,7 @@ extension ConfigTests {
                     == ChooConfig.VerifySettings(agentMayEditSpecs: true, conflictMarkers: .paths(["Sources/*"]))
             )
             #expect(config.agentToolTimeout == .seconds(45 * 60))
+            #expect(config.unitNiceness == 3)
             #expect(
                 config.budget
                     == ChooConfig.BudgetSettings(

@@ -65,6 +65,26 @@ struct SchedulerStateTests {
         #expect(state.handle(.mergeFinished("x", .merged)) == [.startUnit("c")])
     }
 
+    @Test("once as many units wait to land as may run, no unit starts until a landing makes room")
+    func landingBacklogHoldsStarts() {
+        var state = SchedulerState(
+            plan: plan([("a", [], 1), ("b", [], 1), ("c", [], 1), ("d", [], 1), ("e", [], 1)], parallelism: 2)
+        )
+        #expect(state.start() == [.startUnit("a"), .startUnit("b")])
+        // a's work is done and it lands; b's too: two wait to land (one landing, one queued), as
+        // many as may run, so the free slots stay free.
+        #expect(state.handle(.unitFinished("a", .succeeded)) == [.startMerge("a"), .startUnit("c")])
+        #expect(state.handle(.unitFinished("b", .succeeded)) == [])
+        #expect(state.handle(.unitFinished("c", .succeeded)) == [])
+        #expect(state.running.isEmpty)
+        // a landed: b lands and one waits (c): still two, nothing starts.
+        #expect(state.handle(.mergeFinished("a", .merged)) == [.startMerge("b")])
+        // b landed: only c waits now (landing), so d and e start beside it.
+        #expect(
+            state.handle(.mergeFinished("b", .merged)) == [.startMerge("c"), .startUnit("d"), .startUnit("e")]
+        )
+    }
+
     @Test("at most `parallelism` worktrees stand prepared and unstarted")
     func preparesAheadWithinLimit() {
         var state = SchedulerState(

@@ -1,0 +1,44 @@
+import ChooCore
+import ChooTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Units' work runs at a lower CPU priority than the merge queue (`unit_niceness`): every unit
+/// waits for the one landing at a time, so the landing is never starved by the work beside it.
+@Suite(.temporaryDirectory)
+struct ProcessPriorityRunTests {
+    /// A unit whose check appends its own niceness (`nice` prints it) to `record` before checking
+    /// the agent's work; runs it with `settings` and returns the niceness of each run of the check.
+    private func checkNiceness(settings: String) async throws -> [String] {
+        let record = TemporaryDirectory.current("niceness.txt")
+        let fixture = try await RunFixture(.completeNextTask, settings: settings) { specs in
+            try specs.unit("a", tasks: [.init(1, backpressure: "nice >> \(record) && " + workCheck("a", 1))])
+        }
+        let result = try await fixture.choo("run")
+        #expect(result.exitCode == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(try await fixture.landed().count == 1)
+        let text = try String(contentsOfFile: record, encoding: .utf8)
+        return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    @Test("the unit's checks run niced; the landing's check of the rebased result at choo's own priority")
+    func landingOutranksUnits() async throws {
+        let own = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let runs = try await checkNiceness(settings: "unit_niceness: 7\n")
+        // At least the task's own check while the unit works, and the landing's check last.
+        try #require(runs.count >= 2, "\(runs)")
+        #expect(runs.dropLast().allSatisfy { $0 == String(min(19, own + 7)) }, "\(runs)")
+        #expect(runs.last == String(own), "\(runs)")
+    }
+
+    @Test("unit_niceness: 0 runs everything at choo's own priority")
+    func zeroRunsAlike() async throws {
+        let own = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let runs = try await checkNiceness(settings: "unit_niceness: 0\n")
+        #expect(runs.count >= 2 && runs.allSatisfy { $0 == String(own) }, "\(runs)")
+    }
+}
