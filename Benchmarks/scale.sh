@@ -7,9 +7,12 @@
 #
 # From the run's --json event times it prints, per configuration:
 #   - wall time and per-task overhead (wall / tasks);
-#   - unit started -> its first agent started, p50 and p99;
+#   - unit started -> its first agent started, p50 and p99, also for units whose worktree was
+#     prepared (made or recycled ahead of the start: `prepared` in its unit.worktree event);
 #   - landing throughput (units landed per second between the first and the last landing);
-#   - a landing -> its dependent's first agent started, p50 and p99;
+#   - a landing -> its dependent's first agent started, p50 and p99, also for the hand-offs where
+#     the dependent was the next unit started (others wait, by design, behind ready units with a
+#     longer remaining critical path);
 #   - peak resident memory: the largest of choo and the processes it waited for (getrusage);
 #   - disk per worktree (the checkout's size without .git: what each unit's worktree writes).
 #
@@ -102,30 +105,43 @@ first = {}
 for event in events:
     first.setdefault((event["type"], event.get("unit")), event)
 unit_ids = sorted({e["unit"] for e in events if e.get("unit")})
-starts = [
-    (at(first[("task.claude.invoke", u)]) - at(first[("unit.started", u)])) * 1000
-    for u in unit_ids
-    if ("task.claude.invoke", u) in first and ("unit.started", u) in first
-]
+starts, prepared_starts = [], []
+for u in unit_ids:
+    if ("task.claude.invoke", u) in first and ("unit.started", u) in first:
+        latency = (at(first[("task.claude.invoke", u)]) - at(first[("unit.started", u)])) * 1000
+        starts.append(latency)
+        if first.get(("unit.worktree", u), {}).get("payload", {}).get("prepared"):
+            prepared_starts.append(latency)
+started_at = sorted((at(e), e["unit"]) for e in events if e["type"] == "unit.started")
 merged = sorted(at(e) for e in events if e["type"] == "unit.merged")
 throughput = (len(merged) - 1) / (merged[-1] - merged[0]) if len(merged) > 1 and merged[-1] > merged[0] else float("nan")
-handoffs = []
+# A hand-off is "next" when the dependent was the first unit started after its dependency landed:
+# the scheduler's pick. Others waited behind units with longer remaining paths, by design.
+handoffs, next_handoffs = [], []
 for index, unit in enumerate(unit_ids):
     number = int(unit[1:])
     if number % 4 != 0:
         continue
     before = f"u{number - 1:04d}"
     if ("unit.merged", before) in first and ("task.claude.invoke", unit) in first:
-        handoffs.append((at(first[("task.claude.invoke", unit)]) - at(first[("unit.merged", before)])) * 1000)
+        landed = at(first[("unit.merged", before)])
+        latency = (at(first[("task.claude.invoke", unit)]) - landed) * 1000
+        handoffs.append(latency)
+        after = [name for time, name in started_at if time >= landed]
+        if after and after[0] == unit:
+            next_handoffs.append(latency)
 tasks = int(units) * 2
 print(
     f"{size} repository ({files} files, {int(checkout_kb) / 1024:.0f} MB checked out), {units} units, "
     f"{tasks} tasks, -p {parallelism}:\n"
     f"  wall {wall:.1f} s, {wall / tasks * 1000:.1f} ms per task\n"
-    f"  unit started -> agent started: p50 {pct(starts, 50):.0f} ms, p99 {pct(starts, 99):.0f} ms\n"
+    f"  unit started -> agent started: p50 {pct(starts, 50):.0f} ms, p99 {pct(starts, 99):.0f} ms; "
+    f"with a prepared worktree ({len(prepared_starts)}): p50 {pct(prepared_starts, 50):.0f} ms, "
+    f"p99 {pct(prepared_starts, 99):.0f} ms\n"
     f"  landing throughput: {throughput:.2f} units/s\n"
     f"  landing -> dependent's agent started: p50 {pct(handoffs, 50):.0f} ms, p99 {pct(handoffs, 99):.0f} ms "
-    f"({len(handoffs)} hand-offs)\n"
+    f"({len(handoffs)} hand-offs); where the dependent was the next unit started ({len(next_handoffs)}): "
+    f"p50 {pct(next_handoffs, 50):.0f} ms, p99 {pct(next_handoffs, 99):.0f} ms\n"
     f"  peak memory (choo or its largest child): {peak_mb:.0f} MB; disk per worktree: {int(checkout_kb) / 1024:.1f} MB"
 )
 PY

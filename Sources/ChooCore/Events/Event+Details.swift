@@ -142,9 +142,12 @@ extension Event {
         /// `true` when the worktree is a recycled folder of an earlier unit (`worktree.reuse`),
         /// switched to the unit's new branch; absent otherwise.
         public var recycled: Bool?
+        /// `true` when the worktree was made (or recycled) ahead of the unit's start, while it
+        /// waited for a slot or for the units it needs to land; absent when the start made it.
+        public var prepared: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case path, branch, resumed, recycled
+            case path, branch, resumed, recycled, prepared
             case setAside = "set_aside"
         }
 
@@ -154,13 +157,15 @@ extension Event {
             branch: String? = nil,
             resumed: Bool? = nil,
             setAside: String? = nil,
-            recycled: Bool? = nil
+            recycled: Bool? = nil,
+            prepared: Bool? = nil
         ) {
             self.path = path
             self.branch = branch
             self.resumed = resumed
             self.setAside = setAside
             self.recycled = recycled
+            self.prepared = prepared
         }
     }
 

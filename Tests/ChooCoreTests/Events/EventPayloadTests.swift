@@ -173,9 +173,11 @@ struct PinnedEvent: Sendable, CustomTestStringConvertible {
                 + #""time":"2027-01-15T08:00:00.000Z","type":"unit.worktree","unit":"a"}"#
         ),
         .init(
-            .unitWorktree(.init(path: "/r/.ralph/worktrees/b", branch: "ralph/b", resumed: false, recycled: true)),
+            .unitWorktree(
+                .init(path: "/r/.ralph/worktrees/b", branch: "ralph/b", resumed: false, recycled: true, prepared: true)
+            ),
             unit: "b",
-            #"{"payload":{"branch":"ralph/b","path":"/r/.ralph/worktrees/b","recycled":true,"resumed":false},"#
+            #"{"payload":{"branch":"ralph/b","path":"/r/.ralph/worktrees/b","prepared":true,"recycled":true,"resumed":false},"#
                 + #""time":"2027-01-15T08:00:00.000Z","type":"unit.worktree","unit":"b"}"#
         ),
         .init(

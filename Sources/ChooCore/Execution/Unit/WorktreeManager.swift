@@ -91,7 +91,18 @@ struct WorktreeManager: UnitPart {
         }
         let recycled = context.worktreePool.isRecycled(unit) ? true : nil
         context.bus.publish(
-            Event(.unitWorktree(.init(path: path, branch: branch, resumed: resumed, recycled: recycled)), unit: unit)
+            Event(
+                .unitWorktree(
+                    .init(
+                        path: path,
+                        branch: branch,
+                        resumed: resumed,
+                        recycled: recycled,
+                        prepared: prepared ? true : nil
+                    )
+                ),
+                unit: unit
+            )
         )
         // A run killed during a check left the worktree's untracked files aside: put them back.
         let stranded = guards.untrackedAside.restoreLeftovers()
