@@ -19,7 +19,8 @@
 # Usage: Benchmarks/scale.sh [CHOO_BINARY] ["UNIT COUNTS"] ["REPOSITORY SIZES"]
 #   defaults: .build/release/choo, "40 400", "small large"
 # Environment: PARALLELISM (8), SMALL_FILES (2000), LARGE_FILES (50000), LARGE_FILE_BYTES (6000),
-#   KEEP_WORK=1 to keep the generated repositories and event files (their folder is printed).
+#   KEEP_WORK=1 to keep the generated repositories and event files (their folder is printed),
+#   WORK_DIR to make them elsewhere than $TMPDIR (e.g. /dev/shm, to take a throttled disk out).
 # The large repository is several hundred MB and every unit's worktree is a full checkout of it:
 # 400 units write about 400 times that over the run (each worktree is removed after it lands).
 set -euo pipefail
@@ -27,7 +28,7 @@ choo=$(realpath "${1:-.build/release/choo}")
 counts=${2:-"40 400"}
 sizes=${3:-"small large"}
 parallelism=${PARALLELISM:-8}
-work=$(mktemp -d)
+work=$(mktemp -d -p "${WORK_DIR:-${TMPDIR:-/tmp}}")
 if [ -n "${KEEP_WORK:-}" ]; then echo "work folder: $work"; else trap 'rm -rf "$work"' EXIT; fi
 agent=$(realpath "$(dirname "$0")/instant-agent.sh")
 

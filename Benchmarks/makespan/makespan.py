@@ -141,6 +141,8 @@ def write_tree(root, units, agent):
     with open(os.path.join(root, ".choo.yaml"), "w") as f:
         f.write(f"provider:\n  type: sleeper\n  providers:\n    sleeper:\n      command: {agent}\n"
                 f"      args: [\"{{prompt}}\"]\n")
+        # MAKESPAN_SETTINGS: more .choo.yaml lines, to compare settings (e.g. "unit_niceness: 0").
+        f.write(os.environ.get("MAKESPAN_SETTINGS", "").replace("\\n", "\n") + "\n")
     env = dict(os.environ, GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_NOSYSTEM="1")
     for command in (["git", "init", "-q", "-b", "main"], ["git", "config", "user.name", "bench"],
                     ["git", "config", "user.email", "bench@example.com"], ["git", "add", "-A"],

@@ -229,7 +229,10 @@ extension Git {
         let command = ["git"] + arguments
         var spec = ProcessSpec(
             executable: "git",
-            arguments: arguments,
+            // A commit, rebase or merge would start `git maintenance run --auto` after itself: a
+            // process more each time, and a `gc` in the middle of a run once loose objects pile
+            // up. The user's own next commit does that housekeeping.
+            arguments: ["-c", "maintenance.auto=false"] + arguments,
             workingDirectory: repository,
             environment: environment.merging(["GIT_TERMINAL_PROMPT": "0"]) { current, _ in current },
             standardInput: input,
