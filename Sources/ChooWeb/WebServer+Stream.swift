@@ -20,7 +20,10 @@ extension WebServer {
             // The units changed since then, by their place in the state's units.
             var changed = Set<Int>()
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-            while !watcher.isStopped, !Task.isCancelled {
+            while !Task.isCancelled {
+                // Looked at before the journal is read: once the server stops (the run ended), this
+                // last pass still sends what the journal held by then, batched or not.
+                let stopping = watcher.isStopped
                 let newer = try journal.events(run: id, after: cursor, limit: 500)
                 var chunk = ""
                 for stored in newer {
@@ -55,8 +58,10 @@ extension WebServer {
                 if !chunk.isEmpty { try await writer.write(ByteBuffer(string: redactor.redact(chunk))) }
                 // A full batch: there may be more at once.
                 if newer.count == 500 { continue }
+                if stopping { break }
                 // The next state message no sooner than the push interval: what comes meanwhile is batched.
                 if !chunk.isEmpty { try? await Task.sleep(for: configuration.pushInterval) }
+                if watcher.isStopped { continue }
                 let version = await nextChange(after: seen)
                 if let version {
                     seen = version

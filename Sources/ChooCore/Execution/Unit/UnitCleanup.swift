@@ -76,6 +76,8 @@ struct UnitCleanup: UnitPart {
             try await repository.removeWorktree(path: worktree, force: false)
             try await repository.deleteBranch(work.branch)
         }
+        // A unit prepared once its dependencies had landed had its start recorded then.
+        try await repository.deleteReference(BranchGuard.reference(for: unit))
     }
 
     /// Measures the worktree folder at `path` (outside any lock) and publishes what it takes on
