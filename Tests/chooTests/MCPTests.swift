@@ -172,7 +172,7 @@ struct MCPClientTests {
         #expect(types.first == "orch.started" && types.last == "orch.completed", "\(types)")
         #expect(types.contains("unit.completed"))
         let last = try #require((watch["last"] as? [String: Any])?["structured"] as? [String: Any])
-        #expect(last["finished"] as? Bool == true && last["exit_code"] as? Int == 0)
+        #expect(last["finished"] as? Bool == true && last["exit_code"] as? Int == 0, "\(watch)")
         #expect(try await fixture.landed() == ["feat(u): complete task #1 - Task 1"])
 
         let logs = try #require(report["logs"] as? [String: Any])

@@ -33,11 +33,21 @@ public final class RunJournal: Sendable {
     /// resuming after a crash needs) but may be lost if the machine itself loses power; with the
     /// default (`FULL`) every event and every child process paid an fsync, about 4 ms each on the
     /// reference machine, one at a time: most of a 400-unit run's wall time.
+    ///
+    /// Many journals are open on one file at once: a run's events and its webhook results go
+    /// through two, and `choo status`, the dashboard and the MCP server open their own (opening
+    /// migrates, which writes). A connection that finds the file locked waits for it (up to
+    /// `busyTimeout`) rather than failing at once, GRDB's default, which lost writes and failed
+    /// opens whenever two met.
     static var configuration: Configuration {
         var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         return configuration
     }
+
+    /// How long a connection waits for another's lock before the write or open fails.
+    static let busyTimeout: TimeInterval = 30
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -270,7 +280,7 @@ public final class RunJournal: Sendable {
     public static func earlierCheckoutChanges(in folder: String) throws -> [String: CheckoutSnapshot.EarlierChange] {
         let file = folder + "/" + fileName
         guard FileSystem.exists(file) else { return [:] }
-        let queue = try DatabaseQueue(path: file)
+        let queue = try DatabaseQueue(path: file, configuration: Self.configuration)
         defer { try? queue.close() }
         return try queue.read { db in
             guard try db.tableExists("checkout_changes") else { return [:] }

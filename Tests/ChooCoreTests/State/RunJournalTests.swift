@@ -8,6 +8,17 @@ import Testing
 struct RunJournalTests {
     let folder = TemporaryDirectory.current("base")
 
+    /// A journal in `folder` with a `choo run` started.
+    func startedRun() throws -> (RunJournal, Int64) {
+        let journal = try RunJournal(in: folder)
+        let run = try journal.startRun(
+            command: "choo run",
+            options: [:],
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
+        return (journal, run)
+    }
+
     @Test("every event is stored once with its sequence number, and the derived tables follow")
     func recordsARun() async throws {
         let journal = try RunJournal(in: folder)
@@ -77,6 +88,41 @@ struct RunJournalTests {
         #expect(try RunJournal.existing(in: folder + "/nowhere") == nil)
     }
 
+    @Test("journals opened apart on one file wait for each other's writes: none is lost, no open fails")
+    func concurrentWriters() async throws {
+        // A run writes its events through one journal and its webhook results through another;
+        // `choo status`, the dashboard and the MCP server open their own while it writes.
+        let (journal, run) = try startedRun()
+        let rounds = 500
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                let bus = EventBus(sinks: [journal.sink(for: run)])
+                for index in 0 ..< rounds { bus.publish(Event(.unitStarted, unit: "u\(index)")) }
+                await bus.flush()
+            }
+            group.addTask {
+                let hooks = try RunJournal(in: folder)
+                for index in 0 ..< rounds {
+                    let result = WebhookDelivery.Result(
+                        hook: 0,
+                        eventType: "unit.started",
+                        sequence: index,
+                        delivered: true,
+                        status: 200,
+                        attempts: 1
+                    )
+                    hooks.recordNotification(result, run: run, at: Date(timeIntervalSince1970: 1_700_000_000))
+                }
+            }
+            group.addTask {
+                for _ in 0 ..< 50 { _ = try #require(try RunJournal.existing(in: folder)).runs() }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try journal.eventCount(run: run) == rounds)
+        #expect(try journal.notifications(run: run).count == rounds)
+    }
+
     @Test(
         "the checkout's states and changes are recorded per run; the newest change of each path is read back read-only"
     )
@@ -112,12 +158,7 @@ struct RunJournalTests {
 
     @Test("an event the journal cannot write is counted and named, and the run's summary says so")
     func writeFailuresCounted() throws {
-        let journal = try RunJournal(in: folder)
-        let run = try journal.startRun(
-            command: "choo run",
-            options: [:],
-            at: Date(timeIntervalSince1970: 1_700_000_000)
-        )
+        let (journal, run) = try startedRun()
         let sink = journal.sink(for: run)
         sink.receive(Event(.orchStarted(.init(units: 2, parallelism: 1, tasks: 2))), sequence: 1)
         #expect(sink.writeFailures.count == 0)
@@ -221,12 +262,7 @@ struct RunJournalTests {
 
     @Test("the events come back as the typed events that were published, to the millisecond")
     func readsEventsBack() async throws {
-        let journal = try RunJournal(in: folder)
-        let run = try journal.startRun(
-            command: "choo run",
-            options: [:],
-            at: Date(timeIntervalSince1970: 1_700_000_000)
-        )
+        let (journal, run) = try startedRun()
         let bus = EventBus(sinks: [journal.sink(for: run)])
         let published = [
             Event(.orchStarted(.init(units: 1, parallelism: 1, tasks: 1, logFolder: "/logs")), time: Date()),
@@ -250,12 +286,7 @@ struct RunJournalTests {
 
     @Test("a run killed half-way has rows as its state stood: counts, the running unit and its open turn")
     func killedRunRows() async throws {
-        let journal = try RunJournal(in: folder)
-        let run = try journal.startRun(
-            command: "choo run",
-            options: [:],
-            at: Date(timeIntervalSince1970: 1_700_000_000)
-        )
+        let (journal, run) = try startedRun()
         let sink = journal.sink(for: run)
         let events = [
             Event(.orchStarted(.init(units: 2, parallelism: 1, tasks: 2))),
