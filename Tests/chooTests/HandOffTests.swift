@@ -105,6 +105,81 @@ struct HandOffTests {
         #expect(planted == nil, "a file another agent planted landed")
     }
 
+    /// A `git` first on `PATH` that logs `<working folder>|<arguments>` of every call to `log` and
+    /// runs the real one; the environment for `choo` to use it, with `GIT_LOG` for agents.
+    private static func loggingGit(log: String) throws -> [String: String] {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let real = try #require(
+            path.split(separator: ":").map { $0 + "/git" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        )
+        let folder = TemporaryDirectory.current("logging-git")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "#!/bin/sh\nprintf '%s|%s\\n' \"$PWD\" \"$*\" >> '\(log)'\nexec '\(real)' \"$@\"\n"
+            .write(toFile: folder + "/git", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder + "/git")
+        return ["PATH": folder + ":" + path, "GIT_LOG": log]
+    }
+
+    @Test(
+        "a worktree prepared and sealed goes to its first turn with no git status; one written into after the seal is looked at",
+        arguments: [false, true]
+    )
+    func sealedPreparedWorktree(tampered: Bool) async throws {
+        // p = 1: b (no dependencies) is prepared, its start recorded and its worktree sealed while a
+        // runs. With `tampered`, a's agent waits for the seal's status and then weakens b's check.
+        let log = TemporaryDirectory.current("git.log")
+        let tamper = """
+            i=0
+            until grep -q "/b|.* status " "$GIT_LOG" 2>/dev/null || [ $i -ge 1000 ]; do sleep 0.01; i=$((i + 1)); done
+            sed -i 's/^backpressure:.*/backpressure: "true"/' ../b/specs/tasks/b/01-task-1.md
+            """
+        let fixture = try await RunFixture(
+            .completeNextTask,
+            overrides: [
+                "a": .scripted((tampered ? tamper : "") + "\ndo_work && mark_complete"),
+                "b": .scripted(
+                    "echo \"$PWD|agent\" >> \"$GIT_LOG\"\n" + (tampered ? "mark_complete" : "do_work && mark_complete")
+                ),
+            ],
+            settings: "max_attempts: 1\n"
+        ) { specs in
+            try specs.unit("a", tasks: [.init(1, backpressure: workCheck("a", 1))])
+            try specs.unit("b", tasks: [.init(1, backpressure: workCheck("b", 1))])
+        }
+        let result = try await ChooBinary.run(
+            ["run", "--json", "-p", "1"],
+            in: fixture.repository.path,
+            environment: try Self.loggingGit(log: log)
+        )
+        let events = try fixture.events(result)
+        let worktree = fixture.repository(".ralph/worktrees/b")
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        let untilAgent = try #require(lines.firstIndex(of: worktree + "|agent"), "\(lines)")
+        let statuses = lines[..<untilAgent].filter { $0.hasPrefix(worktree + "|") && $0.contains(" status ") }
+        let made = events.compactMap { event -> Event.UnitWorktree? in
+            guard event.unit == "b", case .unitWorktree(let details) = event.payload else { return nil }
+            return details
+        }
+        #expect(made.map(\.prepared) == [true])
+        if tampered {
+            // The seal was broken: b's start looked again, put the check back, and its real check failed.
+            #expect(statuses.count >= 2, "\(lines)")
+            #expect(events.contains { $0.type == .unitSpecRestored && $0.unit == "b" }, "\(result.stdout)")
+            #expect(!fixture.agent.prompts.contains { $0.contains("## Task #1") && $0.contains("`true`") })
+            #expect(result.exitCode == 1)
+            #expect(try await fixture.landed() == ["feat(a): complete task #1 - Task 1"])
+        } else {
+            // Only the status taken when it was sealed: the start took that one as its own.
+            #expect(statuses.count == 1, "\(lines)")
+            #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+            #expect(
+                try await fixture.landed() == [
+                    "feat(a): complete task #1 - Task 1", "feat(b): complete task #1 - Task 1",
+                ]
+            )
+        }
+    }
+
     @Test("a merge another agent leaves going in a worktree prepared for the next unit is rolled back at its start")
     func preparedWorktreeLeftMidMerge() async throws {
         // p = 1: b's worktree is prepared while a runs; a's agent makes git think a merge is in

@@ -11,6 +11,18 @@ public final class PreparedWorktrees: Sendable {
         var preparing: [String: [CheckedContinuation<Void, Never>]] = [:]
         var started: Set<String> = []
         var recorded: Set<String> = []
+        var sealed: [String: Sealed] = [:]
+    }
+
+    /// A prepared worktree as `git status` saw it once it was made, and the seal that shows it
+    /// is still so: while the seal is unbroken, the status stands for one taken at the start.
+    public struct Sealed: Sendable {
+        /// What `git status` (with ignored files) said right after the seal was made.
+        public var status: WorktreeStatus
+        /// The watch on the worktree's folders and spec files.
+        public var seal: TreeSeal
+        /// The worktree's index file (in its git folder) as it stood after that status.
+        public var index: FileStamp?
     }
 
     private let state = Mutex(State())
@@ -66,13 +78,28 @@ public final class PreparedWorktrees: Sendable {
         state.withLock { $0.recorded.remove(unit) != nil }
     }
 
+    /// Keeps `sealed` for `unit` until it starts.
+    public func seal(unit: String, _ sealed: Sealed) {
+        let replaced = state.withLock { $0.sealed.updateValue(sealed, forKey: unit) }
+        replaced?.seal.close()
+    }
+
+    /// Removes and returns `unit`'s seal (asked once, when it starts).
+    public func takeSealed(unit: String) -> Sealed? {
+        state.withLock { $0.sealed.removeValue(forKey: unit) }
+    }
+
     /// How many starts wait for `unit`'s preparation now (for tests).
     func startsWaiting(for unit: String) -> Int { state.withLock { $0.preparing[unit]?.count ?? 0 } }
 
     /// Removes and returns every entry left: units prepared and never started.
     public func takeAll() -> [String: Bool] {
         state.withLock { state in
-            defer { state.ready = [:] }
+            defer {
+                state.ready = [:]
+                for sealed in state.sealed.values { sealed.seal.close() }
+                state.sealed = [:]
+            }
             return state.ready
         }
     }

@@ -56,6 +56,20 @@ struct SpecGuard: Sendable {
         return name == SpecLoader.planFileName || (name.hasSuffix(".md") && name.first?.isNumber == true)
     }
 
+    /// The spec files in the worktree at `root` now, relative to it (see ``isSpecPath(_:tasksDirectory:)``).
+    static func specFiles(in root: String, tasksDirectory: String) -> [String] {
+        let prefix = tasksDirectory == "." || tasksDirectory.isEmpty ? "" : tasksDirectory + "/"
+        let manager = FileManager.default
+        var found = manager.fileExists(atPath: root + "/" + configFile) ? [configFile] : []
+        for folder in (try? manager.contentsOfDirectory(atPath: root + "/" + prefix)) ?? [] {
+            for name in (try? manager.contentsOfDirectory(atPath: root + "/" + prefix + folder)) ?? [] {
+                let path = prefix + folder + "/" + name
+                if isSpecPath(path, tasksDirectory: tasksDirectory) { found.append(path) }
+            }
+        }
+        return found
+    }
+
     /// Whether `status` lists an ignored folder that may hold spec files (so it cannot say what they are).
     static func mayHideSpecFiles(_ status: WorktreeStatus, tasksDirectory: String) -> Bool {
         let prefix = tasksDirectory == "." || tasksDirectory.isEmpty ? "" : tasksDirectory + "/"

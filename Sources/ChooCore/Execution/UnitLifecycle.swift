@@ -117,7 +117,9 @@ public struct UnitLifecycle: Sendable {
             // worktree, an operation another agent started is caught by the first turn's review.)
             if start == .resumed { try await BranchUpdate(work: work).rollBackUnfinishedOperation() }
             try await WorktreeManager(work: work).runSetup()
-            try await TaskLoop(work: work).run(fresh: start == .fresh, shutdown: shutdown)
+            var known: WorktreeStatus?
+            if case .prepared(let unchanged) = start { known = unchanged }
+            try await TaskLoop(work: work).run(fresh: start == .fresh, known: known, shutdown: shutdown)
             try await BaselineChecks(work: work).run(shutdown: shutdown)
             try await landing.finishWork(work)
         }) {

@@ -6,8 +6,9 @@ import Foundation
 struct TaskLoop: UnitPart {
     let work: UnitWork
 
-    /// Runs the loop to its end: every task complete and committed, or a failure.
-    func run(fresh: Bool, shutdown: ShutdownFlag) async throws {
+    /// Runs the loop to its end: every task complete and committed, or a failure. `known`: the
+    /// worktree's `git status` (with ignored files) as it stands now, when the caller has it.
+    func run(fresh: Bool, known: WorktreeStatus? = nil, shutdown: ShutdownFlag) async throws {
         let git = work.git()
         var attempt = 0
         var retry: PromptBuilder.Retry?
@@ -22,7 +23,8 @@ struct TaskLoop: UnitPart {
             let resumed = try await guards.reviewTurn(
                 task: nil,
                 statusMayChange: true,
-                markers: false
+                markers: false,
+                known: known
             )
             notices = [resumed.notice, resumed.failure].compactMap { $0 }
             // Edits an interrupted run left uncommitted are kept, and the agent is told about them.

@@ -108,15 +108,17 @@ struct TurnGuards: UnitPart {
     /// After an agent turn: puts the branch back on choo's commits if the agent moved it, undoes
     /// every change to the spec tree the agent may not make (a task turn may change its own tasks'
     /// `status:`; other turns nothing), and with `markers` finds conflict markers in the files the
-    /// turn changed. Each finding is published as an event.
-    func reviewTurn(task: Int?, statusMayChange: Bool, markers: Bool) async throws
+    /// turn changed. Each finding is published as an event. `known`: a `git status` (with ignored
+    /// files) shown to say what the worktree holds now, taken instead of a new one.
+    func reviewTurn(task: Int?, statusMayChange: Bool, markers: Bool, known: WorktreeStatus? = nil) async throws
         -> TurnReview
     {
         var review = TurnReview()
         let branch = branchGuard
         let git = work.git()
         // One `git status` says what differs; when HEAD is choo's commit that is all there is to know.
-        var status = try await git.status(includingIgnored: true)
+        var status: WorktreeStatus
+        if let known { status = known } else { status = try await git.status(includingIgnored: true) }
         review.restoration = try await branch.restore(status: status)
         if review.restoration != nil { status = try await git.status(includingIgnored: true) }
         review.ignored = status.ignored

@@ -28,11 +28,46 @@ struct WorktreeManager: UnitPart {
             // What ignores files before any agent ran in the worktree; choo trusts those rules.
             context.records.setIgnoreFiles(try await IgnoreGuard(git: work.git()).untrackedIgnoreFiles(), for: unit)
             // Where its git folders are, which the first turn's review reads: found now, not then.
-            context.records.setGitFolders(try await work.git().gitDirectories(), of: path)
+            let folders = try await work.git().gitDirectories()
+            context.records.setGitFolders(folders, of: path)
+            // Nothing of the unit's own runs in it before its first turn: what it holds now is what
+            // that turn's review would find, as long as nothing changes it meanwhile.
+            if dependenciesLanded, resumed == false, context.config.worktree.setup.isEmpty {
+                try await seal(gitFolder: folders.git)
+            }
         } catch {
             resumed = nil
         }
         prepared.finish(unit: unit, resumed: resumed)
+    }
+
+    /// Seals the prepared worktree, then takes its `git status`: while the seal holds, that status
+    /// is what a look at the unit's start would see (``unchangedSinceSealed()``). The watch is made
+    /// first, so a change made while the status runs breaks it.
+    private func seal(gitFolder: String) async throws {
+        let specFiles = SpecGuard.specFiles(in: path, tasksDirectory: context.tasksDirectory)
+        guard let seal = TreeSeal(root: path, files: specFiles) else { return }
+        let status = try await work.git().status(includingIgnored: true)
+        context.preparedWorktrees.seal(
+            unit: unit,
+            .init(status: status, seal: seal, index: FileStamp(path: gitFolder + "/index"))
+        )
+    }
+
+    /// The prepared worktree's sealed status, when nothing changed it since it was sealed: no file
+    /// or folder under it (the seal), not its index, not HEAD nor the branch HEAD is on (read from
+    /// their files). `nil` otherwise, and the first turn's review looks for itself.
+    private func unchangedSinceSealed() async throws -> WorktreeStatus? {
+        guard let sealed = context.preparedWorktrees.takeSealed(unit: unit) else { return nil }
+        defer { sealed.seal.close() }
+        let status = sealed.status
+        guard let folders = context.records.gitFolders(of: path), let head = status.head, let branch = status.branch,
+            FileStamp(path: folders.git + "/index") == sealed.index,
+            (try? FileSystem.readText(folders.git + "/HEAD")) == "ref: refs/heads/\(branch)\n",
+            try await work.repository.resolveReference("refs/heads/" + branch, commonDirectory: folders.common) == head
+        else { return nil }
+        // Last: a change while the files above were read breaks it too.
+        return sealed.seal.isUnbroken ? status : nil
     }
 
     /// How a unit's worktree came to be at its start.
@@ -40,8 +75,9 @@ struct WorktreeManager: UnitPart {
         /// Branch and worktree made just now: no agent has been near it.
         case fresh
         /// Made ahead by this run while other units' agents ran, which may have written into it:
-        /// reviewed before the first turn like a resumed one.
-        case prepared
+        /// reviewed before the first turn like a resumed one. `unchanged`: the worktree's status
+        /// when it was sealed, shown to be unchanged since, which that review takes as its own.
+        case prepared(unchanged: WorktreeStatus?)
         /// The branch was there before this run: an earlier run's work, and what it left half-way.
         case resumed
     }
@@ -53,6 +89,8 @@ struct WorktreeManager: UnitPart {
         var prepared = false
         // Whether the preparation recorded the start (its branch needed no catching up).
         var recorded = false
+        // Whether another unit's agent left a git operation going in the prepared worktree.
+        var operation = false
         var start: String?
         // A preparation in flight finishes first, and none starts after this.
         let taken = await context.preparedWorktrees.take(unit: unit)
@@ -67,6 +105,7 @@ struct WorktreeManager: UnitPart {
             if let folders = context.records.gitFolders(of: path),
                 Git.operations(inGitDirectory: folders.git).contains(where: { $0.kind != .bisect })
             {
+                operation = true
                 try await update.rollBackUnfinishedOperation()
             }
             if !resumed, !context.preparedWorktrees.takeRecorded(unit: unit) {
@@ -76,6 +115,7 @@ struct WorktreeManager: UnitPart {
                 recorded = true
             }
         } else {
+            context.preparedWorktrees.takeSealed(unit: unit)?.seal.close()
             resumed = try await makeWorktree()
         }
         // choo's record of the unit's work starts where the branch starts; a resumed unit keeps its own.
@@ -107,7 +147,11 @@ struct WorktreeManager: UnitPart {
         // A run killed during a check left the worktree's untracked files aside: put them back.
         let stranded = guards.untrackedAside.restoreLeftovers()
         guards.publishStranded(stranded)
-        return resumed ? .resumed : prepared ? .prepared : .fresh
+        guard !resumed else { return .resumed }
+        guard prepared else { return .fresh }
+        // Last, after everything above that might have written into it.
+        let unchanged = try await unchangedSinceSealed()
+        return .prepared(unchanged: recorded && !operation ? unchanged : nil)
     }
 
     /// The target branch's tip, read from its ref file when it is a loose ref in an ordinary `.git`
