@@ -2,7 +2,8 @@
 # How choo's own cost grows with the number of units and the size of the repository. For each
 # repository size (small: SMALL_FILES files; large: LARGE_FILES files of LARGE_FILE_BYTES each) and
 # each unit count, it makes a repository, a spec tree of that many units (two tasks each, checks
-# `true`; every fourth unit depends on the one before it, so landings hand off to dependents) and
+# `true`; every fourth unit depends on the fourth unit before it: a chain through the run whose
+# next link has the longest path left, so each of its landings hands off to a dependent) and
 # runs it at `-p PARALLELISM` with an agent that marks the offered task complete at once.
 #
 # From the run's --json event times it prints, per configuration:
@@ -11,8 +12,8 @@
 #     prepared (made or recycled ahead of the start: `prepared` in its unit.worktree event);
 #   - landing throughput (units landed per second between the first and the last landing);
 #   - a landing -> its dependent's first agent started, p50 and p99, also for the hand-offs where
-#     the dependent was the next unit started (others wait, by design, behind ready units with a
-#     longer remaining critical path);
+#     the dependent was the next unit started (the chain's next link outranks every ready unit, so
+#     it is the scheduler's pick);
 #   - peak resident memory: the largest of choo and the processes it waited for (getrusage);
 #   - disk per worktree (the checkout's size without .git: what each unit's worktree writes).
 #
@@ -53,15 +54,15 @@ make_units() {
     for i in $(seq 1 "$units"); do
         unit=$(printf 'u%04d' "$i")
         mkdir -p "$repo/specs/tasks/$unit"
-        # Every fourth unit depends on the one before it.
-        if [ $((i % 4)) -eq 0 ]; then deps=$previous; else deps=""; fi
+        # Every fourth unit depends on the fourth before it (u0008 on u0004, ...).
+        deps=""
+        if [ $((i % 4)) -eq 0 ]; then deps=$previous; previous=$unit; fi
         printf -- '---\nunit: %s\ndepends_on: [%s]\n---\n# %s\n' "$unit" "$deps" "$unit" \
             > "$repo/specs/tasks/$unit/IMPLEMENTATION_PLAN.md"
         for task in 1 2; do
             printf -- '---\ntask: %d\nstatus: pending\nbackpressure: "true"\n---\n# Task %d\n' "$task" "$task" \
                 > "$repo/specs/tasks/$unit/0$task-task.md"
         done
-        previous=$unit
     done
 }
 
@@ -121,9 +122,9 @@ throughput = (len(merged) - 1) / (merged[-1] - merged[0]) if len(merged) > 1 and
 handoffs, next_handoffs = [], []
 for index, unit in enumerate(unit_ids):
     number = int(unit[1:])
-    if number % 4 != 0:
+    if number % 4 != 0 or number == 4:
         continue
-    before = f"u{number - 1:04d}"
+    before = f"u{number - 4:04d}"
     if ("unit.merged", before) in first and ("task.claude.invoke", unit) in first:
         landed = at(first[("unit.merged", before)])
         latency = (at(first[("task.claude.invoke", unit)]) - landed) * 1000

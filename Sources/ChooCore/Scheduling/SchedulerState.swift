@@ -306,26 +306,34 @@ public struct SchedulerState: Sendable, Hashable {
                 .sorted { (-(priority[$0] ?? 0), $0) < (-(priority[$1] ?? 0), $1) }
             // Once as many units wait to land as may run, landing is what the run waits for: a unit
             // started now would only wait too, holding a worktree made afresh instead of a landed
-            // unit's recycled one. New units start as landings make room.
-            let landingBound = landsUnits && mergeQueue.count + (merging == nil ? 0 : 1) >= parallelism
+            // unit's recycled one. New units start as landings make room, except one with a longer
+            // path left than every unit waiting to land: it is what the run waits for, and it would
+            // land before them anyway.
+            let landing = mergeQueue + (merging.map { [$0] } ?? [])
+            let landingBound = landsUnits && landing.count >= parallelism
+            let outranking = landing.map { priority[$0] ?? 0 }.max() ?? Int.min
+            let startable = landingBound ? ready.filter { (priority[$0] ?? 0) > outranking } : ready
             let slots =
-                landingBound
-                ? 0 : parallelism - running.count - reservedSlots(bestReady: ready.first.flatMap { priority[$0] })
-            for id in ready.prefix(max(0, slots)) {
+                parallelism - running.count - reservedSlots(bestReady: ready.first.flatMap { priority[$0] })
+            let starting = startable.prefix(max(0, slots))
+            for id in starting {
                 phases[id] = .running
                 prepared.insert(id)
                 actions.append(.startUnit(id))
             }
             if preparesAhead {
-                for id in ready.dropFirst(max(0, slots)).prefix(parallelism) where !prepared.contains(id) {
-                    prepared.insert(id)
-                    actions.append(.prepareUnit(id))
-                }
-                // A unit that waits only for units at work or being landed starts the moment they
-                // land: its worktree is made meanwhile, so the hand-off does not wait for it. At
-                // most `parallelism` worktrees stand prepared and unstarted at a time.
-                let standing = prepared.count { phases[$0] == .waiting || phases[$0] == .ready }
-                for id in aboutToBeReady.filter({ !prepared.contains($0) }).prefix(max(0, parallelism - standing)) {
+                // The next `parallelism` units to start get their worktrees while they wait: ready
+                // units, and units that wait only for units at work or being landed (they start the
+                // moment those land). Those of the latter that outrank every ready unit left come
+                // first, as a slot is kept for them.
+                let waitingReady = ready.filter { phases[$0] == .ready }
+                let best = waitingReady.first.flatMap { priority[$0] } ?? Int.min
+                let soon = aboutToBeReady
+                let urgent = soon.filter { (priority[$0] ?? 0) > best }
+                var standing = prepared.count { phases[$0] == .waiting || phases[$0] == .ready }
+                for id in urgent + waitingReady.prefix(parallelism) + soon where !prepared.contains(id) {
+                    guard standing < parallelism else { break }
+                    standing += 1
                     prepared.insert(id)
                     actions.append(.prepareUnit(id))
                 }

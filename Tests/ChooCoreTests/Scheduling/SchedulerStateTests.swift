@@ -85,6 +85,28 @@ struct SchedulerStateTests {
         )
     }
 
+    @Test("a unit with a longer path left than every unit waiting to land starts beside them")
+    func criticalUnitPassesLandingBacklog() {
+        // a -> d is the chain the run waits for; the others are leaves.
+        var state = SchedulerState(
+            plan: plan(
+                [("a", [], 4), ("b", [], 1), ("c", [], 1), ("d", ["a"], 3), ("e", [], 1), ("f", [], 1), ("g", [], 1)],
+                parallelism: 3
+            )
+        )
+        #expect(state.start() == [.startUnit("a"), .startUnit("b"), .startUnit("c")])
+        #expect(state.handle(.unitFinished("b", .succeeded)) == [.startMerge("b"), .startUnit("e")])
+        #expect(state.handle(.unitFinished("c", .succeeded)) == [.startUnit("f")])
+        // Three wait to land (b landing, c and e queued): as many as may run, so g is held.
+        #expect(state.handle(.unitFinished("e", .succeeded)) == [])
+        #expect(state.handle(.unitFinished("f", .succeeded)) == [])
+        #expect(state.handle(.unitFinished("a", .succeeded)) == [])
+        // a (the longer path) lands next.
+        #expect(state.handle(.mergeFinished("b", .merged)) == [.startMerge("a")])
+        // a landed: c lands, e and f wait, still three. d outranks all three, so it starts; g waits.
+        #expect(state.handle(.mergeFinished("a", .merged)) == [.startMerge("c"), .startUnit("d")])
+    }
+
     @Test("at most `parallelism` worktrees stand prepared and unstarted")
     func preparesAheadWithinLimit() {
         var state = SchedulerState(
@@ -97,9 +119,10 @@ struct SchedulerStateTests {
         #expect(state.start() == [.startUnit("a"), .startUnit("b"), .prepareUnit("c"), .prepareUnit("d")])
         // b's work is done: e and f could be prepared too, but two prepared worktrees stand (c, d).
         #expect(state.handle(.unitFinished("b", .succeeded)) == [.startMerge("b")])
-        // b lands: d starts in its worktree and f, ready now, is prepared for the next slot; e (waiting
-        // for a) is not, as c and f stand prepared.
-        #expect(state.handle(.mergeFinished("b", .merged)) == [.startUnit("d"), .prepareUnit("f")])
+        // b lands: d starts in its worktree. f is ready now, but e (waiting only for a, at work)
+        // outranks it: a slot is kept for e when a lands, so e's worktree is made first, and f's
+        // is not, as c and e stand prepared.
+        #expect(state.handle(.mergeFinished("b", .merged)) == [.startUnit("d"), .prepareUnit("e")])
     }
 
     @Test("a unit under review holds no slot; it lands once approved, and a failed review blocks its dependents")
