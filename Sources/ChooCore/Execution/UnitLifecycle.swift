@@ -112,7 +112,12 @@ public struct UnitLifecycle: Sendable {
         switch await UnitEnding.of({
             // A fresh unit's branch was made by this run and no agent has worked in it yet, so
             // there is nothing half-way to roll back or review from an earlier run.
-            let start = try await WorktreeManager(work: work).start()
+            // A unit's start (its prepared worktree caught up, recorded and reviewed) is what a
+            // hand-off waits for: choo's bookkeeping, run at choo's own priority. Checking out a
+            // worktree afresh is the unit's work and stays niced (see `makeWorktree`).
+            let start = try await ProcessPriority.$niceness.withValue(0) {
+                try await WorktreeManager(work: work).start()
+            }
             // A resumed branch may be mid-rebase from a landing that was killed. (In a prepared
             // worktree, an operation another agent started is caught by the first turn's review.)
             if start == .resumed { try await BranchUpdate(work: work).rollBackUnfinishedOperation() }

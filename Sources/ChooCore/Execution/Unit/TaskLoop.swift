@@ -20,12 +20,10 @@ struct TaskLoop: UnitPart {
         if !fresh {
             // What an interrupted turn left is reviewed before anything else: the branch is put back
             // on choo's commits and changes to the spec tree are undone; the agent hears of both.
-            let resumed = try await guards.reviewTurn(
-                task: nil,
-                statusMayChange: true,
-                markers: false,
-                known: known
-            )
+            // Part of the unit's start, at choo's own priority (see `UnitLifecycle.run`).
+            let resumed = try await ProcessPriority.$niceness.withValue(0) {
+                try await guards.reviewTurn(task: nil, statusMayChange: true, markers: false, known: known)
+            }
             notices = [resumed.notice, resumed.failure].compactMap { $0 }
             // Edits an interrupted run left uncommitted are kept, and the agent is told about them.
             // The review's look at the worktree says which, unless the review changed something.

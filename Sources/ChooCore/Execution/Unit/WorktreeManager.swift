@@ -116,7 +116,9 @@ struct WorktreeManager: UnitPart {
             }
         } else {
             context.preparedWorktrees.takeSealed(unit: unit)?.seal.close()
-            resumed = try await makeWorktree()
+            resumed = try await ProcessPriority.$niceness.withValue(Int32(context.config.unitNiceness)) {
+                try await makeWorktree()
+            }
         }
         // choo's record of the unit's work starts where the branch starts; a resumed unit keeps its own.
         let guardian = guards.branchGuard
