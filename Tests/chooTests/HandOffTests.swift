@@ -105,21 +105,6 @@ struct HandOffTests {
         #expect(planted == nil, "a file another agent planted landed")
     }
 
-    /// A `git` first on `PATH` that logs `<working folder>|<arguments>` of every call to `log` and
-    /// runs the real one; the environment for `choo` to use it, with `GIT_LOG` for agents.
-    private static func loggingGit(log: String) throws -> [String: String] {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let real = try #require(
-            path.split(separator: ":").map { $0 + "/git" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        )
-        let folder = TemporaryDirectory.current("logging-git")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try "#!/bin/sh\nprintf '%s|%s\\n' \"$PWD\" \"$*\" >> '\(log)'\nexec '\(real)' \"$@\"\n"
-            .write(toFile: folder + "/git", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder + "/git")
-        return ["PATH": folder + ":" + path, "GIT_LOG": log]
-    }
-
     @Test(
         "a worktree prepared and sealed goes to its first turn with no git status; one written into after the seal is looked at",
         arguments: [false, true]
@@ -127,10 +112,10 @@ struct HandOffTests {
     func sealedPreparedWorktree(tampered: Bool) async throws {
         // p = 1: b (no dependencies) is prepared, its start recorded and its worktree sealed while a
         // runs. With `tampered`, a's agent waits for the seal's status and then weakens b's check.
-        let log = TemporaryDirectory.current("git.log")
+        let git = try LoggingGit()
         let tamper = """
             i=0
-            until grep -q "/b|.* status " "$GIT_LOG" 2>/dev/null || [ $i -ge 1000 ]; do sleep 0.01; i=$((i + 1)); done
+            until grep -q "/b|.*|.* status " "$GIT_LOG" 2>/dev/null || [ $i -ge 1000 ]; do sleep 0.01; i=$((i + 1)); done
             sed -i 's/^backpressure:.*/backpressure: "true"/' ../b/specs/tasks/b/01-task-1.md
             """
         let fixture = try await RunFixture(
@@ -149,13 +134,13 @@ struct HandOffTests {
         let result = try await ChooBinary.run(
             ["run", "--json", "-p", "1"],
             in: fixture.repository.path,
-            environment: try Self.loggingGit(log: log)
+            environment: git.environment
         )
         let events = try fixture.events(result)
         let worktree = fixture.repository(".ralph/worktrees/b")
-        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
-        let untilAgent = try #require(lines.firstIndex(of: worktree + "|agent"), "\(lines)")
-        let statuses = lines[..<untilAgent].filter { $0.hasPrefix(worktree + "|") && $0.contains(" status ") }
+        let lines = try git.calls()
+        let untilAgent = try #require(lines.firstIndex { $0.folder == worktree && $0.arguments == "agent" }, "\(lines)")
+        let statuses = lines[..<untilAgent].filter { $0.folder == worktree && $0.arguments.contains(" status ") }
         let made = events.compactMap { event -> Event.UnitWorktree? in
             guard event.unit == "b", case .unitWorktree(let details) = event.payload else { return nil }
             return details

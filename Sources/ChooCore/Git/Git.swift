@@ -162,7 +162,13 @@ public struct Git: Sendable {
     /// Commits what is staged, exactly (files changed since are left as they are), plus the current
     /// content of `paths`; the new commit's hash, or `nil` if nothing is staged. When git has no identity configured, commits as
     /// ``fallbackIdentity``.
-    public func commitStaged(message: String, including paths: [String] = []) async throws(GitError) -> String? {
+    /// With `folders` (the worktree's own git folder and the common one), the new commit is read
+    /// from HEAD's and the branch's files rather than asked of git (see ``headFromFiles(folders:)``).
+    public func commitStaged(
+        message: String,
+        including paths: [String] = [],
+        folders: (git: String, common: String)? = nil
+    ) async throws(GitError) -> String? {
         let command = ["commit", "--quiet", "--file", "-"] + (paths.isEmpty ? [] : ["--include", "--"] + paths)
         // The common case costs one process: commit. Only when it fails is it worth finding out
         // why: nothing staged (no commit, nil) or no identity configured (commit as choo).
@@ -179,7 +185,27 @@ public struct Git: Sendable {
             guard !identity.isEmpty else { throw failure(attempt) }
             try await run(identity + command, input: message)
         }
+        if let folders, let head = Self.headFromFiles(folders: folders) { return head }
         return try await run(["rev-parse", "HEAD"])
+    }
+
+    /// The commit HEAD names, from the files git keeps: HEAD in the worktree's git folder, and the
+    /// loose ref it points to in the common one. `nil` (ask git) when the ref is not a loose file
+    /// (packed, or another ref store) or anything is not as expected.
+    static func headFromFiles(folders: (git: String, common: String)) -> String? {
+        func commit(_ text: String) -> String? {
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let hex = value.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+            return (value.count == 40 || value.count == 64) && hex ? value : nil
+        }
+        guard let head = try? FileSystem.readText(folders.git + "/HEAD") else { return nil }
+        let text = head.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("ref: refs/") else { return commit(text) }
+        let reference = String(text.dropFirst("ref: ".count))
+        guard !reference.contains(".."), let loose = try? FileSystem.readText(folders.common + "/" + reference) else {
+            return nil
+        }
+        return commit(loose)
     }
 
     /// The commits in `range` (e.g. `main..feature`), oldest first.

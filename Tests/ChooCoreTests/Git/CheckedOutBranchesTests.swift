@@ -41,4 +41,26 @@ struct CheckedOutBranchesTests {
         #expect(Git.checkedOutBranches(commonDirectory: folder("nowhere/.git")) == nil)
         #expect(Git.checkedOutBranches(commonDirectory: folder("bare.git")) == nil)
     }
+
+    @Test("HEAD read from git's files is what rev-parse says; a packed or missing ref is git's to answer")
+    func headFromFiles() async throws {
+        let repository = try await GitRepository(at: folder("repo"))
+        try await git(repository.path).addWorktree(path: folder("wt/one"), branch: "one", startPoint: "main")
+        let worktree = git(folder("wt/one"))
+        let folders = try await worktree.gitDirectories()
+        try "x\n".write(toFile: folder("wt/one/x.txt"), atomically: true, encoding: .utf8)
+        try await worktree.stageAll()
+        let made = try await worktree.commitStaged(message: "x", folders: folders)
+        let head = try await worktree.run(["rev-parse", "HEAD"])
+        #expect(made == head)
+        #expect(Git.headFromFiles(folders: folders) == head)
+        // Packed: no loose file for the branch, so the files cannot say.
+        try await worktree.run(["pack-refs", "--all"])
+        #expect(Git.headFromFiles(folders: folders) == nil)
+        #expect(try await worktree.commitStaged(message: "empty", folders: folders) == nil)
+        // Detached: HEAD holds the commit itself.
+        try await worktree.run(["checkout", "--quiet", "--detach"])
+        #expect(Git.headFromFiles(folders: folders) == head)
+        #expect(Git.headFromFiles(folders: (git: folder("nowhere"), common: folders.common)) == nil)
+    }
 }

@@ -147,7 +147,11 @@ struct TaskLoop: UnitPart {
                 message += "\n\nAlso completes " + marked.dropFirst().map(\.displayName).joined(separator: ", ") + "."
             }
             try recordProgress(of: after)
-            let commit = try await git.commitStaged(message: message, including: [after.planFile])
+            let commit = try await git.commitStaged(
+                message: message,
+                including: [after.planFile],
+                folders: context.records.gitFolders(of: work.path)
+            )
             try await guards.recordChooCommit(commit)
             context.bus.publish(Event(.taskCommitted(.init(commit: commit ?? "")), unit: unit, task: first.number))
             committed.formUnion(marked.compactMap(\.number))
