@@ -19,6 +19,21 @@ public final class TreeSeal: Sendable {
     /// The watch's descriptor while it is open.
     private let descriptor: Mutex<Int32>
 
+    /// How many seals are open in this process. Each holds an inotify instance, of which a user has
+    /// few (128 by default) to share with every other program (editors, file watchers).
+    private static let open = Atomic<Int>(0)
+
+    /// At most this many seals are open at once; past it there is no seal.
+    static let openLimit = 32
+
+    /// Closes `descriptor`, an open seal's.
+    private static func release(_ descriptor: Int32) {
+        #if os(Linux)
+        _ = Glibc.close(descriptor)
+        #endif
+        open.wrappingSubtract(1, ordering: .relaxed)
+    }
+
     /// What the folder and file watches report: anything that changes an entry or its contents.
     #if os(Linux)
     private static let folderMask = UInt32(
@@ -33,8 +48,15 @@ public final class TreeSeal: Sendable {
     /// inotify, more than `folderLimit` folders, or the watches ran out.
     public init?(root: String, files: [String] = [], folderLimit: Int = 20_000) {
         #if os(Linux)
+        guard Self.open.wrappingAdd(1, ordering: .relaxed).newValue <= Self.openLimit else {
+            Self.open.wrappingSubtract(1, ordering: .relaxed)
+            return nil
+        }
         let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else {
+            Self.open.wrappingSubtract(1, ordering: .relaxed)
+            return nil
+        }
         var pending = [root]
         var folders = 0
         var sealed = true
@@ -73,7 +95,7 @@ public final class TreeSeal: Sendable {
             }
         }
         guard sealed else {
-            _ = Glibc.close(descriptor)
+            Self.release(descriptor)
             return nil
         }
         self.descriptor = Mutex(descriptor)
@@ -88,11 +110,11 @@ public final class TreeSeal: Sendable {
         descriptor.withLock { descriptor in
             guard descriptor >= 0 else { return false }
             #if os(Linux)
-            var buffer = [UInt8](repeating: 0, count: 64)
+            var buffer = [UInt8](repeating: 0, count: 4096)
             let count = read(descriptor, &buffer, buffer.count)
             if count < 0, errno == EAGAIN || errno == EWOULDBLOCK { return true }
-            _ = Glibc.close(descriptor)
             #endif
+            Self.release(descriptor)
             descriptor = -1
             return false
         }
@@ -102,9 +124,7 @@ public final class TreeSeal: Sendable {
     public func close() {
         descriptor.withLock { descriptor in
             guard descriptor >= 0 else { return }
-            #if os(Linux)
-            _ = Glibc.close(descriptor)
-            #endif
+            Self.release(descriptor)
             descriptor = -1
         }
     }

@@ -6,7 +6,8 @@ import Testing
 
 /// The seal on a prepared worktree: what breaks it, and what does not.
 #if os(Linux)
-@Suite(.temporaryDirectory)
+/// One at a time: a test fills the process's seals up to their limit.
+@Suite(.temporaryDirectory, .serialized)
 struct TreeSealTests {
     let root = TemporaryDirectory.current("tree")
 
@@ -103,6 +104,21 @@ struct TreeSealTests {
         #expect(TreeSeal(root: root, folderLimit: 6) == nil)
         #expect(TreeSeal(root: root, folderLimit: 7) != nil)
         #expect(TreeSeal(root: root + "/nowhere") == nil)
+    }
+
+    @Test("no more than the limit of seals are open at once; closing one makes room")
+    func openLimit() throws {
+        try makeTree()
+        var seals: [TreeSeal] = []
+        while let seal = TreeSeal(root: root), seals.count <= TreeSeal.openLimit { seals.append(seal) }
+        // (Something else in the process may hold some: at most the limit in all.)
+        #expect(!seals.isEmpty && seals.count <= TreeSeal.openLimit)
+        #expect(TreeSeal(root: root) == nil)
+        seals.removeLast().close()
+        let again = TreeSeal(root: root)
+        #expect(again != nil)
+        again?.close()
+        for seal in seals { seal.close() }
     }
 
     @Test("a closed seal is broken")
