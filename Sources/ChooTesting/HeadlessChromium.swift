@@ -187,20 +187,28 @@ package final class HeadlessChromium: Sendable {
         if inPage, let session = session.withLock({ $0 }) { message["sessionId"] = session }
         var data = try JSONSerialization.data(withJSONObject: message)
         data.append(0)
-        return try await withCheckedThrowingContinuation { continuation in
-            let closed = state.withLock { state in
-                if !state.closed { state.pending[id] = continuation }
-                return state.closed
+        // A cancelled caller (a `waitUntil` that timed out) stops waiting for the answer, which
+        // may never come (a promise the page never resolves); one that comes later is dropped.
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let closed = state.withLock { state in
+                    if !state.closed, !Task.isCancelled { state.pending[id] = continuation }
+                    return state.closed || Task.isCancelled
+                }
+                if closed {
+                    continuation.resume(
+                        throwing: Failure(description: "the browser is gone, or the wait was cancelled")
+                    )
+                    return
+                }
+                let written = data.withUnsafeBytes { write(commands, $0.baseAddress, $0.count) }
+                if written != data.count {
+                    let waiting = state.withLock { $0.pending.removeValue(forKey: id) }
+                    waiting?.resume(throwing: Failure(description: "could not write to the browser"))
+                }
             }
-            if closed {
-                continuation.resume(throwing: Failure(description: "the browser is gone"))
-                return
-            }
-            let written = data.withUnsafeBytes { write(commands, $0.baseAddress, $0.count) }
-            if written != data.count {
-                let waiting = state.withLock { $0.pending.removeValue(forKey: id) }
-                waiting?.resume(throwing: Failure(description: "could not write to the browser"))
-            }
+        } onCancel: {
+            state.withLock { $0.pending.removeValue(forKey: id) }?.resume(throwing: CancellationError())
         }
     }
 

@@ -28,6 +28,21 @@ struct WebDashboardTests {
     }
 
     @Test(
+        "the browser helper: a condition the page never meets fails at its timeout, and the browser still answers",
+        .enabled(if: browserAvailable)
+    )
+    func waitUntilTimesOut() async throws {
+        let browser = try await HeadlessChromium(profile: TemporaryDirectory.current("chromium"))
+        defer { browser.close() }
+        try await browser.open("data:text/html,<p id=p>here</p>")
+        try await browser.waitUntil("document.getElementById('p') !== null")
+        await #expect(throws: (any Error).self) {
+            try await browser.waitUntil("document.getElementById('never') !== null", timeout: .milliseconds(300))
+        }
+        #expect(try await browser.evaluate("document.getElementById('p').textContent") == "\"here\"")
+    }
+
+    @Test(
         "choo run --web: every unit shows, a node changes colour when it lands, a click shows its tasks, the hostile title is text",
         .enabled(if: browserAvailable)
     )
