@@ -57,14 +57,14 @@ struct WorktreeManager: UnitPart {
     /// The prepared worktree's sealed status, when nothing changed it since it was sealed: no file
     /// or folder under it (the seal), not its index, not HEAD nor the branch HEAD is on (read from
     /// their files). `nil` otherwise, and the first turn's review looks for itself.
-    private func unchangedSinceSealed() async throws -> WorktreeStatus? {
+    private func unchangedSinceSealed() -> WorktreeStatus? {
         guard let sealed = context.preparedWorktrees.takeSealed(unit: unit) else { return nil }
         defer { sealed.seal.close() }
         let status = sealed.status
         guard let folders = context.records.gitFolders(of: path), let head = status.head, let branch = status.branch,
             FileStamp(path: folders.git + "/index") == sealed.index,
             (try? FileSystem.readText(folders.git + "/HEAD")) == "ref: refs/heads/\(branch)\n",
-            try await work.repository.resolveReference("refs/heads/" + branch, commonDirectory: folders.common) == head
+            Git.headFromFiles(folders: folders) == head
         else { return nil }
         // Last: a change while the files above were read breaks it too.
         return sealed.seal.isUnbroken ? status : nil
@@ -152,7 +152,7 @@ struct WorktreeManager: UnitPart {
         guard !resumed else { return .resumed }
         guard prepared else { return .fresh }
         // Last, after everything above that might have written into it.
-        let unchanged = try await unchangedSinceSealed()
+        let unchanged = unchangedSinceSealed()
         return .prepared(unchanged: recorded && !operation ? unchanged : nil)
     }
 
